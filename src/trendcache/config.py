@@ -1,0 +1,183 @@
+"""Every setting trendcache reads, in one place.
+
+Settings come from the environment or a `.env` file in the working directory. Each field's
+description is the user-facing documentation: `trendcache settings` prints them and a test
+fails when README.md forgets one.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SPOTIFY_API = "https://api.spotify.com/v1"
+SPOTIFY_ACCOUNTS = "https://accounts.spotify.com"
+MUSICBRAINZ_API = "https://musicbrainz.org/ws/2"
+_MARKET = re.compile(r"^[A-Z]{2}$")
+
+
+class AccessTier(StrEnum):
+    """Spotify's two 2026 access tiers, plus `auto` (detect from responses and remember)."""
+
+    AUTO = "auto"
+    EXTENDED = "extended"
+    DEVELOPMENT = "development"
+
+
+class ConfigError(Exception):
+    """Invalid configuration, with a one-line message naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    spotify_client_id: str | None = Field(
+        None, description="Spotify app client id. Unset: serve runs the built-in demo emulator."
+    )
+    spotify_client_secret: SecretStr | None = Field(
+        None, description="Spotify app client secret (never logged or returned)."
+    )
+    spotify_api_base_url: str = Field(SPOTIFY_API, description="Spotify Web API base URL.")
+    spotify_accounts_base_url: str = Field(
+        SPOTIFY_ACCOUNTS, description="Spotify accounts service base URL (token endpoint)."
+    )
+    spotify_markets: Annotated[list[str], NoDecode] = Field(  # "US,GB", not JSON
+        default_factory=lambda: ["US"],
+        description="Comma-separated ISO 3166-1 alpha-2 markets to track, e.g. US,GB,DE.",
+    )
+    spotify_access_tier: AccessTier = Field(
+        AccessTier.AUTO,
+        description="auto (detect and remember), extended (quota extension) or development.",
+    )
+    spotify_requests_per_minute: int = Field(
+        180, ge=1, le=10_000, description="Outgoing Spotify requests per minute, all processes."
+    )
+    spotify_daily_request_budget: int = Field(
+        1000,
+        ge=10,
+        description="Spotify requests a rolling 24 h may use; syncs plan within it.",
+    )
+    spotify_max_retry_after_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="Longest Retry-After a sync waits out; longer ends the sync with an error.",
+    )
+    spotify_timeout_seconds: float = Field(
+        10.0, gt=0, le=300, description="Timeout of one Spotify HTTP request."
+    )
+    spotify_new_releases_limit: int = Field(
+        100, ge=1, le=1000, description="How many new releases to keep per market."
+    )
+    musicbrainz_user_agent: str | None = Field(
+        None,
+        description="User-Agent for MusicBrainz in the form 'App/1.0 ( contact@example.org )'.",
+    )
+    musicbrainz_base_url: str = Field(MUSICBRAINZ_API, description="MusicBrainz ws/2 base URL.")
+    cache_duration_hours: float = Field(
+        6.0, gt=0, le=24 * 30, description="How long fetched data stays fresh."
+    )
+    enable_background_sync: bool = Field(
+        True, description="Sync every CACHE_DURATION_HOURS while serve or a worker runs."
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL. Default: SQLite at DATA_DIR/trendcache.sqlite3. "
+        "PostgreSQL: postgresql+psycopg://user@host/db.",
+    )
+    data_dir: Path = Field(
+        Path("data"), description="Folder for the SQLite database, queue and rate-limit files."
+    )
+    redis_url: str | None = Field(
+        None,
+        description="Redis URL. Set: queue, rate limits and locks use Redis (scale-out mode).",
+    )
+    api_rate_limit_per_minute: int = Field(
+        60, ge=1, description="Requests per minute per client to GET /api/spotify/trending."
+    )
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+
+    @field_validator("spotify_markets", mode="before")
+    @classmethod
+    def _split_markets(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip().upper() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("spotify_markets")
+    @classmethod
+    def _check_markets(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("needs at least one market, e.g. US")
+        bad = [m for m in value if not _MARKET.match(m)]
+        if bad:
+            raise ValueError(f"not two-letter market codes: {', '.join(bad)}")
+        return list(dict.fromkeys(value))
+
+    @field_validator("spotify_api_base_url", "spotify_accounts_base_url", "musicbrainz_base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def has_spotify_credentials(self) -> bool:
+        return bool(self.spotify_client_id and self.spotify_client_secret)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'trendcache.sqlite3').resolve()}"
+
+    @property
+    def cache_duration_seconds(self) -> float:
+        return self.cache_duration_hours * 3600
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning a validation failure into one clear line per bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+        message = error["msg"].removeprefix("Value error, ")
+        given = error.get("input")
+        shown = "" if name.endswith("SECRET") or isinstance(given, dict) else f" (got {given!r})"
+        lines.append(f"invalid configuration: {name}: {message}{shown}")
+    return "; ".join(lines)

@@ -1,0 +1,150 @@
+"""The tables. `CacheData` and `AlbumAppearance` are the seed's models; the rest support them.
+
+Every timestamp is timezone-aware UTC. String ids are cuid-like: time-ordered and unique
+across processes without coordination, as the seed's `@default(cuid())`.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from trendcache.db.types import JSONDocument, UTCDateTime, utcnow
+
+
+def new_id() -> str:
+    """A cuid-like id: 'c' + millisecond timestamp + 64 random bits, all lowercase hex."""
+    return f"c{int(time.time() * 1000):012x}{secrets.token_hex(8)}"
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSONDocument,
+    }
+
+
+class CacheData(Base):
+    """One cached upstream response (or a view derived from them), keyed like the seed."""
+
+    __tablename__ = "cache_data"
+    __table_args__ = (Index("ix_cache_data_key_expires", "key", "expires"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    data: Mapped[dict[str, Any]]
+    expires: Mapped[datetime]
+    meta: Mapped[dict[str, Any] | None] = mapped_column("metadata")
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The last failed refresh while this (older) data kept being served.
+    error: Mapped[str | None] = mapped_column(Text)
+    error_at: Mapped[datetime | None]
+
+
+class AlbumAppearance(Base):
+    """An album seen at a position in a source's listing, at a time: the trending history."""
+
+    __tablename__ = "album_appearances"
+    __table_args__ = (
+        Index("ix_album_appearances_album_seen", "album_id", "seen_at"),
+        Index("ix_album_appearances_source_market_seen", "source", "market", "seen_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    album_id: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(100))
+    market: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int | None]
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SpotifyAlbum(Base):
+    """A full album object as Spotify returned it; fetched once, so repeat syncs skip it."""
+
+    __tablename__ = "spotify_albums"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SpotifyArtist(Base):
+    """A full artist object (extended tier only: popularity, followers, genres)."""
+
+    __tablename__ = "spotify_artists"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EnrichmentState(Base):
+    """An album's MusicBrainz enrichment state; a row in `pending` is a queued job."""
+
+    __tablename__ = "enrichment_state"
+    __table_args__ = (Index("ix_enrichment_state_status_next", "status", "next_attempt_at"),)
+
+    album_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    result: Mapped[dict[str, Any] | None]
+
+
+class SyncRun(Base):
+    """One attempt to refresh a cache key: what triggered it, what it cost, how it ended."""
+
+    __tablename__ = "sync_runs"
+    __table_args__ = (Index("ix_sync_runs_key_started", "key", "started_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    trigger: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    tier: Mapped[str | None] = mapped_column(String(20))
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    albums: Mapped[int] = mapped_column(Integer, default=0)
+    hydrated: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class Lease(Base):
+    """A named, expiring lock shared by every process on the database (single-flight)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+
+
+class StateEntry(Base):
+    """Small remembered facts: the detected Spotify tier, a quota pause and its reason."""
+
+    __tablename__ = "state"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class UpstreamRequest(Base):
+    """One outgoing request to an upstream API, for the rolling daily budget."""
+
+    __tablename__ = "upstream_requests"
+    __table_args__ = (Index("ix_upstream_requests_service_at", "service", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    service: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[int | None]

@@ -1,0 +1,34 @@
+"""`INSERT … ON CONFLICT` for both backends, through each dialect's own construct."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import DeclarativeBase, Session
+
+CHUNK = 500  # rows per statement: well under SQLite's limit on bound parameters
+
+
+def upsert(
+    session: Session,
+    model: type[DeclarativeBase],
+    rows: Sequence[dict[str, Any]],
+    conflict: Sequence[str],
+    update: Sequence[str] = (),
+) -> None:
+    """Insert `rows`; on a `conflict` clash overwrite only the `update` columns (or skip)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for start in range(0, len(rows), CHUNK):
+        statement = insert(model).values(list(rows[start : start + CHUNK]))
+        if update:
+            statement = statement.on_conflict_do_update(
+                index_elements=list(conflict),
+                set_={column: statement.excluded[column] for column in update},
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
+        session.execute(statement)

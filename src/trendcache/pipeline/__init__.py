@@ -1,0 +1,1 @@
+"""The domain: sync from Spotify, trending views, history. No HTTP framework in here."""

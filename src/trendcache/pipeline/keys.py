@@ -1,0 +1,18 @@
+"""Cache keys, as in the seed, one per market: `spotify_new_releases:US`, `spotify_trending:US`.
+
+`spotify_trending` without a market is the view across every configured market.
+"""
+
+from __future__ import annotations
+
+NEW_RELEASES = "spotify_new_releases"
+TRENDING = "spotify_trending"
+SYNC_LEASE = "sync:spotify"
+
+
+def new_releases_key(market: str) -> str:
+    return f"{NEW_RELEASES}:{market}"
+
+
+def trending_key(market: str | None = None) -> str:
+    return TRENDING if market is None else f"{TRENDING}:{market}"

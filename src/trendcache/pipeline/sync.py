@@ -1,0 +1,217 @@
+"""The seed's `syncSpotifyData`: fresh cache → no upstream call; stale → one fetch, ever.
+
+Single-flight: however many triggers fire, in however many processes, one lease decides
+who fetches; the rest wait for it (or return at once) and read what it wrote. A failed
+fetch never replaces good data: the old cache stays, flagged with the error. A quota 429,
+or a Retry-After longer than we may wait, pauses every trigger until Spotify's time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import func, select
+
+from trendcache.config import Settings
+from trendcache.db import Database
+from trendcache.db.models import CacheData, SyncRun
+from trendcache.db.types import utcnow
+from trendcache.locks import LeaseKeeper, Locks
+from trendcache.pipeline.budget import DailyBudget
+from trendcache.pipeline.fetch import Fetcher, FetchResult
+from trendcache.pipeline.keys import SYNC_LEASE, new_releases_key, trending_key
+from trendcache.pipeline.known import stale_artists, unknown_albums
+from trendcache.pipeline.state import QUOTA_PAUSE, StateStore
+from trendcache.pipeline.store import record_failure, write_fetch
+from trendcache.spotify.connector import SpotifyConnector
+from trendcache.spotify.errors import SpotifyError, SpotifyQuotaExceeded, SpotifyRateLimited
+
+log = logging.getLogger(__name__)
+Trigger = Literal["schedule", "on_demand", "cli", "api"]
+WAIT_POLL_SECONDS = 0.1
+
+
+@dataclass
+class SyncResult:
+    source: Literal["cache", "fresh"]
+    error: str | None = None
+    run_id: int | None = None
+    requests: int = 0
+    albums: int = 0
+    hydrated: int = 0
+    tier: str | None = None
+    paused_until: datetime | None = None
+    busy: bool = False  # another process was syncing and we did not wait for it
+
+
+class Syncer:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        connector: SpotifyConnector,
+        locks: Locks,
+        on_change: Callable[[], None] = lambda: None,
+        on_queued: Callable[[list[str]], None] = lambda ids: None,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.connector = connector
+        self.locks = locks
+        self.state = StateStore(database)
+        self.on_change = on_change
+        self.on_queued = on_queued
+
+    @property
+    def keys(self) -> list[str]:
+        return [new_releases_key(m) for m in self.settings.spotify_markets]
+
+    def is_fresh(self) -> bool:
+        with self.database.session() as session:
+            fresh = session.scalar(
+                select(func.count())
+                .select_from(CacheData)
+                .where(CacheData.key.in_(self.keys), CacheData.expires > utcnow())
+            )
+        return fresh == len(self.keys)
+
+    def pause(self) -> tuple[datetime, str] | None:
+        """Until when, and why, no sync may call Spotify (a quota or a long Retry-After)."""
+        pause = self.state.get(QUOTA_PAUSE)
+        if pause is None:
+            return None
+        until = datetime.fromisoformat(pause["until"])
+        return (until, pause["message"]) if until > utcnow() else None
+
+    def is_running(self) -> bool:
+        return self.locks.held(SYNC_LEASE)
+
+    def sync(
+        self,
+        trigger: Trigger,
+        *,
+        force: bool = False,
+        wait: bool = True,
+        timeout: float = 300.0,
+        on_request: Callable[[], None] | None = None,
+    ) -> SyncResult:
+        if not force and self.is_fresh():
+            return SyncResult("cache")
+        pause = self.pause()
+        if pause is not None:
+            return SyncResult("cache", error=pause[1], paused_until=pause[0])
+        lease = LeaseKeeper(self.locks, SYNC_LEASE)
+        if not lease.try_acquire():
+            return self._follow(wait, timeout)
+        try:
+            if not force and self.is_fresh():  # someone refreshed while we asked for the lease
+                return SyncResult("cache")
+            return self._run(trigger, on_request)
+        finally:
+            lease.release()
+            self.on_change()
+
+    def _follow(self, wait: bool, timeout: float) -> SyncResult:
+        """Another process is fetching: wait for its result rather than fetch again."""
+        if not wait:
+            return SyncResult("cache", busy=True)
+        deadline = time.monotonic() + timeout
+        while self.locks.held(SYNC_LEASE) and time.monotonic() < deadline:
+            time.sleep(WAIT_POLL_SECONDS)
+        with self.database.session() as session:
+            last = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+        return SyncResult("cache", error=last.error if last else None, busy=self.is_running())
+
+    def _run(self, trigger: Trigger, on_request: Callable[[], None] | None) -> SyncResult:
+        with self.database.writer() as session:
+            run = SyncRun(key=",".join(self.keys), trigger=trigger)
+            session.add(run)
+        self.on_change()
+        budget = DailyBudget(self.database, "spotify", self.settings.spotify_daily_request_budget)
+        budget.on_request = on_request
+        client = self.connector.client(budget)
+        fetcher = Fetcher(
+            client,
+            self.settings,
+            self.state,
+            lambda ids: unknown_albums(self.database, ids),
+            lambda ids, since: stale_artists(self.database, ids, since),
+        )
+        try:
+            result = fetcher.fetch(budget)
+        except SpotifyError as exc:
+            return self._failed(run.id, str(exc), budget.sent, _pause_until(exc))
+        except Exception as exc:
+            self._failed(run.id, f"internal error: {type(exc).__name__}: {exc}", budget.sent)
+            raise
+        finally:
+            client.close()
+        return self._succeeded(run.id, result, budget.sent)
+
+    def _succeeded(self, run_id: int, result: FetchResult, requests: int) -> SyncResult:
+        now = utcnow()
+        expires = now + timedelta(seconds=self.settings.cache_duration_seconds)
+        error = "; ".join(result.problems) or None
+        with self.database.writer() as session:
+            queued = write_fetch(session, result, self.settings.spotify_markets, now, expires)
+            run = session.get_one(SyncRun, run_id)
+            run.status, run.tier, run.requests = (
+                ("partial" if error else "ok"),
+                result.tier,
+                requests,
+            )
+            run.albums = len({a for listing in result.listings.values() for a in listing.album_ids})
+            run.hydrated, run.error, run.finished_at = len(result.albums), error, now
+            summary = SyncResult(
+                "fresh", error, run_id, requests, run.albums, run.hydrated, result.tier
+            )
+        if result.quota_until is not None:
+            self._pause(result.quota_until, error or "quota exceeded")
+        if queued:
+            self.on_queued(queued)
+        log.info(
+            "sync %s: %s albums, %s hydrated, %s requests",
+            run_id,
+            run.albums,
+            run.hydrated,
+            requests,
+        )
+        return summary
+
+    def _failed(
+        self, run_id: int, message: str, requests: int, paused: datetime | None = None
+    ) -> SyncResult:
+        if paused is not None:
+            self._pause(paused, message)
+        with self.database.writer() as session:
+            run = session.get_one(SyncRun, run_id)
+            run.status, run.error, run.requests, run.finished_at = (
+                "failed",
+                message,
+                requests,
+                utcnow(),
+            )
+            keys = (
+                self.keys
+                + [trending_key(None)]
+                + [trending_key(m) for m in self.settings.spotify_markets]
+            )
+            record_failure(session, keys, message)
+        log.warning("sync %s failed: %s", run_id, message)
+        return SyncResult("cache", message, run_id, requests, paused_until=paused)
+
+    def _pause(self, until: datetime, message: str) -> None:
+        self.state.set(QUOTA_PAUSE, {"until": until.isoformat(), "message": message})
+
+
+def _pause_until(exc: SpotifyError) -> datetime | None:
+    if isinstance(exc, SpotifyQuotaExceeded):
+        return exc.until
+    if isinstance(exc, SpotifyRateLimited):
+        return utcnow() + timedelta(seconds=exc.retry_after)
+    return None
