@@ -34,6 +34,8 @@ from trendcache.spotify.errors import SpotifyError, SpotifyQuotaExceeded, Spotif
 log = logging.getLogger(__name__)
 Trigger = Literal["schedule", "on_demand", "cli", "api"]
 WAIT_POLL_SECONDS = 0.1
+# After consecutive failures, automatic triggers wait this long before trying again.
+FAILURE_BACKOFF_SECONDS = (60, 120, 300, 600, 1800, 3600)
 
 
 @dataclass
@@ -88,6 +90,27 @@ class Syncer:
         until = datetime.fromisoformat(pause["until"])
         return (until, pause["message"]) if until > utcnow() else None
 
+    def backing_off(self) -> str | None:
+        """Why automatic triggers should not try yet, after the last sync(s) failed."""
+        with self.database.session() as session:
+            runs = session.execute(
+                select(SyncRun.status, SyncRun.finished_at, SyncRun.error)
+                .where(SyncRun.status != "running")
+                .order_by(SyncRun.id.desc())
+                .limit(len(FAILURE_BACKOFF_SECONDS))
+            ).all()
+        failures = 0
+        for status, _finished, _error in runs:
+            if status != "failed":
+                break
+            failures += 1
+        if failures == 0 or runs[0].finished_at is None:
+            return None
+        wait = FAILURE_BACKOFF_SECONDS[failures - 1]
+        if utcnow() - runs[0].finished_at >= timedelta(seconds=wait):
+            return None
+        return f"last sync failed ({runs[0].error}); next automatic try within {wait // 60} min"
+
     def is_running(self) -> bool:
         return self.locks.held(SYNC_LEASE)
 
@@ -105,6 +128,10 @@ class Syncer:
         pause = self.pause()
         if pause is not None:
             return SyncResult("cache", error=pause[1], paused_until=pause[0])
+        if trigger in ("schedule", "on_demand") and not force:
+            backoff = self.backing_off()
+            if backoff is not None:
+                return SyncResult("cache", error=backoff)
         lease = LeaseKeeper(self.locks, SYNC_LEASE)
         if not lease.try_acquire():
             return self._follow(wait, timeout)

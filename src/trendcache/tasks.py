@@ -1,0 +1,76 @@
+"""The job queue: huey on SQLite by default, on Redis when REDIS_URL is set.
+
+Tasks are registered on a queue built at run time (no module-level huey instance), so the
+web process, `trendcache worker` and tests each build their own with the same task names.
+Inside `serve` the consumer runs as threads of the server process; huey's `start()` would
+install signal handlers there, which belong to uvicorn, so `EmbeddedConsumer` skips that.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
+
+from trendcache.config import Settings
+from trendcache.services import Services
+
+log = logging.getLogger(__name__)
+DEBOUNCE_SECONDS = 5.0
+
+
+class EmbeddedConsumer(Consumer):  # type: ignore[misc]
+    def _set_signal_handlers(self) -> None:
+        """Leave signal handling to the process that embeds us."""
+
+
+def build_huey(settings: Settings) -> Huey:
+    if settings.redis_url:
+        return RedisHuey("trendcache", url=settings.redis_url, results=False)
+    path = Path(settings.data_dir).resolve() / "queue.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("trendcache", filename=str(path), results=False)
+
+
+class TaskQueue:
+    def __init__(self, settings: Settings, services: Callable[[], Services]) -> None:
+        self.settings = settings
+        self.huey = build_huey(settings)
+        self._services = services
+        self._last_request = 0.0
+        self._lock = threading.Lock()
+        self._sync = self.huey.task(name="sync")(self._run_sync)
+        self.huey.periodic_task(crontab(minute="*"), name="sync_due")(self._sync_due)
+
+    def _run_sync(self, trigger: str, force: bool = False) -> None:
+        self._services().syncer.sync(trigger, force=force, wait=False)  # type: ignore[arg-type]
+
+    def _sync_due(self) -> None:
+        if self.settings.enable_background_sync:
+            self._services().syncer.sync("schedule", wait=False)
+
+    def request_sync(self, trigger: str = "on_demand", *, force: bool = False) -> bool:
+        """Queue a sync unless this process queued one moments ago; never waits for it."""
+        with self._lock:
+            now = time.monotonic()
+            if not force and now - self._last_request < DEBOUNCE_SECONDS:
+                return False
+            self._last_request = now
+        self._sync(trigger, force)
+        return True
+
+    def consumer(self, workers: int = 2, *, periodic: bool = True, embedded: bool = True) -> Any:
+        factory = EmbeddedConsumer if embedded else Consumer
+        return factory(
+            self.huey,
+            workers=workers,
+            worker_type="thread",
+            periodic=periodic,
+            check_worker_health=True,
+        )
