@@ -17,7 +17,6 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SPOTIFY_API = "https://api.spotify.com/v1"
 SPOTIFY_ACCOUNTS = "https://accounts.spotify.com"
-MUSICBRAINZ_API = "https://musicbrainz.org/ws/2"
 _MARKET = re.compile(r"^[A-Z]{2}$")
 
 
@@ -77,9 +76,8 @@ class Settings(BaseSettings):
     )
     musicbrainz_user_agent: str | None = Field(
         None,
-        description="User-Agent for MusicBrainz in the form 'App/1.0 ( contact@example.org )'.",
+        description="User-Agent for MusicBrainz enrichment: 'App/1.0 ( contact@example.org )'.",
     )
-    musicbrainz_base_url: str = Field(MUSICBRAINZ_API, description="MusicBrainz ws/2 base URL.")
     cache_duration_hours: float = Field(
         6.0, gt=0, le=24 * 30, description="How long fetched data stays fresh."
     )
@@ -120,7 +118,7 @@ class Settings(BaseSettings):
             raise ValueError(f"not two-letter market codes: {', '.join(bad)}")
         return list(dict.fromkeys(value))
 
-    @field_validator("spotify_api_base_url", "spotify_accounts_base_url", "musicbrainz_base_url")
+    @field_validator("spotify_api_base_url", "spotify_accounts_base_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
         if not re.match(r"^https?://[^/\s]+", value):

@@ -1,0 +1,67 @@
+"""`trendcache serve`: the whole product in one process on the embedded default.
+
+Migrations, the queue consumer (threads), the scheduler, a first sync when the cache is
+empty or stale, and the web server; with no credentials, the Spotify emulator as well.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import uvicorn
+
+from trendcache.config import AccessTier, Settings
+from trendcache.db.migrate import upgrade
+from trendcache.demo import start_demo
+from trendcache.logs import Redactor
+from trendcache.services import Services
+from trendcache.tasks import TaskQueue
+from trendcache.web.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    demo_tier: AccessTier,
+    redactor: Redactor,
+    announce: Callable[[str], None],
+) -> None:
+    emulator = None
+    demo_note = None
+    if not settings.has_spotify_credentials:
+        settings, emulator, notice = start_demo(settings, demo_tier)
+        demo_note = "Demo data from the built-in Spotify emulator"
+        announce(notice)
+    if settings.spotify_client_secret is not None:
+        redactor.add(settings.spotify_client_secret.get_secret_value())
+    services = Services(settings)
+    upgrade(services.database)
+    queue = TaskQueue(settings, lambda: services)
+    consumer = queue.consumer(workers=2, periodic=True)
+    consumer.start()
+    if not services.syncer.is_fresh():
+        queue.request_sync("on_demand", force=False)
+    app = create_app(services, queue, demo_note=demo_note)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_config=None,
+        timeout_graceful_shutdown=5,
+    )
+    announce(f"trendcache is serving on http://{host}:{port}")
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        consumer.stop(graceful=True)
+        services.close()
+        if emulator is not None:
+            emulator.stop()
