@@ -8,4 +8,9 @@ from trendcache.config import Settings
 for _name in Settings.model_fields:
     os.environ.pop(_name.upper(), None)
 
-pytest_plugins = ["tests.fixtures.services", "tests.fixtures.database", "tests.fixtures.app"]
+pytest_plugins = [
+    "tests.fixtures.services",
+    "tests.fixtures.database",
+    "tests.fixtures.spotify",
+    "tests.fixtures.app",
+]

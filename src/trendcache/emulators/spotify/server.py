@@ -26,12 +26,13 @@ class SpotifyEmulator:
     """A local Spotify (accounts + Web API) with its own catalog, tiers and faults.
 
     ``start()`` serves on ``host:port`` (0 picks a free port) from a daemon thread;
-    point clients at ``base_url`` (the ``/v1`` API root) and ``accounts_url``.
+    point clients at ``base_url`` (the ``/v1`` API root) and ``accounts_url``. ``tier`` is
+    ``"extended"`` (Extended Quota app) or ``"development"`` (Development Mode app).
     """
 
     def __init__(
         self,
-        tier: Tier = "extended",
+        tier: str = "extended",
         latency: float = 0.0,
         today: date | None = None,
         seed: int = 2026,
@@ -55,7 +56,8 @@ class SpotifyEmulator:
         return self._state.tier
 
     @tier.setter
-    def tier(self, value: Tier) -> None:
+    def tier(self, value: str) -> None:
+        """``"extended"`` or ``"development"``; plain strings so config values pass through."""
         self._state.set_tier(value)
 
     @property

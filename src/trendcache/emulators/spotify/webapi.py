@@ -104,11 +104,11 @@ def several_albums(request: Request, state: EmulatorState, view: View) -> Respon
 
 
 def album_tracks(request: Request, state: EmulatorState, view: View) -> Response:
+    limit = params.limit(request, default=20, maximum=50)
+    offset = params.offset(request)
     found = _released(state, params.spotify_id(request.path_params["id"]))
     if found is None:
         raise ApiError(404, errors.RESOURCE_NOT_FOUND)
-    limit = params.limit(request, default=20, maximum=50)
-    offset = params.offset(request)
     return SpotifyJSON(Renderer(state.catalog, view).track_page(found, offset=offset, limit=limit))
 
 
