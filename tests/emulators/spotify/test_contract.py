@@ -29,7 +29,7 @@ from openapi_core.templating.paths.exceptions import PathNotFound
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30Validator
 
-from tests.fixtures.spotify import spotify_token
+from tests.fixtures.spotify import local_client, spotify_token
 from trendcache.emulators.spotify import SpotifyEmulator
 
 SPEC_HOST = "https://api.spotify.com"
@@ -151,7 +151,7 @@ def api(spotify_emulator: SpotifyEmulator, contract: Contract) -> Iterator[httpx
         response.read()
         contract.check(response)
 
-    with httpx2.Client(
+    with local_client(
         base_url=spotify_emulator.base_url,
         headers=headers,
         event_hooks={"response": [check]},
@@ -261,7 +261,7 @@ def test_unauthorized_conforms(
         ({}, "No token provided"),
         ({"Authorization": "Bearer not-a-token"}, "Invalid access token"),
     ]
-    with httpx2.Client(base_url=spotify_emulator.base_url) as anonymous:
+    with local_client(base_url=spotify_emulator.base_url) as anonymous:
         for headers, message in cases:
             response = contract.check(anonymous.get("/browse/new-releases", headers=headers))
             assert response.status_code == 401
