@@ -9,7 +9,7 @@ import time
 import httpx2
 import pytest
 
-from tests.fixtures.spotify import local_client, spotify_token
+from tests.fixtures.spotify import LOCAL_TLS, local_client, spotify_token
 from trendcache.emulators.spotify import SpotifyEmulator
 
 SEARCH = ("/search", {"q": "tag:new", "type": "album"})
@@ -76,7 +76,9 @@ def test_latency_delays_every_response_but_requests_overlap(
     headers = {"Authorization": f"Bearer {spotify_token(spotify_emulator)}"}
 
     async def burst() -> list[int]:
-        async with httpx2.AsyncClient(base_url=spotify_emulator.base_url, headers=headers) as c:
+        async with httpx2.AsyncClient(
+            base_url=spotify_emulator.base_url, headers=headers, verify=LOCAL_TLS
+        ) as c:
             responses = await asyncio.gather(*(c.get("/artists/" + "0" * 22) for _ in range(6)))
         return [r.status_code for r in responses]
 

@@ -19,18 +19,17 @@ def back_catalog(d: Discography, index: int, artist: Artist) -> None:
     rng = random.Random(f"{d.seed}:back:{index}")
     career = rng.randint(1, 12 + artist.popularity // 4)
     span = career * 365
-    days = sorted(rng.randrange(span) for _ in range(min(4, 1 + career // 7)))
+    days = sorted(rng.randrange(span) for _ in range(min(3, 1 + career // 9)))
     label = d.label(rng, index)
     catalogue: list[Song] = []
     first: tuple[str, list[Song], int] | None = None
     for n, offset in enumerate(days):
         when = d.back_cutoff - timedelta(days=span - offset)
         kind: AlbumType = "album" if n == 0 or rng.random() < 0.6 else "single"
-        size = rng.randint(8, 13) if kind == "album" else rng.randint(1, 2)
+        size = rng.randint(8, 12) if kind == "album" else rng.randint(1, 2)
         songs = d.songs(rng, f"b{index}.{n}", artist, when.year, size)
         name = names.title(rng, artist.country) if kind == "album" else songs[0].name
         d.factory.release(
-            rng,
             f"b{index}.{n}",
             name=name,
             album_type=kind,
@@ -45,9 +44,8 @@ def back_catalog(d: Discography, index: int, artist: Artist) -> None:
         first = first or (name, songs, when.year)
     if career >= 10 and rng.random() < 0.6:
         start, end = d.back_cutoff.year - career, d.back_cutoff.year - 1
-        best = rng.sample(catalogue, min(len(catalogue), rng.randint(12, 20)))
+        best = rng.sample(catalogue, min(len(catalogue), rng.randint(10, 16)))
         d.factory.release(
-            rng,
             f"b{index}.best",
             name=names.compilation(rng, artist.name, start, end),
             album_type="compilation",
@@ -65,7 +63,6 @@ def back_catalog(d: Discography, index: int, artist: Artist) -> None:
             for i, song in enumerate(songs)
         ]
         d.factory.release(
-            rng,
             f"b{index}.r",
             name=names.remaster(rng, name, year),
             album_type="album",
@@ -92,11 +89,10 @@ def various_artists(d: Discography) -> Artist:
     days, recordings = _first_recordings(d.factory.albums)
     for n in range(14):
         offset = rng.randint(-HISTORY_DAYS, SCHEDULE_DAYS) if n % 2 else -rng.randint(60, 3000)
-        when = friday(d.today + timedelta(days=offset), rng)
+        when = friday(d.anchor + timedelta(days=offset), rng)
         pool = recordings[: bisect.bisect_left(days, when)]
         size = min(len(pool), rng.randint(60, 110) if n % 5 == 0 else rng.randint(18, 40))
         d.factory.release(
-            rng,
             f"v{n}",
             name=names.various(rng, when.year),
             album_type="compilation",
@@ -125,6 +121,6 @@ def _first_recordings(albums: list[Album]) -> tuple[list[date], list[Song]]:
 
 def _precision(rng: random.Random, when: date) -> DatePrecision:
     """Old releases often only know their month or year, as on Spotify."""
-    if when.year < 2005:
+    if when.year < 2010:
         return rng.choices(("day", "month", "year"), (0.5, 0.2, 0.3))[0]
     return "day"

@@ -1,9 +1,10 @@
 """An artist's current release cycles, plus the helpers every release generator shares.
 
 Artists release in cycles (lead singles, then an album or EP, sometimes a deluxe edition)
-anchored to a fixed epoch, so a release keeps its id and date whatever ``today`` is; only
-which releases are materialised depends on ``today``. Release days cluster on Fridays,
-like real New Music Friday lists.
+anchored to a fixed epoch, so a release keeps its id, date and content whatever ``today``
+is. Which releases are materialised depends on a generation anchor, ``today`` rounded
+down to a two-week period, so restarting the emulator on the next day rebuilds the very
+same catalog. Release days cluster on Fridays, like real New Music Friday lists.
 """
 
 from __future__ import annotations
@@ -15,10 +16,16 @@ from . import names
 from .model import Album, Artist
 from .releases import ReleaseFactory, Song, markets_for
 
-HISTORY_DAYS = 45  # recent releases kept before today (older ones are back catalog)
-SCHEDULE_DAYS = 60  # scheduled releases after today, revealed as advance() moves today
+PERIOD_DAYS = 14  # the generation anchor moves in steps of this many days
+HISTORY_DAYS = 45  # recent releases kept before the anchor (older ones are back catalog)
+SCHEDULE_DAYS = 60  # scheduled releases after the period, revealed as advance() moves today
 _CYCLE_SPAN = 160  # longest stretch from a cycle's first single to its deluxe edition
 _EPOCH = date(2000, 1, 7)  # a Friday
+
+
+def generation_anchor(today: date) -> date:
+    """``today`` rounded down to its two-week period."""
+    return today - timedelta(days=(today - _EPOCH).days % PERIOD_DAYS)
 
 
 def friday(day: date, rng: random.Random) -> date:
@@ -31,13 +38,13 @@ def friday(day: date, rng: random.Random) -> date:
 class Discography:
     """Generation state shared by the cycle, back-catalog and compilation generators."""
 
-    def __init__(self, seed: int, today: date, artists: list[Artist]) -> None:
+    def __init__(self, seed: int, anchor: date, artists: list[Artist]) -> None:
         self.seed = seed
-        self.today = today
+        self.anchor = anchor
         self.artists = artists
         self.factory = ReleaseFactory(seed)
-        self.first_day = today - timedelta(days=HISTORY_DAYS)
-        self.last_day = today + timedelta(days=SCHEDULE_DAYS)
+        self.first_day = anchor - timedelta(days=HISTORY_DAYS)
+        self.last_day = anchor + timedelta(days=PERIOD_DAYS + SCHEDULE_DAYS)
         self.back_cutoff = self.first_day - timedelta(days=30)
         self.by_id = {a.id: a for a in artists}
         self.by_country: dict[str, list[Artist]] = {}
@@ -79,7 +86,7 @@ class Discography:
         rng = random.Random(f"{self.seed}:career:{index}")
         if rng.random() < 0.12:
             return
-        period, phase = rng.randint(45, 130), rng.randrange(45)
+        period, phase = rng.randint(40, 110), rng.randrange(40)
         start = (self.first_day - _EPOCH).days - _CYCLE_SPAN - phase
         end = (self.last_day - _EPOCH).days - phase
         for k in range(start // period, end // period + 1):
@@ -92,7 +99,7 @@ class Discography:
         """Lead singles, then an album or EP, sometimes a deluxe edition weeks later.
 
         Dates come from their own random stream and are drawn first, so cycles outside the
-        window cost nothing and a cycle's content never depends on the window.
+        window cost nothing; content draws never depend on what the window materialises.
         """
         timing = random.Random(f"{self.seed}:timing:{index}:{k}")
         singles, day = [], anchor
@@ -118,11 +125,11 @@ class Discography:
                 )
             guests = [self.by_id[i] for i in songs[0].artist_ids[1:]]
             credited = [artist, *guests] if rng.random() < 0.5 else [artist]
+            name = names.single(rng, songs[0].name, len(songs))
             if self._in_window(when):
                 self.factory.release(
-                    rng,
                     f"{key}.s{s}",
-                    name=names.single(rng, songs[0].name, len(songs)),
+                    name=name,
                     album_type="single",
                     artists=credited,
                     when=when,
@@ -138,11 +145,11 @@ class Discography:
         rng.shuffle(songs)
         title = names.title(rng, artist.country)
         is_ep = kind == "ep"
+        name = names.single(rng, title, len(songs)) if is_ep else title
         if self._in_window(main):
             self.factory.release(
-                rng,
                 f"{key}.m",
-                name=names.single(rng, title, len(songs)) if is_ep else title,
+                name=name,
                 album_type="single" if is_ep else "album",
                 artists=[artist],
                 when=main,
@@ -153,7 +160,6 @@ class Discography:
         if deluxe is not None and self._in_window(deluxe):
             bonus = self.songs(rng, f"{key}.d", artist, deluxe.year, rng.randint(3, 8))
             self.factory.release(
-                rng,
                 f"{key}.d",
                 name=names.deluxe(rng, title),
                 album_type="album",

@@ -12,20 +12,24 @@ from datetime import date
 from . import codes, names
 from .backlist import back_catalog, various_artists
 from .catalog import Catalog
-from .discography import Discography
+from .discography import Discography, generation_anchor
 from .markets import HOME_MARKETS
 from .model import Artist
 from .words import GENRES
 
-ARTIST_COUNT = 400
+ARTIST_COUNT = 300
 _HOME_WEIGHTS = (20, 12, 9, 7, 8, 12, 9, 9, 7, 7)
 
 
 def build_catalog(seed: int = 2026, today: date | None = None) -> Catalog:
-    """Build the whole catalog; the same ``seed`` and ``today`` always give the same data."""
+    """Build the whole catalog; the same ``seed`` and ``today`` always give the same data.
+
+    Days within the same two-week period give the same data too, differing only in which
+    releases are out yet; ids depend on the seed alone.
+    """
     day = today or date.today()
     artists = _artists(seed)
-    discography = Discography(seed, day, artists)
+    discography = Discography(seed, generation_anchor(day), artists)
     for index, artist in enumerate(artists):
         back_catalog(discography, index, artist)
         discography.cycles(index, artist)

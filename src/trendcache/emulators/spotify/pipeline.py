@@ -2,6 +2,7 @@
 
 Order matters and follows Spotify: a request is authenticated first (401s never count
 against limits), then rate-limited and quota-checked, then tier-gated, then answered.
+A request that outlives a ``reset()`` (see ``EmulatorState.epoch``) is answered plainly.
 """
 
 from __future__ import annotations
@@ -62,14 +63,17 @@ def web_api(
     """Wrap a Web API handler; ``template`` is its path under ``/v1`` for the stats."""
 
     async def endpoint(request: Request) -> Response:
+        epoch = state.epoch
         await _delay(state, request.url.path)
+        current = state.epoch == epoch
         rule: Rule | None = None
         try:
             _authenticate(request, state)
-            rule = state.faults.replacement(request.url.path)
-            failure = _replacement(rule) or state.faults.admit()
-            if failure is not None:
-                raise failure
+            if current:
+                rule = state.faults.replacement(request.url.path)
+                failure = _replacement(rule) or state.faults.admit()
+                if failure is not None:
+                    raise failure
             if extended_only and state.tier == "development":
                 raise ApiError(403, errors.FORBIDDEN)
             base = f"{request.url.scheme}://{request.url.netloc}"
@@ -79,7 +83,8 @@ def web_api(
                 response = corrupt(response, rule.malformed)
         except ApiError as error:
             response = error.response()
-        _record(state, request, template, response.status_code)
+        if current:
+            _record(state, request, template, response.status_code)
         return response
 
     return endpoint
@@ -91,8 +96,10 @@ def service(
     """Wrap a non-Web-API endpoint (token, images): faults only when aimed at it."""
 
     async def endpoint(request: Request) -> Response:
+        epoch = state.epoch
         await _delay(state, request.url.path)
-        rule = state.faults.replacement(request.url.path)
+        current = state.epoch == epoch
+        rule = state.faults.replacement(request.url.path) if current else None
         failure = _replacement(rule)
         try:
             if failure is not None:
@@ -102,7 +109,8 @@ def service(
                 response = corrupt(response, rule.malformed)
         except (ApiError, OAuthError) as error:
             response = error.response()
-        _record(state, request, template, response.status_code)
+        if current:
+            _record(state, request, template, response.status_code)
         return response
 
     return endpoint

@@ -73,7 +73,6 @@ class ReleaseFactory:
 
     def release(
         self,
-        rng: random.Random,
         key: str,
         *,
         name: str,
@@ -86,6 +85,7 @@ class ReleaseFactory:
         precision: DatePrecision = "day",
         disc_sizes: Sequence[int] = (),
     ) -> Album:
+        rng = random.Random(f"{self.seed}:release:{key}")  # never disturbs the caller's draws
         album_id = codes.spotify_id(f"{self.seed}:album:{key}")
         popularity = _clamp(max(a.popularity for a in artists) + rng.randint(-18, 8))
         sizes = list(disc_sizes) or [len(songs)]

@@ -32,6 +32,7 @@ class EmulatorState:
     search: SearchIndex = field(init=False)
     covers: CoverIndex = field(init=False)
     tokens: TokenStore = field(init=False)
+    epoch: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -58,8 +59,13 @@ class EmulatorState:
         return self.catalog.today
 
     def reset(self) -> None:
-        """Healthy service at the start day: no faults, no stats, fresh windows; same data."""
+        """Healthy service at the start day: no faults, no stats, fresh windows; same data.
+
+        Requests still in flight from before (a slowed response whose client gave up, say)
+        see the new ``epoch`` and finish without touching faults, limits or stats.
+        """
         with self._lock:
+            self.epoch += 1
             self.faults.clear()
             self.stats.clear()
             self.clock.rewind()
