@@ -1,0 +1,1 @@
+"""The JSON API and the browse page, served from the cache (never from Spotify)."""

@@ -1,0 +1,92 @@
+"""`GET /api/cache/trending`: the seed's fast cache read, served from memory.
+
+The documented route below is complete on its own. `serve_raw` answers the common exact
+requests (`?market=XX` or no query) before FastAPI's routing, validation and response
+machinery, which cost more than the rest of the request put together (see
+benchmarks/read_path.py); anything else falls through to the route.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Response
+from starlette.types import Scope, Send
+
+from trendcache.web.api.models import SECTIONS_DOC, Message, TrendingResponse, TrendingView
+from trendcache.web.deps import Context, MarketScope
+from trendcache.web.snapshots import Snapshot, TrendingSnapshots
+
+PATH = "/api/cache/trending"
+router = APIRouter(tags=["cache"])
+
+DESCRIPTION = f"""
+The trending views as last synced, answered from memory: this never waits on the database
+or on Spotify. Without `market`, the view across every configured market.
+
+Alongside the view: `fetchedAt`, `expires`, `stale` (now past `expires`, or no data yet),
+`refreshing` (a sync runs now), `error` (why the last refresh failed, while this older data
+is served), `pausedUntil`/`pauseReason` (a quota pause) and `tier`.
+
+Before the first sync the sections are empty and `fetchedAt` is null. Responses carry a
+strong `ETag`; send it back in `If-None-Match` to get a 304 until something changes.
+
+What the sections mean, per Spotify access tier:
+
+{SECTIONS_DOC}
+"""
+
+
+@router.get(
+    PATH,
+    response_model=TrendingResponse,
+    summary="Cached trending music (fast)",
+    description=DESCRIPTION,
+    responses={
+        304: {"description": "Not modified: the `If-None-Match` ETag is current."},
+        400: {"model": Message, "description": "A market this server does not track."},
+        503: {"model": Message, "description": "The app is still starting."},
+    },
+)
+async def cached_trending(
+    context: Context,
+    scope: MarketScope,
+    if_none_match: Annotated[str | None, Header(description="An ETag from before.")] = None,
+) -> Response:
+    snapshot = context.snapshots.get(scope)
+    if snapshot is None:
+        raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+    if if_none_match is not None and snapshot.matches(if_none_match):
+        return Response(status_code=304, headers=dict(_text(snapshot.not_modified_headers)))
+    return Response(snapshot.body, headers=dict(_text(snapshot.headers)))
+
+
+async def serve_raw(snapshots: TrendingSnapshots, scope: Scope, send: Send) -> bool:
+    """Answer an exact, common request straight from memory; False to let FastAPI route it."""
+    if scope["method"] != "GET":
+        return False
+    snapshot = snapshots.for_query(scope["query_string"])
+    if snapshot is None:
+        return False
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            if snapshot.matches(value.decode("latin-1")):
+                await _send(send, 304, snapshot.not_modified_headers, b"")
+                return True
+            break
+    await _send(send, 200, snapshot.headers, snapshot.body)
+    return True
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _text(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    return [(name.decode(), value.decode()) for name, value in headers]
+
+
+def view_of(snapshot: Snapshot) -> dict[str, Any]:
+    """The view alone, without the cache state around it."""
+    return {key: snapshot.document[key] for key in TrendingView.model_fields}

@@ -1,0 +1,131 @@
+"""Response shapes, for the OpenAPI document (and schemathesis, which checks we keep to it).
+
+Field names are the JSON's own camelCase, as the seed's browse page reads them.
+"""
+
+from __future__ import annotations
+
+import inspect
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from trendcache.pipeline import trending
+
+# What "new releases", "popular albums" and "trending artists" mean in each tier.
+SECTIONS_DOC = (inspect.getdoc(trending) or "").split("\n", 1)[1].strip()
+Basis = Literal["popularity", "chart"]
+
+
+class ArtistRef(BaseModel):
+    id: str
+    name: str
+    spotifyUrl: str | None
+
+
+class AlbumItem(BaseModel):
+    id: str
+    name: str
+    albumType: str
+    artists: list[ArtistRef]
+    releaseDate: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD, see the precision.")
+    releaseDatePrecision: Literal["year", "month", "day"]
+    totalTracks: int
+    image: str | None = Field(description="Cover URL, about 300 px wide.")
+    spotifyUrl: str | None
+    uri: str
+    label: str | None = Field(description="Extended tier only.")
+    popularity: int | None = Field(description="Spotify popularity 0-100; extended tier only.")
+    upc: str | None
+    positions: dict[str, int] = Field(description="Position in each market's new releases.")
+    bestPosition: int
+    score: float = Field(description="Chart score over the last 7 days (see the endpoint).")
+
+
+class PopularAlbum(AlbumItem):
+    basis: Basis = Field(description="What the ranking used: Spotify popularity or chart score.")
+
+
+class AlbumRef(BaseModel):
+    id: str
+    name: str
+
+
+class ArtistItem(BaseModel):
+    id: str
+    name: str
+    spotifyUrl: str | None
+    image: str | None
+    genres: list[str]
+    popularity: int | None
+    followers: int | None
+    albums: list[AlbumRef] = Field(description="Their albums among the current new releases.")
+    score: float
+    basis: Basis
+
+
+class TrendingView(BaseModel):
+    scope: str = Field(description="The market, or `all`.")
+    markets: list[str]
+    tier: str | None = Field(description="Spotify access tier the data came from.")
+    generatedAt: datetime | None
+    newReleases: list[AlbumItem]
+    popularAlbums: list[PopularAlbum]
+    trendingArtists: list[ArtistItem]
+
+
+class CacheState(BaseModel):
+    fetchedAt: datetime | None = Field(description="When the data was fetched; null before.")
+    expires: datetime | None
+    stale: bool = Field(description="True when past `expires`, or when there is no data yet.")
+    refreshing: bool = Field(description="A sync is running now.")
+    error: str | None = Field(description="Why the last refresh failed, while older data shows.")
+    pausedUntil: datetime | None = Field(description="No sync may call Spotify until then.")
+    pauseReason: str | None
+
+
+class TrendingResponse(TrendingView, CacheState):
+    errorAt: datetime | None
+
+
+class SyncResponse(CacheState):
+    source: Literal["cache", "fresh"] = Field(
+        description="`fresh`: this call fetched from Spotify; `cache`: it did not need to, "
+        "could not (see `error`), or did not wait (wait=false)."
+    )
+    queued: bool = Field(description="wait=false: whether a new background sync was queued.")
+    data: TrendingView
+
+
+class SpotifyPaging(BaseModel):
+    href: str
+    items: list[dict[str, Any]] = Field(description="Spotify SimplifiedAlbumObjects, unchanged.")
+    limit: int
+    next: str | None
+    offset: int
+    previous: str | None
+    total: int
+
+
+class NewReleasesResponse(BaseModel):
+    albums: SpotifyPaging
+
+
+class SpotifyErrorBody(BaseModel):
+    status: int
+    message: str
+
+
+class SpotifyErrorResponse(BaseModel):
+    error: SpotifyErrorBody
+
+
+class Message(BaseModel):
+    detail: str
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+    database: str
+    snapshots: bool = Field(description="The in-memory trending snapshots are built.")

@@ -1,0 +1,92 @@
+"""The web app: built from a `Services` (and optionally a task queue), nothing global.
+
+`TrendcacheApp` answers the hottest request, `GET /api/cache/trending`, before FastAPI's
+routing (see `api/cache.py`); every other request, and every unusual form of that one, goes
+through FastAPI as usual, where the route is also documented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from starlette.types import Receive, Scope, Send
+
+from trendcache.services import Services
+from trendcache.tasks import TaskQueue
+from trendcache.web.api import cache, spotify, status, sync
+from trendcache.web.background import SyncRequests
+from trendcache.web.deps import WebContext
+from trendcache.web.metrics import WebMetrics
+from trendcache.web.openapi import install_openapi
+from trendcache.web.pages import browse, format
+from trendcache.web.ratelimit import ClientRateLimiter
+from trendcache.web.snapshots import TrendingSnapshots
+
+HERE = Path(__file__).parent
+
+DESCRIPTION = """
+New and trending music from the Spotify Web API, synced every CACHE_DURATION_HOURS (or on
+demand when stale), cached in a database, and served from memory.
+
+Reads never wait on Spotify: `/api/cache/trending` and the browse page answer from the
+cache, and ask for a background sync when it is stale.
+"""
+
+
+class TrendcacheApp(FastAPI):
+    context: WebContext
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] == cache.PATH
+            and await cache.serve_raw(self.context.snapshots, scope, send)
+        ):
+            return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(
+    services: Services, queue: TaskQueue | None = None, *, demo_note: str | None = None
+) -> FastAPI:
+    metrics = WebMetrics(services.database)
+    snapshots = TrendingSnapshots(services, on_rebuild=metrics.rebuilt)
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+    format.install(env)
+    context = WebContext(
+        services=services,
+        snapshots=snapshots,
+        syncs=SyncRequests(services, queue),
+        limiter=ClientRateLimiter(services.settings.api_rate_limit_per_minute),
+        metrics=metrics,
+        templates=Jinja2Templates(env=env),
+        demo_note=demo_note,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        snapshots.start()
+        try:
+            yield
+        finally:
+            snapshots.stop()
+
+    app = TrendcacheApp(
+        title="trendcache",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.context = context
+    app.state.web = context
+    for router in (cache.router, sync.router, spotify.router, status.router, browse.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    install_openapi(app, services.settings.spotify_markets)
+    return app

@@ -1,0 +1,81 @@
+"""What routes receive: the app's `WebContext` and validated query parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.templating import Jinja2Templates
+
+from trendcache.config import Settings
+from trendcache.services import Services
+from trendcache.web.background import SyncRequests
+from trendcache.web.metrics import WebMetrics
+from trendcache.web.ratelimit import ClientRateLimiter
+from trendcache.web.snapshots import TrendingSnapshots
+
+MARKET_PATTERN = "^[A-Za-z]{2}$"
+
+
+@dataclass
+class WebContext:
+    """Everything one app serves from, built once in `create_app`."""
+
+    services: Services
+    snapshots: TrendingSnapshots
+    syncs: SyncRequests
+    limiter: ClientRateLimiter
+    metrics: WebMetrics
+    templates: Jinja2Templates
+    demo_note: str | None
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def markets(self) -> list[str]:
+        return self.services.settings.spotify_markets
+
+
+def get_context(request: Request) -> WebContext:
+    context: WebContext = request.app.state.web
+    return context
+
+
+Context = Annotated[WebContext, Depends(get_context)]
+
+MarketQuery = Annotated[
+    str | None,
+    Query(
+        pattern=MARKET_PATTERN,
+        description="ISO 3166-1 alpha-2 market, one of the configured SPOTIFY_MARKETS.",
+        examples=["US"],
+    ),
+]
+
+
+def known_market(context: WebContext, market: str) -> str:
+    market = market.upper()
+    if market not in context.markets:
+        raise HTTPException(
+            400,
+            f"unknown market {market!r}: this server tracks "
+            f"{', '.join(context.markets)} (see SPOTIFY_MARKETS)",
+        )
+    return market
+
+
+def scope_of(context: Context, market: MarketQuery = None) -> str | None:
+    """The requested market, or None for the view across all markets."""
+    return None if market is None else known_market(context, market)
+
+
+def listing_market(context: Context, market: MarketQuery = None) -> str:
+    """The requested market, or the first configured one."""
+    return context.markets[0] if market is None else known_market(context, market)
+
+
+MarketScope = Annotated[str | None, Depends(scope_of)]
+ListingMarket = Annotated[str, Depends(listing_market)]

@@ -1,0 +1,80 @@
+"""The browse page (`/`) and the status fragment its htmx polls.
+
+Rendered from the in-memory snapshots, so it never waits: stale or missing data asks for a
+background sync and the page renders at once. While a sync runs the status fragment polls
+every second; when the data's ETag moves it swaps the sections in out of band.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from trendcache.db.types import utcnow
+from trendcache.web.api.models import SECTIONS_DOC
+from trendcache.web.deps import Context, MarketScope, WebContext
+from trendcache.web.pages.state import page_state, wants_sync
+from trendcache.web.snapshots import Snapshot
+
+router = APIRouter(tags=["pages"])
+
+
+async def _current(context: WebContext, scope: str | None) -> tuple[Snapshot, bool]:
+    snapshot = context.snapshots.get(scope)
+    if snapshot is None:
+        raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+    requested = False
+    if wants_sync(snapshot.document):
+        requested = await run_in_threadpool(context.syncs.request)
+    return snapshot, requested
+
+
+def _values(context: WebContext, snapshot: Snapshot, requested: bool) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "doc": snapshot.document,
+        "etag": snapshot.etag,
+        "market": snapshot.scope,
+        "markets": context.markets,
+        "state": page_state(snapshot.document, now, requested=requested),
+        "demo_note": context.demo_note,
+    }
+
+
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    summary="Browse page",
+    description="New releases, popular albums and trending artists as a web page, for all "
+    "markets or one. Never waits: stale or missing data queues a background sync and the "
+    f"page fills in by itself.\n\n{SECTIONS_DOC}",
+)
+async def browse(request: Request, context: Context, scope: MarketScope) -> HTMLResponse:
+    snapshot, requested = await _current(context, scope)
+    return context.templates.TemplateResponse(
+        request, "browse.html", _values(context, snapshot, requested)
+    )
+
+
+@router.get(
+    "/fragments/status",
+    response_class=HTMLResponse,
+    summary="Browse page status fragment (htmx)",
+    description="The page's status line; when the data changed since `shown`, also the new "
+    "sections as an out-of-band swap.",
+)
+async def status_fragment(
+    request: Request,
+    context: Context,
+    scope: MarketScope,
+    shown: Annotated[
+        str | None, Query(max_length=100, description="ETag of the sections on the page.")
+    ] = None,
+) -> HTMLResponse:
+    snapshot, requested = await _current(context, scope)
+    values = _values(context, snapshot, requested)
+    values["swap_sections"] = shown != snapshot.etag
+    return context.templates.TemplateResponse(request, "fragments/status.html", values)

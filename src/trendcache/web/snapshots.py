@@ -1,0 +1,213 @@
+"""The trending views, pre-encoded in memory, so the read path never touches the database.
+
+Per scope (every configured market, and `None` for all markets together) a `Snapshot`
+holds the response body of `/api/cache/trending` as bytes with its strong ETag, and the
+decoded document the browse page renders. A background thread rebuilds them when
+`read_status(...).version` moves (polled about twice a second, or at once when this
+process's syncer reports a change) and when the data's `expires` passes, so `stale`
+flips on time. A request is a dict lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from trendcache.db.models import CacheData
+from trendcache.db.types import utcnow
+from trendcache.pipeline.keys import trending_key
+from trendcache.pipeline.status import SyncStatus, read_status
+from trendcache.services import Services
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.5
+Headers = list[tuple[bytes, bytes]]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    scope: str | None
+    document: dict[str, Any]
+    body: bytes
+    etag: str
+    headers: Headers  # raw ASGI headers of the 200 response
+    not_modified_headers: Headers  # and of the 304
+    expires: datetime | None
+    fetched_at: datetime | None
+
+    @property
+    def has_data(self) -> bool:
+        return self.fetched_at is not None
+
+    def matches(self, if_none_match: str) -> bool:
+        """RFC 9110 weak comparison, as If-None-Match asks for."""
+        if if_none_match.strip() == "*":
+            return True
+        tags = (tag.strip().removeprefix("W/") for tag in if_none_match.split(","))
+        return self.etag in tags
+
+
+def empty_view(scope: str | None, markets: list[str], tier: str | None) -> dict[str, Any]:
+    """The view before the first sync: the same shape, nothing in it."""
+    return {
+        "scope": scope or "all",
+        "markets": [scope] if scope else markets,
+        "tier": tier,
+        "generatedAt": None,
+        "newReleases": [],
+        "popularAlbums": [],
+        "trendingArtists": [],
+    }
+
+
+def build_snapshot(
+    scope: str | None,
+    row: CacheData | None,
+    status: SyncStatus,
+    markets: list[str],
+    now: datetime,
+) -> Snapshot:
+    view = row.data if row is not None else empty_view(scope, markets, status.tier)
+    last = status.last_run or {}
+    error = row.error if row is not None else last.get("error")
+    document = {
+        **view,
+        "tier": view.get("tier") or status.tier,
+        "fetchedAt": row.fetched_at.isoformat() if row else None,
+        "expires": row.expires.isoformat() if row else None,
+        "stale": row is None or now >= row.expires,
+        "refreshing": status.refreshing,
+        "error": error,
+        "errorAt": row.error_at.isoformat() if row and row.error_at else None,
+        "pausedUntil": status.paused_until.isoformat() if status.paused_until else None,
+        "pauseReason": status.pause_reason,
+    }
+    body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    common = [(b"etag", etag.encode()), (b"cache-control", b"no-cache")]
+    return Snapshot(
+        scope=scope,
+        document=document,
+        body=body,
+        etag=etag,
+        headers=[
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *common,
+        ],
+        not_modified_headers=common,
+        expires=row.expires if row else None,
+        fetched_at=row.fetched_at if row else None,
+    )
+
+
+class TrendingSnapshots:
+    """Every scope's snapshot, and the thread that keeps them current."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        on_rebuild: Callable[[str], None] = lambda reason: None,
+    ) -> None:
+        self.services = services
+        self.markets = list(services.settings.spotify_markets)
+        self.poll_seconds = poll_seconds
+        self.on_rebuild = on_rebuild
+        self.status: SyncStatus | None = None
+        # Replaced whole, never mutated: readers on the event loop need no lock.
+        self._by_scope: dict[str | None, Snapshot] = {}
+        self._by_query: dict[bytes, Snapshot] = {}
+        self._version: tuple[Any, ...] | None = None
+        self._rebuild_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        services.on_change(self.notify)
+
+    def get(self, scope: str | None) -> Snapshot | None:
+        return self._by_scope.get(scope)
+
+    def for_query(self, query_string: bytes) -> Snapshot | None:
+        """The snapshot for a raw query string of the exact form `` or `market=XX`."""
+        return self._by_query.get(query_string)
+
+    def notify(self) -> None:
+        """Something changed in this process: rebuild now rather than at the next poll."""
+        self._wake.set()
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Rebuild if anything shown changed; True if it did. Safe from any thread."""
+        with self._rebuild_lock:
+            status = read_status(self.services.syncer)
+            now = utcnow()
+            reason = self._reason(status, now, force)
+            if reason is None:
+                self.status = status
+                return False
+            self._rebuild(status, now)
+            self.on_rebuild(reason)
+            return True
+
+    def _reason(self, status: SyncStatus, now: datetime, force: bool) -> str | None:
+        if force or not self._by_scope:
+            return "start" if not self._by_scope else "forced"
+        if status.version != self._version:
+            return "version"
+        if any(s.expires and not s.document["stale"] and now >= s.expires for s in self._scopes()):
+            return "expired"
+        return None
+
+    def _scopes(self) -> list[Snapshot]:
+        return list(self._by_scope.values())
+
+    def _rebuild(self, status: SyncStatus, now: datetime) -> None:
+        scopes: list[str | None] = [None, *self.markets]
+        keys = {trending_key(scope): scope for scope in scopes}
+        with self.services.database.session() as session:
+            rows = {
+                keys[row.key]: row
+                for row in session.scalars(select(CacheData).where(CacheData.key.in_(keys)))
+            }
+        built = {
+            scope: build_snapshot(scope, rows.get(scope), status, self.markets, now)
+            for scope in scopes
+        }
+        by_query = {b"": built[None]}
+        by_query.update({f"market={m}".encode(): built[m] for m in self.markets})
+        self._by_scope, self._by_query = built, by_query
+        self.status, self._version = status, status.version
+
+    def start(self) -> None:
+        """Build once now (so the first request finds data), then keep rebuilding."""
+        self.refresh(force=True)
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="trending-snapshots", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                self.refresh()
+            except Exception:  # a database hiccup: keep serving what we have
+                log.exception("could not rebuild the trending snapshots")

@@ -1,0 +1,48 @@
+"""Operations endpoints: /api/status, /healthz and /metrics."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.web.conftest import MARKETS, ClientFactory
+from trendcache.services import Services
+
+
+def test_status_reports_the_last_sync(client: TestClient) -> None:
+    body = client.get("/api/status").json()
+    assert body["refreshing"] is False
+    assert body["lastSync"]["status"] == "ok"
+    assert body["lastSync"]["trigger"] == "cli"
+    assert body["lastSync"]["albums"] > 0
+    assert body["tier"] == "extended"
+    assert body["pausedUntil"] is None
+    assert body["markets"] == MARKETS
+
+
+def test_status_before_any_sync(web_services: Services, make_client: ClientFactory) -> None:
+    body = make_client(web_services).get("/api/status").json()
+    assert body["lastSync"] is None
+    assert body["tier"] is None
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "snapshots": True}
+
+
+def test_metrics(client: TestClient) -> None:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+    age = samples[("trendcache_cache_age_seconds", (("key", "spotify_trending"),))]
+    assert age >= 0
+    assert samples[("trendcache_cache_stale", (("key", "spotify_new_releases:US"),))] == 0
+    assert samples[("trendcache_syncs_total", (("status", "ok"),))] == 1
+    assert samples[("trendcache_snapshot_rebuilds_total", (("reason", "start"),))] == 1
