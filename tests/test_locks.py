@@ -1,0 +1,90 @@
+import itertools
+import multiprocessing
+import time
+from typing import Any
+
+import pytest
+from redis import Redis
+
+from trendcache.db import Database
+from trendcache.locks import DatabaseLocks, LeaseKeeper, Locks, RedisLocks
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "redis"])
+def locks(request: pytest.FixtureRequest) -> Locks:
+    if request.param == "redis":
+        return RedisLocks(request.getfixturevalue("redis_client"))
+    fixture = {"sqlite": "sqlite_database", "postgresql": "postgres_database"}[request.param]
+    return DatabaseLocks(request.getfixturevalue(fixture))
+
+
+def test_only_one_owner_holds_a_lease(locks: Locks) -> None:
+    assert locks.acquire("sync", "a", ttl=30)
+    assert not locks.acquire("sync", "b", ttl=30)
+    assert locks.held("sync")
+    assert locks.acquire("sync", "a", ttl=30), "the owner may re-acquire its own lease"
+    locks.release("sync", "b")
+    assert locks.held("sync"), "only the owner can release"
+    locks.release("sync", "a")
+    assert not locks.held("sync")
+    assert locks.acquire("sync", "b", ttl=30)
+
+
+def test_an_expired_lease_can_be_taken_over(locks: Locks) -> None:
+    assert locks.acquire("sync", "crashed", ttl=0.2)
+    time.sleep(0.3)
+    assert not locks.held("sync")
+    assert locks.acquire("sync", "next", ttl=30)
+    assert not locks.renew("sync", "crashed", ttl=30), "a lost lease cannot be renewed"
+
+
+def test_lease_keeper_renews_while_the_job_runs(locks: Locks) -> None:
+    keeper = LeaseKeeper(locks, "long-job", ttl=0.3)
+    assert keeper.try_acquire()
+    time.sleep(0.8)
+    assert locks.held("long-job")
+    assert not LeaseKeeper(locks, "long-job", ttl=0.3).try_acquire()
+    keeper.release()
+    assert not locks.held("long-job")
+    assert not keeper.lost
+
+
+def _contend(
+    url: str, redis_url: str | None, name: str, rounds: int, out: "multiprocessing.Queue[Any]"
+) -> None:
+    database = Database(url)
+    locks: Locks = RedisLocks(Redis.from_url(redis_url)) if redis_url else DatabaseLocks(database)
+    held: list[tuple[float, float]] = []
+    for _ in range(rounds):
+        keeper = LeaseKeeper(locks, name, ttl=5)
+        if keeper.try_acquire():
+            began = time.time()
+            time.sleep(0.03)  # hold it while the others try
+            held.append((began, time.time()))
+            keeper.release()
+        time.sleep(0.005)
+    out.put(held)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql", "redis"])
+def test_processes_never_hold_a_lease_together(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """Four processes contend for one lease; their holding intervals must never overlap."""
+    redis_url = request.getfixturevalue("redis_url") if backend == "redis" else None
+    fixture = "postgres_database" if backend == "postgresql" else "sqlite_database"
+    url = request.getfixturevalue(fixture).url.render_as_string(False)
+    context = multiprocessing.get_context("fork")
+    out: multiprocessing.Queue[Any] = context.Queue()
+    workers = [
+        context.Process(target=_contend, args=(url, redis_url, f"race-{backend}", 12, out))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    intervals = sorted(interval for _ in workers for interval in out.get(timeout=60))
+    for worker in workers:
+        worker.join(10)
+    assert len(intervals) >= 4
+    for (_, previous_end), (next_start, _) in itertools.pairwise(intervals):
+        assert next_start >= previous_end, "two processes held the lease at once"

@@ -1,0 +1,57 @@
+import multiprocessing
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trendcache.config import Settings
+from trendcache.ratelimit import RateLimitTimeout, per_second, shared_limiter
+
+RATE, WINDOW = 10, 1.0
+
+
+def _settings(data_dir: Path, redis_url: str | None) -> Settings:
+    return Settings(_env_file=None, data_dir=data_dir, redis_url=redis_url)  # type: ignore[call-arg]
+
+
+def _fire(
+    data_dir: Path, redis_url: str | None, count: int, out: "multiprocessing.Queue[Any]"
+) -> None:
+    limiter = shared_limiter("test", [per_second(RATE, WINDOW)], _settings(data_dir, redis_url))
+    stamps = []
+    for _ in range(count):
+        limiter.wait(timeout=30)
+        stamps.append(time.time())
+    out.put(stamps)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_processes_share_one_limit(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Three processes each want 12 slots of a 10-per-second limit: no window sees more."""
+    redis_url = None
+    if backend == "redis":
+        request.getfixturevalue("redis_client")  # an empty test database
+        redis_url = request.getfixturevalue("redis_url")
+    context = multiprocessing.get_context("fork")
+    out: multiprocessing.Queue[Any] = context.Queue()
+    workers = [context.Process(target=_fire, args=(tmp_path, redis_url, 12, out)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    stamps = sorted(stamp for _ in workers for stamp in out.get(timeout=60))
+    for worker in workers:
+        worker.join(10)
+    assert len(stamps) == 36
+    for index, stamp in enumerate(stamps):
+        in_window = [s for s in stamps[index:] if s - stamp < WINDOW]
+        assert len(in_window) <= RATE, f"{len(in_window)} requests within {WINDOW} s"
+    assert stamps[-1] - stamps[0] >= 2 * WINDOW, "36 slots at 10/s need more than 2 s"
+
+
+def test_a_limiter_that_cannot_grant_in_time_says_so(tmp_path: Path) -> None:
+    limiter = shared_limiter("tight", [per_second(1, 60)], _settings(tmp_path, None))
+    limiter.wait(timeout=1)
+    with pytest.raises(RateLimitTimeout):
+        limiter.wait(timeout=0.2)
