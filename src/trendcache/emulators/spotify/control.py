@@ -113,6 +113,7 @@ def control_routes(state: EmulatorState) -> list[Route]:
 
     return [
         Route("/_emulator", guarded(index), methods=["GET"]),
+        Route("/_emulator/", guarded(index), methods=["GET"]),
         Route("/_emulator/stats", guarded(stats), methods=["GET"]),
         Route("/_emulator/reset", guarded(reset), methods=["POST"]),
         Route("/_emulator/faults", guarded(faults), methods=["GET", "POST"]),

@@ -1,14 +1,16 @@
-"""Full-outage simulation at the connection level, below HTTP.
+"""The emulator's HTTP protocol: full-outage simulation below HTTP, and no access log.
 
 During a real outage clients see connections reset or closed without an answer, not a
-tidy 5xx; an ASGI app cannot do that, so the HTTP protocol class itself drops the
-connection when a request arrives. The control surface stays reachable so another
-process can end the outage.
+tidy 5xx; an ASGI app cannot do that, so the protocol itself drops the connection when a
+request arrives. The control surface stays reachable so another process can end the
+outage. Access logging is switched off here, per connection, because uvicorn's own
+switch reconfigures the process-wide ``uvicorn.access`` logger of the host application.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -18,8 +20,12 @@ from .state import EmulatorState
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-def outage_protocol(state: EmulatorState) -> type[asyncio.Protocol]:
-    class OutageAwareProtocol(HttpToolsProtocol):
+def emulator_protocol(state: EmulatorState) -> type[asyncio.Protocol]:
+    class EmulatorProtocol(HttpToolsProtocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.access_log = False
+
         def data_received(self, data: bytes) -> None:
             if state.faults.outage and self._drop(data):
                 self.transport.close()
@@ -37,4 +43,4 @@ def outage_protocol(state: EmulatorState) -> type[asyncio.Protocol]:
             state.stats.record(method, path, template_for(path), query, 0)
             return True
 
-    return OutageAwareProtocol
+    return EmulatorProtocol

@@ -14,7 +14,7 @@ from .app import create_app
 from .catalog import Catalog
 from .faults import Faults
 from .generate import build_catalog
-from .outage import outage_protocol
+from .protocol import emulator_protocol
 from .render import Tier
 from .state import EmulatorState
 from .stats import Stats
@@ -90,11 +90,11 @@ class SpotifyEmulator:
         sock.bind((self.host, self.port))
         config = uvicorn.Config(
             create_app(self._state),
-            log_level="warning",
-            access_log=False,
+            log_config=None,  # leave the host process's logging alone
+            log_level=None,
             lifespan="off",
             ws="none",
-            http=outage_protocol(self._state),
+            http=emulator_protocol(self._state),
             timeout_graceful_shutdown=1,
         )
         server = uvicorn.Server(config)
@@ -135,11 +135,16 @@ class SpotifyEmulator:
     def reset(self) -> None:
         """Healthy again: no faults or limits, empty stats and windows, back at the start day.
 
-        The catalog, the tier and already-issued tokens are kept (revoked ones stay revoked
-        only until reset, since revocation is a fault).
+        The catalog, the tier and issued tokens survive; a revocation is a fault and is
+        lifted, tokens that simply ran out of time stay expired.
         """
         self._state.reset()
 
     def advance(self, days: float = 1, seconds: float = 0.0) -> date:
-        """Move the emulator's clock and "today"; tokens age and limit windows roll with it."""
+        """Move the emulator's clock and "today" forward, as if that time had passed.
+
+        New-release membership and order follow the new day, quota and rate windows roll,
+        and tokens age too: after ``advance(days=1)`` every token issued before has expired
+        (401 "The access token expired"), so clients must fetch a new one, as in real life.
+        """
         return self._state.advance(days, seconds)
