@@ -1,0 +1,150 @@
+"""The browse page, rendered server-side from the snapshots (TestClient; see test_browser.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import stamina
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from tests.web.conftest import ClientFactory, wait_for
+from trendcache.db.models import CacheData
+from trendcache.db.types import utcnow
+from trendcache.emulators.spotify import SpotifyEmulator
+from trendcache.pipeline.keys import trending_key
+from trendcache.pipeline.store import put_cache
+from trendcache.services import Services
+from trendcache.tasks import TaskQueue
+
+EVIL = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def pending_syncs(queue: TaskQueue) -> int:
+    return int(queue.huey.pending_count())
+
+
+def test_three_sections_with_covers_links_and_positions(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    for section in ("New releases", "Popular albums", "Trending artists"):
+        assert f">{section}</h2>" in html
+    assert re.search(r'<img src="http://127\.0\.0\.1:\d+/image/\w+" alt="Cover of ', html)
+    assert 'href="https://open.spotify.com/album/' in html
+    assert 'href="https://open.spotify.com/artist/' in html
+    assert re.search(r"#\d+ US</span>", html)
+    assert re.search(r"#\d+ GB</span>", html)
+    assert re.search(r'Updated <time datetime="[^"]+" title="[^"]+ UTC">just now</time>', html)
+    assert "Refreshing…" not in html
+    assert 'src="/static/htmx.min.js"' in html
+
+
+def test_market_switcher(client: TestClient) -> None:
+    html = client.get("/", params={"market": "GB"}).text
+    assert '<a href="/?market=GB" aria-current="page">GB</a>' in html
+    assert '<a href="/" >All</a>' in html
+    assert "in GB" in html
+    assert "#1 US" not in html
+    assert client.get("/", params={"market": "JP"}).status_code == 400
+    assert client.get("/", params={"market": "JPN"}).status_code == 422
+
+
+def test_upstream_strings_are_escaped(synced_services: Services, client: TestClient) -> None:
+    def poison(view: dict[str, Any]) -> dict[str, Any]:
+        for album in view["newReleases"][:1] + view["popularAlbums"][:1]:
+            album["name"] = EVIL
+            album["spotifyUrl"] = "javascript:alert(2)"
+            album["artists"][0]["name"] = f'"><img src=x onerror=alert(3)>{EVIL}'
+        view["trendingArtists"][0]["name"] = EVIL
+        return view
+
+    now = utcnow()
+    with synced_services.database.writer() as session:
+        row = session.scalar(select(CacheData).where(CacheData.key == trending_key(None)))
+        assert row is not None
+        put_cache(session, row.key, poison(row.data), now, now + timedelta(hours=6))
+    html = wait_for(lambda: ESCAPED in (t := client.get("/").text) and t)
+    assert EVIL not in html
+    assert "<img src=x" not in html
+    assert "javascript:" not in html
+
+
+def test_demo_note_banner(synced_services: Services, make_client: ClientFactory) -> None:
+    client = make_client(synced_services, demo_note="Demo data from the built-in Spotify emulator")
+    html = client.get("/").text
+    assert '<div class="banner" role="note">Demo data from the built-in Spotify emulator' in html
+    assert 'class="banner"' not in make_client(synced_services).get("/").text
+
+
+def test_no_data_yet_queues_a_sync_and_renders_at_once(
+    web_services: Services, make_client: ClientFactory, queue: TaskQueue
+) -> None:
+    client = make_client(web_services, queue)  # no consumer: the job waits in the queue
+    html = client.get("/").text
+    assert "First sync in progress" in html
+    assert "fills in by itself" in html
+    assert "Refreshing…" in html
+    assert 'hx-trigger="every 1s"' in html
+    assert pending_syncs(queue) == 1
+    client.get("/")
+    assert pending_syncs(queue) == 1  # debounced
+
+
+def test_stale_data_queues_a_sync(synced_services: Services, make_client: ClientFactory) -> None:
+    with synced_services.database.writer() as session:
+        session.execute(update(CacheData).values(expires=utcnow() - timedelta(minutes=1)))
+    queue = TaskQueue(synced_services.settings, lambda: synced_services)
+    client = make_client(synced_services, queue)
+    html = client.get("/").text
+    assert "Refreshing…" in html
+    assert "New releases" in html  # the stale data shows meanwhile
+    assert pending_syncs(queue) == 1
+
+
+def test_fresh_data_queues_nothing(synced_services: Services, make_client: ClientFactory) -> None:
+    queue = TaskQueue(synced_services.settings, lambda: synced_services)
+    html = make_client(synced_services, queue).get("/").text
+    assert 'hx-trigger="every 10s"' in html
+    assert pending_syncs(queue) == 0
+
+
+def test_quota_pause_is_explained(
+    synced_services: Services, client: TestClient, spotify_emulator: SpotifyEmulator
+) -> None:
+    spotify_emulator.faults.quota_exceeded(retry_after=4 * 3600)
+    synced_services.syncer.sync("api", force=True)
+    html = wait_for(lambda: "quota" in (t := client.get("/").text) and t)
+    notice = re.search(r'<p class="notice">([^<]+)</p>', html)
+    assert notice is not None
+    assert re.fullmatch(
+        r"Showing data from just now: Spotify&#39;s daily request quota is used up; "
+        r"syncing resumes at [-\d]+ [\d:]+ UTC",
+        notice.group(1),
+    )
+    assert "Refreshing…" not in html
+
+
+def test_failed_refresh_is_explained(
+    synced_services: Services, client: TestClient, spotify_emulator: SpotifyEmulator
+) -> None:
+    spotify_emulator.faults.outage = True
+    with stamina.set_testing(True, attempts=1):
+        synced_services.syncer.sync("api", force=True)
+    html = wait_for(lambda: "notice" in (t := client.get("/").text) and t)
+    assert "Showing data from just now: the last refresh failed (Spotify accounts service" in html
+
+
+def test_status_fragment_swaps_sections_only_when_they_changed(client: TestClient) -> None:
+    etag = client.get("/api/cache/trending").headers["etag"]
+    same = client.get("/fragments/status", params={"shown": etag}).text
+    assert 'id="sync-status"' in same
+    assert 'id="sections"' not in same
+    changed = client.get("/fragments/status", params={"shown": '"older"'}).text
+    assert '<main id="sections"' in changed
+    assert 'hx-swap-oob="true"' in changed
+    assert "Trending artists" in changed
