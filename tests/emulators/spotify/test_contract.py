@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.exceptions import OpenAPIError
 from openapi_core.templating.paths.exceptions import PathNotFound
 from openapi_core.testing import MockRequest, MockResponse
@@ -127,9 +127,9 @@ class Contract:
 
 @pytest.fixture(scope="module")
 def contract_specs(spotify_openapi_spec: dict[str, Any]) -> tuple[OpenAPI, OpenAPI]:
-    return OpenAPI.from_dict(spotify_openapi_spec), OpenAPI.from_dict(
-        _patched(spotify_openapi_spec)
-    )
+    strict = OpenAPI.from_dict(spotify_openapi_spec)  # also checks the spec document itself
+    unchecked = Config(spec_validator_cls=None)  # the patch is ours; skip a second 0.3 s check
+    return strict, OpenAPI.from_dict(_patched(spotify_openapi_spec), config=unchecked)
 
 
 @pytest.fixture
@@ -169,9 +169,12 @@ def test_reads_conform_in_both_tiers(
     tier: str, spotify_emulator: SpotifyEmulator, api: httpx2.Client
 ) -> None:
     spotify_emulator.tier = tier
-    limit = 10 if tier == "development" else 50
+    limit = 10  # the tier maximums are exercised in test_tiers; 10 items validate the shapes
     album = _some_album(api)
     artist_id = album["artists"][0]["id"]
+    for q, kind in [("love", "album"), ("love", "track"), ("the", "artist")]:
+        found = api.get("/search", params={"q": q, "type": kind, "limit": limit}).json()
+        assert found[f"{kind}s"]["items"], "an empty page would validate nothing"
     for q, kind in [
         ("tag:new", "album"),
         ("love", "album,track,artist"),

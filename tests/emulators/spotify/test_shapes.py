@@ -96,6 +96,7 @@ def test_track_search_matches_recording(
 ) -> None:
     ours = spotify_client.get("/search", params={"q": "love", "type": "track"}).json()
     recorded = spotify_reference.fixture("search_tracks")
+    assert ours["tracks"]["items"]
     assert _shape_diff(ours, recorded) == []
     assert ours["tracks"]["limit"] == 20  # extended tier default; the recording is dev-mode (5)
 

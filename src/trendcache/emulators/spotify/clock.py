@@ -27,10 +27,6 @@ class Clock:
         """The catalog day: the start day plus every whole day jumped so far."""
         return self.start_day + timedelta(seconds=self._offset)
 
-    @property
-    def offset(self) -> float:
-        return self._offset
-
     def advance(self, seconds: float) -> None:
         with self._lock:
             self._offset += seconds

@@ -98,9 +98,9 @@ EN_MODIFIERS = _words(
     "Late Night|Summer|Static|Violet|Honest|Neon|Slow|Crooked|Faded|Holy"
 )
 EN_NOUNS = _words(
-    "Hour|Heart|Motel|Skyline|Gravity|Daydream|Fever|Horizon|Reverie|Lights|Ocean|Shadows|"
+    "Love|Hour|Heart|Motel|Skyline|Gravity|Daydream|Fever|Horizon|Reverie|Lights|Ocean|Shadows|"
     "Youth|Season|Echoes|Mirror|Satellite|Thunder|Paradise|Highway|Dreams|Blossom|Signal|"
-    "Wildfire|Silhouette|Avenue"
+    "Wildfire|Silhouette|Avenue|Love Song|Goodbye"
 )
 
 # Whole titles for the other languages: combining words there breaks grammatical gender.
