@@ -35,8 +35,12 @@ def test_new_releases_pages_cover_the_top_100_once(
     )
     ids = [i["id"] for i in items]
     assert total == len(ids) == len(set(ids)) == 100
-    expected = [a.id for a in spotify_emulator.catalog.new_releases("US")[:100]]
+    expected = [a.id for a in spotify_emulator.catalog.new_releases()[:100]]
     assert ids == expected
+    swedish = spotify_client.get("/browse/new-releases", params={"country": "SE", "limit": 50})
+    assert [a["id"] for a in swedish.json()["albums"]["items"]] == [
+        a.id for a in spotify_emulator.catalog.new_releases("SE")[:50]
+    ]
 
 
 @pytest.mark.parametrize(("tier", "limit"), [("development", 10), ("extended", 50)])

@@ -122,5 +122,5 @@ def _first_recordings(albums: list[Album]) -> tuple[list[date], list[Song]]:
 def _precision(rng: random.Random, when: date) -> DatePrecision:
     """Old releases often only know their month or year, as on Spotify."""
     if when.year < 2010:
-        return rng.choices(("day", "month", "year"), (0.5, 0.2, 0.3))[0]
+        return rng.choices(("day", "month", "year"), (0.4, 0.25, 0.35))[0]
     return "day"

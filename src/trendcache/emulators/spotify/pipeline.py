@@ -1,8 +1,8 @@
 """What happens around every handler: latency, auth, injected faults, limits, tier, stats.
 
-Order matters and follows Spotify: a request is authenticated first (401s never count
-against limits), then rate-limited and quota-checked, then tier-gated, then answered.
-A request that outlives a ``reset()`` (see ``EmulatorState.epoch``) is answered plainly.
+Order: a request is authenticated first (so 401s never count against limits), then
+rate-limited and quota-checked, then tier-gated, then answered. A request that outlives
+a ``reset()`` (see ``EmulatorState.epoch``) is answered plainly.
 """
 
 from __future__ import annotations

@@ -29,8 +29,11 @@ def _released(state: EmulatorState, album_id: str) -> Album | None:
 
 
 def new_releases(request: Request, state: EmulatorState, view: View) -> Response:
+    """One editorial list for all markets: the 2026 endpoint takes no country (the legacy
+    ``country`` parameter is still honoured), so clients split it by ``available_markets``.
+    """
     country = request.query_params.get("country")
-    albums = state.catalog.new_releases(country or "US")[:NEW_RELEASES_LIMIT]
+    albums = state.catalog.new_releases(country)[:NEW_RELEASES_LIMIT]
     limit = params.limit(request, default=20, maximum=50)
     offset = params.offset(request)
     render = Renderer(state.catalog, view)
