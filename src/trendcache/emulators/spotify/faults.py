@@ -25,6 +25,8 @@ DEFAULT_TOKEN_TTL = 3600
 
 @dataclass
 class Rule:
+    """One armed fault; ``remaining`` None means it fires until ``reset()``."""
+
     kind: FaultKind
     remaining: int | None
     path_prefix: str | None
@@ -42,6 +44,8 @@ class Rule:
 
 
 class Faults:
+    """The switches behind ``SpotifyEmulator.faults`` (also settable over HTTP)."""
+
     def __init__(self, clock: Clock, latency: float = 0.0) -> None:
         self._clock = clock
         self._lock = threading.Lock()
