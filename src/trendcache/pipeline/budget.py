@@ -18,6 +18,7 @@ from trendcache.db.models import UpstreamRequest
 from trendcache.db.types import utcnow
 from trendcache.spotify.errors import RequestBudgetExhausted
 
+_WRITE_LOCK = threading.Lock()
 WINDOW = timedelta(hours=24)
 KEEP = timedelta(hours=48)
 
@@ -57,7 +58,9 @@ class DailyBudget:
             self._in_flight += 1
 
     def after_response(self, status: int | None) -> None:
-        with self.database.writer() as session:
+        # One writer at a time from this process: SQLite's busy handler would otherwise
+        # make concurrent threads sleep in steps of up to 100 ms.
+        with _WRITE_LOCK, self.database.writer() as session:
             session.add(UpstreamRequest(service=self.service, status=status))
         with self._lock:
             self._in_flight -= 1

@@ -20,23 +20,14 @@ from typing import Any
 from trendcache.config import AccessTier, Settings
 from trendcache.db.types import utcnow
 from trendcache.pipeline.budget import DailyBudget
+from trendcache.pipeline.hydrate import Hydrator
 from trendcache.pipeline.state import TIER, StateStore
-from trendcache.spotify.client import (
-    ALBUMS_BATCH,
-    CONCURRENCY,
-    NEW_RELEASES_PAGE,
-    SEARCH_PAGE,
-    SpotifyClient,
-)
-from trendcache.spotify.errors import (
-    RequestBudgetExhausted,
-    SpotifyError,
-    SpotifyForbidden,
-    SpotifyQuotaExceeded,
-)
+from trendcache.spotify.client import NEW_RELEASES_PAGE, SEARCH_PAGE, SpotifyClient
+from trendcache.spotify.errors import RequestBudgetExhausted, SpotifyForbidden
 
 log = logging.getLogger(__name__)
 TIER_MEMORY = timedelta(hours=24)
+EXTRA_PAGES = 2  # regional albums: a market may need a page or two beyond `limit`
 ARTIST_REFRESH = timedelta(hours=24)
 
 
@@ -84,20 +75,41 @@ class Fetcher:
         tier = self._tier()
         markets = self.settings.spotify_markets
         limit = self.settings.spotify_new_releases_limit
-        if tier == AccessTier.EXTENDED:
-            try:
-                listings = self._extended_listings(markets, limit, budget)
-            except SpotifyForbidden:
-                log.warning("new-releases refused (403): using development-mode endpoints")
-                self._remember(AccessTier.DEVELOPMENT)
-                tier = AccessTier.DEVELOPMENT
-        if tier == AccessTier.DEVELOPMENT:
-            listings = self._development_listings(markets, limit, budget)
-        elif self.settings.spotify_access_tier == AccessTier.AUTO:
-            self._remember(AccessTier.EXTENDED)
-        result = FetchResult(tier=tier.value, listings=listings)
-        self._hydrate(result, budget)
-        return result
+        hydrator = self._hydrator(budget, batched=tier == AccessTier.EXTENDED)
+        try:
+            if tier == AccessTier.EXTENDED:
+                try:
+                    listings = self._extended_listings(markets, limit, budget, hydrator)
+                except SpotifyForbidden:
+                    log.warning("new-releases refused (403): using development-mode endpoints")
+                    self._remember(AccessTier.DEVELOPMENT)
+                    tier = AccessTier.DEVELOPMENT
+                    hydrator.batched = False
+                else:
+                    self._remember(AccessTier.EXTENDED)
+            if tier == AccessTier.DEVELOPMENT:
+                listings = self._development_listings(markets, limit, budget, hydrator)
+        finally:
+            hydrated = hydrator.finish()
+        return FetchResult(
+            tier=tier.value,
+            listings=listings,
+            albums=hydrated.albums,
+            artists=hydrated.artists,
+            deferred=hydrated.deferred,
+            problems=hydrated.problems,
+            quota_until=hydrated.quota_until,
+        )
+
+    def _hydrator(self, budget: DailyBudget, *, batched: bool) -> Hydrator:
+        return Hydrator(
+            self.client,
+            budget,
+            self.settings.spotify_markets[0],
+            batched=batched,
+            unknown_albums=self.unknown_albums,
+            stale_artists=lambda ids: self.stale_artists(ids, utcnow() - ARTIST_REFRESH),
+        )
 
     def _tier(self) -> AccessTier:
         configured = self.settings.spotify_access_tier
@@ -117,88 +129,63 @@ class Fetcher:
             self.state.set(TIER, {"tier": tier.value, "checked_at": utcnow().isoformat()})
 
     def _extended_listings(
-        self, markets: list[str], limit: int, budget: DailyBudget
+        self, markets: list[str], limit: int, budget: DailyBudget, hydrator: Hydrator
     ) -> dict[str, Listing]:
-        pages_wanted = math.ceil(limit / NEW_RELEASES_PAGE)
-        pages_allowed = min(pages_wanted, budget.remaining())
+        """Page the one editorial list until every market has `limit` albums available."""
+        pages_allowed = min(math.ceil(limit / NEW_RELEASES_PAGE) + EXTRA_PAGES, budget.remaining())
         if pages_allowed < 1:
             raise RequestBudgetExhausted("no request budget left for the new-releases list")
-        pages = self.client.new_releases(min(limit, pages_allowed * NEW_RELEASES_PAGE))
-        items = [item for page in pages for item in page["albums"]["items"]][:limit]
+        hydrator.reserved = pages_allowed
+        lists: dict[str, list[dict[str, Any]]] = {market: [] for market in markets}
+
+        def on_page(page: dict[str, Any]) -> bool:
+            hydrator.reserved -= 1
+            wanted = []
+            for item in page["albums"]["items"]:
+                takers = [m for m in markets if len(lists[m]) < limit and _available(item, m)]
+                for market in takers:
+                    lists[market].append(item)
+                if takers:
+                    wanted.append(item)
+            hydrator.add_albums([item["id"] for item in wanted])
+            hydrator.add_artists([a["id"] for item in wanted for a in item["artists"]])
+            return any(len(items) < limit for items in lists.values())
+
+        pages = self.client.new_releases(pages_allowed * NEW_RELEASES_PAGE, on_page)
+        hydrator.reserved = 0
         href = pages[0]["albums"].get("href")
         total = pages[0]["albums"]["total"]
         return {
-            market: Listing(
-                market,
-                _paging(href, [i for i in items if _available(i, market)]),
-                "browse/new-releases",
-                total,
-            )
+            market: Listing(market, _paging(href, lists[market]), "browse/new-releases", total)
             for market in markets
         }
 
     def _development_listings(
-        self, markets: list[str], limit: int, budget: DailyBudget
+        self, markets: list[str], limit: int, budget: DailyBudget, hydrator: Hydrator
     ) -> dict[str, Listing]:
         page = SEARCH_PAGE["development"]
-        pages_wanted = math.ceil(limit / page)
-        pages_each = min(pages_wanted, budget.remaining() // len(markets))
+        pages_each = min(math.ceil(limit / page), budget.remaining() // len(markets))
         if pages_each < 1:
             raise RequestBudgetExhausted("no request budget left for the tag:new searches")
+        hydrator.reserved = pages_each * len(markets)
+
+        def on_page(document: dict[str, Any]) -> bool:
+            hydrator.reserved -= 1
+            hydrator.add_albums([item["id"] for item in document["albums"]["items"]])
+            return True
+
         listings = {}
         for market in markets:
-            pages = self.client.search_new_albums(market, min(limit, pages_each * page), page)
+            pages = self.client.search_new_albums(
+                market, min(limit, pages_each * page), page, on_page
+            )
             items = [item for p in pages for item in p["albums"]["items"]]
             unique = list({item["id"]: item for item in items}.values())[:limit]
             href = pages[0]["albums"].get("href")
             total = pages[0]["albums"]["total"]
             listings[market] = Listing(market, _paging(href, unique), "search tag:new", total)
+        hydrator.reserved = 0
         return listings
-
-    def _hydrate(self, result: FetchResult, budget: DailyBudget) -> None:
-        """Fetch full details of albums never seen before, best-placed first, budget allowing.
-
-        Failures here do not fail the sync: the listing is still worth caching and what was
-        not hydrated is simply still unknown next time.
-        """
-        wanted = self.unknown_albums(_by_best_position(result.listings))
-        market = self.settings.spotify_markets[0]
-        batched = result.tier == AccessTier.EXTENDED
-        chunk = ALBUMS_BATCH * CONCURRENCY if batched else CONCURRENCY
-        try:
-            for start in range(0, len(wanted), chunk):
-                part = wanted[start : start + chunk]
-                cost = math.ceil(len(part) / ALBUMS_BATCH) if batched else len(part)
-                if budget.remaining() < cost:
-                    raise RequestBudgetExhausted("request budget left no room for album details")
-                if batched:
-                    try:
-                        result.albums.update(self.client.albums(part, market))
-                        continue
-                    except SpotifyForbidden:
-                        batched, chunk = False, CONCURRENCY
-                result.albums.update(self.client.album_each(part, market))
-            if result.tier == AccessTier.EXTENDED:
-                self._hydrate_artists(result)
-        except SpotifyQuotaExceeded as exc:
-            result.quota_until = exc.until
-            result.problems.append(str(exc))
-        except SpotifyError as exc:
-            result.problems.append(f"album details deferred: {exc}")
-        result.deferred = len([a for a in wanted if a not in result.albums])
-
-    def _hydrate_artists(self, result: FetchResult) -> None:
-        ids = {
-            artist["id"]
-            for listing in result.listings.values()
-            for item in listing.document["albums"]["items"]
-            for artist in item["artists"]
-        }
-        wanted = self.stale_artists(sorted(ids), utcnow() - ARTIST_REFRESH)
-        try:
-            result.artists.update(self.client.artists(wanted))
-        except SpotifyForbidden:
-            log.info("artists batch refused (403): artist popularity unavailable")
 
 
 def _available(item: dict[str, Any], market: str) -> bool:
@@ -219,11 +206,3 @@ def _paging(href: str | None, items: list[dict[str, Any]]) -> dict[str, Any]:
             "total": len(items),
         }
     }
-
-
-def _by_best_position(listings: dict[str, Listing]) -> list[str]:
-    best: dict[str, int] = {}
-    for listing in listings.values():
-        for position, album_id in enumerate(listing.album_ids):
-            best[album_id] = min(best.get(album_id, position), position)
-    return sorted(best, key=lambda album_id: best[album_id])

@@ -18,6 +18,8 @@ from trendcache.spotify.models import Album, AlbumListing, SeveralAlbums, Severa
 from trendcache.spotify.session import SpotifySession
 
 M = TypeVar("M", bound=BaseModel)
+# Sees each listing page as it arrives; returning False stops the paging early.
+OnPage = Callable[[dict[str, Any]], bool] | None
 NEW_RELEASES_PAGE = 50  # the endpoint's maximum
 SEARCH_PAGE = {"extended": 50, "development": 10}
 SEARCH_MAX_OFFSET = 1000
@@ -45,29 +47,33 @@ class SpotifyClient:
         self.session = session
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="spotify")
 
-    def new_releases(self, max_items: int) -> list[dict[str, Any]]:
+    def new_releases(self, max_items: int, on_page: OnPage = None) -> list[dict[str, Any]]:
         """Pages of `GET /browse/new-releases` (extended tier only; market-independent)."""
         first = {"limit": min(NEW_RELEASES_PAGE, max_items)}
-        return self._listing("browse/new-releases", first, max_items, "new releases page")
+        return self._listing("browse/new-releases", first, max_items, on_page, "new releases")
 
-    def search_new_albums(self, market: str, max_items: int, page: int) -> list[dict[str, Any]]:
+    def search_new_albums(
+        self, market: str, max_items: int, page: int, on_page: OnPage = None
+    ) -> list[dict[str, Any]]:
         """Pages of `GET /search?q=tag:new&type=album`: albums of the last two weeks."""
         max_items = min(max_items, SEARCH_MAX_OFFSET + page)
         first = {"q": "tag:new", "type": "album", "market": market, "limit": min(page, max_items)}
-        return self._listing("search", first, max_items, "tag:new search page")
+        return self._listing("search", first, max_items, on_page, "tag:new search page")
 
     def _listing(
-        self, path: str, params: dict[str, Any], max_items: int, what: str
+        self, path: str, params: dict[str, Any], max_items: int, on_page: OnPage, what: str
     ) -> list[dict[str, Any]]:
+        """Follow `next` links until `max_items`; `on_page` sees each page as it arrives."""
         pages: list[dict[str, Any]] = []
         seen = 0
         document = self.session.get(path, params)
         while True:
             listing = validate(AlbumListing, document, what)
             pages.append(document)
+            wants_more = on_page(document) if on_page is not None else True
             seen += len(listing.albums.items)
             link = listing.albums.next
-            if not link or seen >= max_items or not listing.albums.items:
+            if not (link and wants_more and listing.albums.items) or seen >= max_items:
                 return pages
             document = self.session.get(link)
 
