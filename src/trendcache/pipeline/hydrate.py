@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from trendcache.pipeline.budget import DailyBudget
-from trendcache.spotify.client import ALBUMS_BATCH, ARTISTS_BATCH, SpotifyClient, chunks
+from trendcache.spotify.client import ALBUMS_BATCH, ARTISTS_BATCH, SpotifyClient
 from trendcache.spotify.errors import SpotifyError, SpotifyForbidden, SpotifyQuotaExceeded
 
 log = logging.getLogger(__name__)
