@@ -8,9 +8,7 @@ import stamina
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from tests.fixtures.app import ServicesFactory
 from tests.web.conftest import MARKETS, ClientFactory, wait_for
-from trendcache.db import Database
 from trendcache.db.models import CacheData
 from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
@@ -136,14 +134,15 @@ def test_stale_flips_when_expires_passes(synced_services: Services, client: Test
 
 
 def test_stale_flips_on_time_without_any_write(
-    make_services: ServicesFactory, sqlite_database: Database, make_client: ClientFactory
+    synced_services: Services, make_client: ClientFactory
 ) -> None:
     """Nothing in the database changes when data expires; the snapshot must still notice."""
-    services = make_services(sqlite_database, cache_duration_hours=2 / 3600)
-    services.syncer.sync("cli")
-    client = make_client(services)
+    with synced_services.database.writer() as session:
+        session.execute(update(CacheData).values(expires=utcnow() + timedelta(seconds=1.5)))
+    client = make_client(synced_services)
     assert client.get(URL).json()["stale"] is False
     assert wait_for(lambda: client.get(URL).json()["stale"])
+    assert 'trendcache_snapshot_rebuilds_total{reason="expired"} 1.0' in client.get("/metrics").text
 
 
 def test_failed_refresh_serves_older_data_with_the_error(

@@ -35,7 +35,7 @@ def test_api_conforms_to_its_schema(api_schema: schemathesis.schemas.BaseSchema)
 
         @given(case=strategy)
         @settings(
-            max_examples=30,
+            max_examples=20,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),

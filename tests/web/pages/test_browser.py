@@ -1,0 +1,147 @@
+"""The browse page in Chromium, against a real uvicorn server and a running queue consumer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import select, update
+
+from tests.web.conftest import serving, wait_for
+from trendcache.db.models import CacheData
+from trendcache.db.types import utcnow
+from trendcache.emulators.spotify import SpotifyEmulator
+from trendcache.pipeline.keys import trending_key
+from trendcache.pipeline.store import put_cache
+from trendcache.services import Services
+from trendcache.tasks import TaskQueue
+from trendcache.web.app import create_app
+
+pytestmark = pytest.mark.browser
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EVIL = "<script>window.__xss = 1; alert(1)</script>"
+SYNC_SECONDS = 2.0  # how long the emulator holds the sync's first listing request
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Services], str]]:
+    """`serve(services)`: the app on a real server with a queue consumer; returns its URL."""
+    running: list[Any] = []
+
+    def start(services: Services) -> str:
+        queue = TaskQueue(services.settings, lambda: services)
+        consumer = queue.consumer(workers=1, periodic=False)
+        consumer.start()
+        server = serving(create_app(services, queue, demo_note="Demo data"))
+        running.append((consumer, server))
+        return server.__enter__()
+
+    yield start
+    for consumer, server in running:
+        server.__exit__(None, None, None)
+        consumer.stop(graceful=True)
+
+
+def open_page(browser: Browser, url: str) -> tuple[Page, list[str]]:
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    return page, dialogs
+
+
+def test_first_sync_fills_the_page_by_itself(
+    browser: Browser,
+    serve: Callable[[Services], str],
+    web_services: Services,
+    spotify_emulator: SpotifyEmulator,
+) -> None:
+    spotify_emulator.faults.slow(SYNC_SECONDS, path_prefix="/v1/browse/new-releases")
+    page, _ = open_page(browser, serve(web_services))
+    expect(page.get_by_role("heading", name="First sync in progress")).to_be_visible()
+    expect(page.locator("#sync-status")).to_contain_text("Refreshing…")
+    page.evaluate("window.__sameDocument = true")
+
+    new_releases = page.locator("#new-releases li.card")
+    expect(new_releases.first).to_be_visible(timeout=15_000)
+    expect(page.locator("#sync-status")).not_to_contain_text("Refreshing…")
+    expect(page.locator("#sync-status time")).to_have_text("just now")
+    assert page.evaluate("window.__sameDocument") is True  # filled in without a reload
+    for section in ("#new-releases", "#popular-albums", "#trending-artists"):
+        expect(page.locator(f"{section} li.card").first).to_be_visible()
+    cover = page.locator("#new-releases li.card img").first
+    expect(cover).to_have_attribute("alt", re.compile(r"^Cover of "))
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#new-releases img');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
+    album_link = page.locator("#new-releases h3 a").first
+    expect(album_link).to_have_attribute("href", re.compile(r"^https://open\.spotify\.com/album/"))
+    artist_link = page.locator("#trending-artists h3 a").first
+    expect(artist_link).to_have_attribute(
+        "href", re.compile(r"^https://open\.spotify\.com/artist/")
+    )
+
+    page.get_by_role("navigation", name="Market").get_by_role("link", name="GB").click()
+    page.wait_for_url("**/?market=GB")
+    expect(page.locator('nav.markets a[aria-current="page"]')).to_have_text("GB")
+    positions = page.locator("#new-releases .pos").all_text_contents()
+    assert positions
+    assert [text for text in positions if not text.endswith(" GB")] == []
+
+
+def test_escaped_names_and_a_stale_page_refreshing_in_place(
+    browser: Browser,
+    serve: Callable[[Services], str],
+    synced_services: Services,
+    spotify_emulator: SpotifyEmulator,
+) -> None:
+    now = utcnow()
+    with synced_services.database.writer() as session:
+        row = session.scalar(select(CacheData).where(CacheData.key == trending_key(None)))
+        assert row is not None
+        view = row.data
+        view["newReleases"][0]["name"] = EVIL
+        put_cache(session, row.key, view, now, now + timedelta(hours=6))
+    url = serve(synced_services)
+    page, dialogs = open_page(browser, url)
+    title = page.locator("#new-releases h3").first
+    expect(title).to_have_text(EVIL)  # shown as text, not run
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []
+    expect(page.locator("#sync-status")).not_to_contain_text("Refreshing…")
+
+    # The data goes stale; the next visit queues a sync and shows it refreshing, then the
+    # new data replaces the old in place.
+    spotify_emulator.faults.slow(SYNC_SECONDS, path_prefix="/v1/browse/new-releases")
+    with synced_services.database.writer() as session:
+        session.execute(update(CacheData).values(expires=utcnow() - timedelta(minutes=1)))
+    wait_for(lambda: page.request.get(f"{url}/api/cache/trending").json()["stale"])
+    page.reload()
+    expect(page.locator("#sync-status")).to_contain_text("Refreshing…")
+    etag = page.locator("#sections").get_attribute("data-etag")
+    page.evaluate("window.__sameDocument = true")
+    expect(page.locator("#sync-status")).not_to_contain_text("Refreshing…", timeout=15_000)
+    expect(page.locator("#sections")).not_to_have_attribute("data-etag", etag or "")
+    expect(page.locator("#new-releases h3").first).not_to_have_text(EVIL)
+    assert page.evaluate("window.__sameDocument") is True
+    assert dialogs == []
