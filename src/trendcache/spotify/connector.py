@@ -13,16 +13,22 @@ from trendcache.config import Settings
 from trendcache.ratelimit import SharedLimiter, per_second, shared_limiter
 from trendcache.spotify.auth import TokenProvider
 from trendcache.spotify.client import SpotifyClient
-from trendcache.spotify.session import RequestMeter, SpotifySession
+from trendcache.spotify.session import RequestMeter, RetryPolicy, SpotifySession
 
 
 class SpotifyConnector:
-    def __init__(self, settings: Settings, limiter: SharedLimiter | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        limiter: SharedLimiter | None = None,
+        retry: RetryPolicy = RetryPolicy(),
+    ) -> None:
         if not settings.has_spotify_credentials:
             raise ValueError("SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET are required")
         assert settings.spotify_client_id
         assert settings.spotify_client_secret
         self.settings = settings
+        self.retry = retry
         self.http = httpx2.Client(
             timeout=settings.spotify_timeout_seconds,
             headers={"User-Agent": f"trendcache/{__version__}"},
@@ -47,6 +53,7 @@ class SpotifyConnector:
             self.limiter,
             meter,
             self.settings.spotify_max_retry_after_seconds,
+            self.retry,
         )
         return SpotifyClient(session)
 

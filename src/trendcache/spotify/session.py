@@ -10,6 +10,7 @@ we may wait. A quota 429 is never retried: it pauses syncing until Spotify says.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -33,7 +34,17 @@ from trendcache.spotify.errors import (
 )
 from trendcache.spotify.models import ErrorBody
 
-RETRY_ATTEMPTS = 5
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff for 5xx and network errors (a 429 waits its own Retry-After instead)."""
+
+    attempts: int = 5
+    wait_initial: float = 0.25
+    wait_max: float = 8.0
+    wait_jitter: float = 1.0
+
+
 DEFAULT_RETRY_AFTER = 1.0
 
 
@@ -69,6 +80,7 @@ class SpotifySession:
         limiter: SharedLimiter,
         meter: RequestMeter,
         max_retry_after: float,
+        retry: RetryPolicy = RetryPolicy(),
     ) -> None:
         self._http = http
         self._tokens = tokens
@@ -78,13 +90,19 @@ class SpotifySession:
         self._limiter = limiter
         self._meter = meter
         self._max_retry_after = max_retry_after
+        self._retry = retry
 
     def get(self, path_or_url: str, params: dict[str, Any] | None = None) -> Any:
         """GET a JSON document; `path_or_url` is a path under the API or a paging link."""
         url = self._resolve(path_or_url)
         try:
             for attempt in stamina.retry_context(
-                on=_backoff, attempts=RETRY_ATTEMPTS, timeout=None, wait_initial=0.25, wait_max=8.0
+                on=_backoff,
+                attempts=self._retry.attempts,
+                timeout=None,
+                wait_initial=self._retry.wait_initial,
+                wait_max=self._retry.wait_max,
+                wait_jitter=self._retry.wait_jitter,
             ):
                 with attempt:
                     return self._get_once(url, params)
@@ -92,7 +110,7 @@ class SpotifySession:
             raise SpotifyAuthError("Spotify kept refusing freshly issued access tokens") from None
         except _RetryAfter as exc:
             raise SpotifyRateLimited(
-                f"Spotify still rate-limited us after {RETRY_ATTEMPTS} attempts", exc.seconds
+                f"Spotify still rate-limited us after {self._retry.attempts} attempts", exc.seconds
             ) from None
         raise AssertionError("unreachable: stamina re-raises the last error")
 
