@@ -25,7 +25,8 @@ def test_a_malformed_listing_is_never_written(
     spotify_emulator.faults.malformed(kind, count=None, path_prefix="/browse/new-releases")
     result = services.syncer.sync("cli")
     assert result.source == "cache"
-    assert result.error and "malformed" in result.error or "not JSON" in (result.error or "")
+    assert result.error is not None
+    assert "malformed" in result.error or "not JSON" in result.error
     kept = cache_row(services.database, new_releases_key("US"))
     assert kept is not None
     assert kept.data == good.data

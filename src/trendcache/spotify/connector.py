@@ -13,7 +13,12 @@ from trendcache.config import Settings
 from trendcache.ratelimit import SharedLimiter, per_second, shared_limiter
 from trendcache.spotify.auth import TokenProvider
 from trendcache.spotify.client import SpotifyClient
-from trendcache.spotify.session import RequestMeter, RetryPolicy, SpotifySession
+from trendcache.spotify.session import (
+    DEFAULT_RETRY,
+    RequestMeter,
+    RetryPolicy,
+    SpotifySession,
+)
 
 
 class SpotifyConnector:
@@ -21,7 +26,7 @@ class SpotifyConnector:
         self,
         settings: Settings,
         limiter: SharedLimiter | None = None,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         if not settings.has_spotify_credentials:
             raise ValueError("SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET are required")

@@ -45,6 +45,9 @@ class RetryPolicy:
     wait_jitter: float = 1.0
 
 
+DEFAULT_RETRY = RetryPolicy()
+
+
 DEFAULT_RETRY_AFTER = 1.0
 
 
@@ -80,7 +83,7 @@ class SpotifySession:
         limiter: SharedLimiter,
         meter: RequestMeter,
         max_retry_after: float,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         self._http = http
         self._tokens = tokens
