@@ -6,6 +6,8 @@ starts from a clean cache instead of mixing invented albums into real history.
 
 from __future__ import annotations
 
+from pydantic import SecretStr
+
 from trendcache.config import AccessTier, Settings
 from trendcache.emulators.spotify import SpotifyEmulator
 
@@ -21,7 +23,7 @@ def start_demo(settings: Settings, tier: AccessTier) -> tuple[Settings, SpotifyE
     demo = settings.model_copy(
         update={
             "spotify_client_id": emulator.client_id,
-            "spotify_client_secret": emulator.client_secret,
+            "spotify_client_secret": SecretStr(emulator.client_secret),
             "spotify_api_base_url": emulator.base_url,
             "spotify_accounts_base_url": emulator.accounts_url,
             "data_dir": demo_dir,

@@ -15,7 +15,7 @@ from typing import Any
 import structlog
 
 REDACTED = "[redacted]"
-NOISY = ("httpx", "httpx2", "httpcore", "httpcore2", "huey", "uvicorn.access")
+NOISY = ("httpx", "httpx2", "httpcore", "httpcore2", "huey", "uvicorn.access", "alembic")
 
 
 class Redactor:

@@ -46,12 +46,13 @@ class TaskQueue:
         self._last_request = 0.0
         self._lock = threading.Lock()
         self._sync = self.huey.task(name="sync")(self._run_sync)
-        self.huey.periodic_task(crontab(minute="*"), name="sync_due")(self._sync_due)
+        self.huey.periodic_task(crontab(minute="*"), name="sync_due")(self.sync_due)
 
     def _run_sync(self, trigger: str, force: bool = False) -> None:
         self._services().syncer.sync(trigger, force=force, wait=False)  # type: ignore[arg-type]
 
-    def _sync_due(self) -> None:
+    def sync_due(self) -> None:
+        """Every minute: sync if the cache has expired (so every CACHE_DURATION_HOURS)."""
         if self.settings.enable_background_sync:
             self._services().syncer.sync("schedule", wait=False)
 
