@@ -17,9 +17,9 @@ PRUNE_EVERY = 1000
 
 
 class ClientRateLimiter:
-    def __init__(self, per_minute: int) -> None:
-        self.window_ms = Duration.MINUTE.value
-        self._rates = [Rate(per_minute, self.window_ms)]
+    def __init__(self, limit: int, window_seconds: float = 60.0) -> None:
+        self.window_ms = int(window_seconds * Duration.SECOND.value)
+        self._rates = [Rate(limit, self.window_ms)]
         self._clock = MonotonicClock()
         self._buckets: dict[str, InMemoryBucket] = {}
         self._lock = threading.Lock()
@@ -45,6 +45,10 @@ class ClientRateLimiter:
                 assert isinstance(waiting, int)
                 wait_ms = waiting
         return max(1, math.ceil(wait_ms / 1000))
+
+    @property
+    def clients(self) -> int:
+        return len(self._buckets)
 
     def _prune(self) -> None:
         now = self._clock.now()

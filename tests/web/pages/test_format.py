@@ -109,5 +109,10 @@ def test_states() -> None:
         failed.notice
         == "The first sync failed: Spotify unreachable. It will be tried again shortly."
     )
+    queued = page_state(document(), NOW, requested=False)  # stale: a sync is on its way
+    assert (queued.refreshing, queued.notice, queued.poll_seconds) == (True, None, 1)
+    backing_off = page_state(document(error="Spotify unreachable"), NOW, requested=False)
+    assert backing_off.refreshing is False
+    assert backing_off.notice is not None
     fresh = page_state(document(stale=False), NOW, requested=False)
     assert (fresh.age, fresh.notice, fresh.poll_seconds) == ("7 hours ago", None, 10)

@@ -34,7 +34,10 @@ def wants_sync(document: dict[str, Any]) -> bool:
 def page_state(document: dict[str, Any], now: datetime, *, requested: bool) -> PageState:
     fetched_at = parse_time(document["fetchedAt"])
     has_data = fetched_at is not None
-    refreshing = bool(document["refreshing"] or requested)
+    # A sync asked for moments ago may still wait for a queue worker: show it as under way,
+    # unless the last attempt failed (automatic retries then back off for a while).
+    pending = wants_sync(document) and not document["error"]
+    refreshing = bool(document["refreshing"] or requested or pending)
     age = relative_age(fetched_at, now) if fetched_at else None
     notice = _notice(document, age, now)
     fast = refreshing or not has_data or (document["stale"] and notice is None)
