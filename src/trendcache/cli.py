@@ -11,9 +11,10 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from trendcache.config import AccessTier, ConfigError, Settings, load_settings
-from trendcache.db import Database
-from trendcache.db.migrate import upgrade
 from trendcache.logs import Redactor, configure_logging
+
+# Commands import the heavy parts (SQLAlchemy, the web app) themselves, so `--help` and
+# configuration errors answer quickly.
 
 app = typer.Typer(
     help="trendcache: a self-hosted, always-fast cache of new and trending music.",
@@ -69,6 +70,7 @@ def worker(
     ] = False,
 ) -> None:
     """Run a dedicated queue worker (scale-out: REDIS_URL and DATABASE_URL set)."""
+    from trendcache.db.migrate import upgrade
     from trendcache.services import Services
     from trendcache.tasks import TaskQueue
 
@@ -89,6 +91,7 @@ def sync(
     force: Annotated[bool, typer.Option(help="Fetch even if the cache is still fresh.")] = False,
 ) -> None:
     """Sync from Spotify now, in the foreground, with a progress bar."""
+    from trendcache.db.migrate import upgrade
     from trendcache.services import Services
 
     settings, _ = _settings()
@@ -129,6 +132,9 @@ def sync(
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date (serve and worker also do this themselves)."""
+    from trendcache.db import Database
+    from trendcache.db.migrate import upgrade
+
     settings, _ = _settings()
     database = Database(settings.resolved_database_url)
     upgrade(database)

@@ -1,0 +1,5 @@
+"""`python -m trendcache` is the `trendcache` command."""
+
+from trendcache.cli import main
+
+main()
