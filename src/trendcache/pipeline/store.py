@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from trendcache.db.models import (
@@ -14,6 +14,7 @@ from trendcache.db.models import (
     EnrichmentState,
     SpotifyAlbum,
     SpotifyArtist,
+    new_id,
 )
 from trendcache.db.types import utcnow
 from trendcache.db.upsert import upsert
@@ -38,16 +39,20 @@ def write_fetch(
     """Store listings, details, appearances and enrichment jobs; return albums newly queued."""
     for market, listing in result.listings.items():
         put_cache(session, new_releases_key(market), listing.document, now, expires)
-        session.add_all(
-            AlbumAppearance(
-                album_id=album_id,
-                source=NEW_RELEASES,
-                market=market,
-                position=position,
-                seen_at=now,
-            )
-            for position, album_id in enumerate(listing.album_ids, start=1)
-        )
+    appearances = [
+        {
+            "id": new_id(),
+            "album_id": album_id,
+            "source": NEW_RELEASES,
+            "market": market,
+            "position": position,
+            "seen_at": now,
+        }
+        for market, listing in result.listings.items()
+        for position, album_id in enumerate(listing.album_ids, start=1)
+    ]
+    if appearances:
+        session.execute(insert(AlbumAppearance), appearances)
     upsert(
         session,
         SpotifyAlbum,
@@ -65,7 +70,8 @@ def write_fetch(
     album_ids = list(dict.fromkeys(a for x in result.listings.values() for a in x.album_ids))
     queued = _queue_enrichment(session, album_ids, now)
     session.flush()
-    for scope, view in build_views(session, markets, result.tier, now).items():
+    listings = {m: listing.document["albums"]["items"] for m, listing in result.listings.items()}
+    for scope, view in build_views(session, markets, result.tier, now, listings).items():
         put_cache(session, trending_key(scope), view, now, expires)
     return queued
 

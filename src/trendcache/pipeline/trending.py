@@ -61,17 +61,26 @@ def chart_scores(session: Session, markets: list[str], since: datetime) -> Score
 
 
 def build_views(
-    session: Session, markets: list[str], tier: str, now: datetime
+    session: Session,
+    markets: list[str],
+    tier: str,
+    now: datetime,
+    listings: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str | None, dict[str, Any]]:
-    """One view per market and one (key None) across all markets."""
-    listings: dict[str, list[dict[str, Any]]] = {}
-    for market in markets:
-        row = session.scalar(select(CacheData).where(CacheData.key == new_releases_key(market)))
-        listings[market] = row.data["albums"]["items"] if row else []
+    """One view per market and one (key None) across all markets.
+
+    `listings` (market → items) saves re-reading what the caller just wrote.
+    """
+    if listings is None:
+        listings = {}
+        for market in markets:
+            key = new_releases_key(market)
+            row = session.scalar(select(CacheData).where(CacheData.key == key))
+            listings[market] = row.data["albums"]["items"] if row else []
     album_ids = {item["id"] for items in listings.values() for item in items}
-    details = _documents(session, SpotifyAlbum, album_ids)
+    details = _album_facts(session, album_ids)
     artist_ids = {a["id"] for items in listings.values() for item in items for a in item["artists"]}
-    artists = _documents(session, SpotifyArtist, artist_ids)
+    artists = _artists(session, artist_ids)
     scores = chart_scores(session, markets, now - WINDOW)
     views: dict[str | None, dict[str, Any]] = {
         market: _view([market], listings, details, artists, scores, tier, now) for market in markets
@@ -80,11 +89,34 @@ def build_views(
     return views
 
 
-def _documents(session: Session, model: Any, ids: set[str]) -> dict[str, dict[str, Any]]:
+def _album_facts(session: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """The few fields of full albums a view shows, extracted by the database.
+
+    Full album documents carry every track; decoding them all on each sync would cost more
+    than the rest of the view.
+    """
     if not ids:
         return {}
-    rows = session.execute(select(model.id, model.data).where(model.id.in_(ids))).all()
-    return dict(rows)
+    data = SpotifyAlbum.data
+    rows = session.execute(
+        select(
+            SpotifyAlbum.id,
+            data["label"].as_string(),
+            data["popularity"].as_integer(),
+            data[("external_ids", "upc")].as_string(),
+        ).where(SpotifyAlbum.id.in_(ids))
+    ).all()
+    return {
+        album_id: {"label": label, "popularity": popularity, "external_ids": {"upc": upc}}
+        for album_id, label, popularity, upc in rows
+    }
+
+
+def _artists(session: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    query = select(SpotifyArtist.id, SpotifyArtist.data).where(SpotifyArtist.id.in_(ids))
+    return dict(session.execute(query).tuples().all())
 
 
 def _view(
