@@ -46,3 +46,13 @@ def test_metrics(client: TestClient) -> None:
     assert samples[("trendcache_cache_stale", (("key", "spotify_new_releases:US"),))] == 0
     assert samples[("trendcache_syncs_total", (("status", "ok"),))] == 1
     assert samples[("trendcache_snapshot_rebuilds_total", (("reason", "start"),))] == 1
+
+
+def test_on_each_database_backend(services: Services, make_client: ClientFactory) -> None:
+    """The snapshots, status and metrics queries on SQLite and PostgreSQL alike."""
+    services.syncer.sync("cli")
+    client = make_client(services)
+    assert client.get("/api/cache/trending").json()["newReleases"]
+    assert client.get("/api/status").json()["lastSync"]["status"] == "ok"
+    assert 'trendcache_syncs_total{status="ok"} 1.0' in client.get("/metrics").text
+    assert client.get("/healthz").status_code == 200
