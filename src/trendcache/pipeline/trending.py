@@ -116,7 +116,7 @@ def _artists(session: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
     query = select(SpotifyArtist.id, SpotifyArtist.data).where(SpotifyArtist.id.in_(ids))
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 def _view(
