@@ -128,8 +128,10 @@ class SpotifySession:
         return path_or_url
 
     def _get_once(self, url: str, params: dict[str, Any] | None) -> Any:
-        self._meter.before_request()
+        # The token first: the meter pairs before_request with after_response, and a token
+        # fetch failing in between would leave a request counted as in flight for good.
         token = self._tokens.token()
+        self._meter.before_request()
         self._limiter.wait()
         try:
             response = self._http.get(
