@@ -121,18 +121,18 @@ class SpotifySession:
         if not path_or_url.startswith(("http://", "https://")):
             return f"{self.base_url}/{path_or_url.lstrip('/')}"
         link = urlsplit(path_or_url)
-        if (link.scheme, link.netloc) != self._origin or not link.path.startswith(
-            urlsplit(self.base_url).path
-        ):
+        base_path = urlsplit(self.base_url).path.rstrip("/") + "/"
+        if (link.scheme, link.netloc) != self._origin or not link.path.startswith(base_path):
             raise SpotifyMalformed(f"refusing a link off the configured API host: {path_or_url}")
         return path_or_url
 
     def _get_once(self, url: str, params: dict[str, Any] | None) -> Any:
         # The token first: the meter pairs before_request with after_response, and a token
         # fetch failing in between would leave a request counted as in flight for good.
+        # The limiter before the meter too: a limiter timeout raises with nothing in flight.
         token = self._tokens.token()
-        self._meter.before_request()
         self._limiter.wait()
+        self._meter.before_request()
         try:
             response = self._http.get(
                 url, params=params, headers={"Authorization": f"Bearer {token}"}
