@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from trendcache.config import Settings
 from trendcache.db import Database
@@ -34,6 +34,8 @@ from trendcache.spotify.errors import SpotifyError, SpotifyQuotaExceeded, Spotif
 log = logging.getLogger(__name__)
 Trigger = Literal["schedule", "on_demand", "cli", "api"]
 WAIT_POLL_SECONDS = 0.1
+# A killed syncer blocks others for at most this long; a live one renews every third of it.
+LEASE_SECONDS = 30.0
 # After consecutive failures, automatic triggers wait this long before trying again.
 FAILURE_BACKOFF_SECONDS = (60, 120, 300, 600, 1800, 3600)
 
@@ -60,6 +62,7 @@ class Syncer:
         locks: Locks,
         on_change: Callable[[], None] = lambda: None,
         on_queued: Callable[[list[str]], None] = lambda ids: None,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self.database = database
         self.settings = settings
@@ -68,6 +71,7 @@ class Syncer:
         self.state = StateStore(database)
         self.on_change = on_change
         self.on_queued = on_queued
+        self.lease_seconds = lease_seconds
 
     @property
     def keys(self) -> list[str]:
@@ -132,10 +136,20 @@ class Syncer:
             backoff = self.backing_off()
             if backoff is not None:
                 return SyncResult("cache", error=backoff)
-        lease = LeaseKeeper(self.locks, SYNC_LEASE)
-        if not lease.try_acquire():
-            return self._follow(wait, timeout)
+        lease = LeaseKeeper(self.locks, SYNC_LEASE, ttl=self.lease_seconds)
+        waiting_since = None
+        deadline = time.monotonic() + timeout
+        while not lease.try_acquire():
+            if not wait or time.monotonic() >= deadline:
+                return SyncResult("cache", busy=True)
+            waiting_since = waiting_since or utcnow()
+            while self.locks.held(SYNC_LEASE) and time.monotonic() < deadline:
+                time.sleep(WAIT_POLL_SECONDS)
         try:
+            if waiting_since is not None:
+                finished = self._finished_since(waiting_since)
+                if finished is not None:  # the holder did the work: take its outcome
+                    return finished
             if not force and self.is_fresh():  # someone refreshed while we asked for the lease
                 return SyncResult("cache")
             return self._run(trigger, on_request)
@@ -143,19 +157,26 @@ class Syncer:
             lease.release()
             self.on_change()
 
-    def _follow(self, wait: bool, timeout: float) -> SyncResult:
-        """Another process is fetching: wait for its result rather than fetch again."""
-        if not wait:
-            return SyncResult("cache", busy=True)
-        deadline = time.monotonic() + timeout
-        while self.locks.held(SYNC_LEASE) and time.monotonic() < deadline:
-            time.sleep(WAIT_POLL_SECONDS)
+    def _finished_since(self, since: datetime) -> SyncResult | None:
+        """The outcome of a sync that ended while we waited, unless its process died."""
         with self.database.session() as session:
             last = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
-        return SyncResult("cache", error=last.error if last else None, busy=self.is_running())
+        if last is None or last.finished_at is None or last.finished_at < since:
+            return None
+        if last.status == "interrupted":
+            return None
+        return SyncResult("cache", error=last.error, run_id=last.id, tier=last.tier)
 
     def _run(self, trigger: Trigger, on_request: Callable[[], None] | None) -> SyncResult:
         with self.database.writer() as session:
+            # We hold the lease, so a run still marked running died with its process.
+            session.execute(
+                update(SyncRun)
+                .where(SyncRun.status == "running")
+                .values(
+                    status="interrupted", error="the syncing process stopped", finished_at=utcnow()
+                )
+            )
             run = SyncRun(key=",".join(self.keys), trigger=trigger)
             session.add(run)
         self.on_change()
