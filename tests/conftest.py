@@ -12,5 +12,6 @@ pytest_plugins = [
     "tests.fixtures.services",
     "tests.fixtures.database",
     "tests.fixtures.spotify",
+    "tests.fixtures.musicbrainz",
     "tests.fixtures.app",
 ]
