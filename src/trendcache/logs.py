@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
 import structlog
@@ -31,7 +31,9 @@ class Redactor:
             text = text.replace(secret, REDACTED)
         return text
 
-    def __call__(self, _logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    def __call__(
+        self, _logger: Any, _method: str, event: MutableMapping[str, Any]
+    ) -> Mapping[str, Any]:
         return {
             key: self.scrub(value) if isinstance(value, str) else value
             for key, value in event.items()

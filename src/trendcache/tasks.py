@@ -68,10 +68,13 @@ class TaskQueue:
 
     def consumer(self, workers: int = 2, *, periodic: bool = True, embedded: bool = True) -> Any:
         factory = EmbeddedConsumer if embedded else Consumer
+        # huey backs off to `max_delay` between polls of an idle queue; the default 10 s
+        # would let an on-demand sync start that late.
         return factory(
             self.huey,
             workers=workers,
             worker_type="thread",
             periodic=periodic,
             check_worker_health=True,
+            max_delay=1.0,
         )

@@ -83,9 +83,10 @@ def build_views(
     artists = _artists(session, artist_ids)
     scores = chart_scores(session, markets, now - WINDOW)
     views: dict[str | None, dict[str, Any]] = {
-        market: _view([market], listings, details, artists, scores, tier, now) for market in markets
+        market: _view(market, [market], listings, details, artists, scores, tier, now)
+        for market in markets
     }
-    views[None] = _view(markets, listings, details, artists, scores, tier, now)
+    views[None] = _view("all", markets, listings, details, artists, scores, tier, now)
     return views
 
 
@@ -120,6 +121,7 @@ def _artists(session: Session, ids: set[str]) -> dict[str, dict[str, Any]]:
 
 
 def _view(
+    label: str,
     scope: list[str],
     listings: dict[str, list[dict[str, Any]]],
     details: dict[str, dict[str, Any]],
@@ -151,7 +153,7 @@ def _view(
         key=lambda a: (-(a["popularity"] or -1) if extended else 0, -a["score"], a["bestPosition"]),
     )
     return {
-        "scope": scope[0] if len(scope) == 1 else "all",
+        "scope": label,
         "markets": scope,
         "tier": tier,
         "generatedAt": now.isoformat(),
