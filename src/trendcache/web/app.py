@@ -22,6 +22,7 @@ from trendcache.tasks import TaskQueue
 from trendcache.web.api import cache, spotify, status, sync
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
+from trendcache.web.docs import install_docs
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
 from trendcache.web.pages import browse, format
@@ -82,6 +83,8 @@ def create_app(
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.context = context
     app.state.web = context
@@ -89,4 +92,5 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_openapi(app, services.settings.spotify_markets)
+    install_docs(app)
     return app

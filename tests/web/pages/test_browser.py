@@ -145,3 +145,17 @@ def test_escaped_names_and_a_stale_page_refreshing_in_place(
     expect(page.locator("#new-releases h3").first).not_to_have_text(EVIL)
     assert page.evaluate("window.__sameDocument") is True
     assert dialogs == []
+
+
+def test_the_api_explorer_works_offline(browser: Browser, synced_services: Services) -> None:
+    """`/docs` loads the vendored Swagger UI; no request leaves 127.0.0.1."""
+    with serving(create_app(synced_services)) as url:
+        page = browser.new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{url}/docs")
+        expect(
+            page.locator(".opblock-summary-path", has_text="/api/cache/trending")
+        ).to_be_visible()
+        assert requested
+        assert all(r.startswith(("http://127.0.0.1", "data:")) for r in requested), requested
