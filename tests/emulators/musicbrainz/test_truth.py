@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from trendcache.emulators.musicbrainz import MusicBrainzCatalog, MusicBrainzEmulator
+from trendcache.emulators.musicbrainz import LinkMethod, MusicBrainzCatalog, MusicBrainzEmulator
 from trendcache.emulators.musicbrainz.catalog import MusicBrainzCatalog as Built
 from trendcache.emulators.musicbrainz.lucene import parse
 from trendcache.emulators.musicbrainz.model import Release
@@ -22,8 +22,14 @@ from trendcache.emulators.musicbrainz.search import analyse
 from trendcache.emulators.musicbrainz.titles import styled
 from trendcache.emulators.spotify import Album, Catalog, SpotifyEmulator
 
-METHODS = ("url", "barcode", "isrc", "fuzzy")
-SHARES = {"url": 0.40, "barcode": 0.20, "isrc": 0.10, "fuzzy": 0.20, None: 0.10}
+METHODS: tuple[LinkMethod, ...] = ("url", "barcode", "isrc", "fuzzy")
+SHARES: dict[LinkMethod | None, float] = {
+    "url": 0.40,
+    "barcode": 0.20,
+    "isrc": 0.10,
+    "fuzzy": 0.20,
+    None: 0.10,
+}
 NOISE = {"and", "feat", "ft", "with", "deluxe", "edition", "version", "expanded", "remaster"}
 Finder = Callable[[MusicBrainzCatalog, Catalog, Album], set[str]]
 
@@ -61,7 +67,7 @@ def by_fuzzy(mb: MusicBrainzCatalog, spotify: Catalog, album: Album) -> set[str]
     return {mb.releases[hit.doc].id for hit in mb.release_index.search(query)}
 
 
-FINDERS: dict[str, Finder] = {
+FINDERS: dict[LinkMethod, Finder] = {
     "url": by_url,
     "barcode": by_barcode,
     "isrc": by_isrc,
@@ -80,7 +86,9 @@ def catalog(_musicbrainz_emulator_server: MusicBrainzEmulator) -> MusicBrainzCat
 
 
 @pytest.fixture(scope="module")
-def findings(catalog: MusicBrainzCatalog, spotify: Catalog) -> dict[str, dict[str, set[str]]]:
+def findings(
+    catalog: MusicBrainzCatalog, spotify: Catalog
+) -> dict[str, dict[LinkMethod, set[str]]]:
     """album id -> method -> release ids that method turns up."""
     return {
         album.id: {m: FINDERS[m](catalog, spotify, album) for m in METHODS}
