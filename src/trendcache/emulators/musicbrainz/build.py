@@ -42,6 +42,7 @@ class Builder:
     def __init__(self, catalog: Catalog, seed: int) -> None:
         self.seed = seed
         self.people = People(catalog, seed)
+        self._spotify = catalog
         self.releases: list[Release] = []
         self.truth: dict[str, Expected] = {}
         self._albums = {a.id: a for a in catalog.albums}
@@ -70,7 +71,7 @@ class Builder:
         home = self.people.artist(album.artist_ids[0]).country or "XW"
         language, script = TEXT_REPRESENTATION.get(home, ENGLISH)
         label = self.people.label(
-            album.label, [self.people.artist(i).name for i in album.artist_ids]
+            album.label, [a.name for a in self._spotify.artists_of(album.artist_ids)]
         )
         url = None
         if digital and plan.method == "url":

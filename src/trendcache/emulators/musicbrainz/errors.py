@@ -14,8 +14,10 @@ rate limiter sends ``{"error": ...}`` plus a newline, with ``server: openresty``
   captured in 2026, ``retry-after: 0``. That zero is real and misleading: a client that
   retries at once instead of keeping its own pace runs into the per-client limit.
 
-``x-ratelimit-limit``/``-remaining``/``-reset`` accompany both 503s; ``-reset`` is the
-epoch second when the client may send again.
+``x-ratelimit-limit``/``-remaining``/``-reset`` accompany both 503s. For the per-client
+zone the emulator sends the requests allowed per window, 0, and the epoch second when
+the client may send again; for the global zone the captured 15 and 12, which say
+nothing about the client (the real meanings are undocumented and "may change").
 """
 
 from __future__ import annotations

@@ -62,7 +62,12 @@ def group(g: ReleaseGroup) -> JSONObject:
 def _common(r: Release) -> JSONObject:
     """What release hits of both searches share."""
     found = AREAS[r.country]
-    area = {"id": found.id, "iso-3166-1-codes": [r.country], "name": found.name}
+    area = {
+        "id": found.id,
+        "iso-3166-1-codes": [r.country],
+        "name": found.name,
+        "sort-name": found.name,
+    }
     body: JSONObject = {
         "artist-credit": credit(r.credit),
         "artist-credit-id": credit_id(r.credit),
@@ -70,7 +75,7 @@ def _common(r: Release) -> JSONObject:
         "country": r.country,
         "date": r.date,
         "id": r.id,
-        "release-events": [{"area": area | {"sort-name": found.name}, "date": r.date}],
+        "release-events": [{"area": area, "date": r.date}],
         "release-group": group(r.group),
         "status": r.status,
         "status-id": STATUS_IDS[r.status],

@@ -7,7 +7,7 @@ shared with other releases (a single and its album share the recording).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 LinkMethod = Literal["url", "barcode", "isrc", "fuzzy"]
@@ -130,11 +130,13 @@ class Url:
 class Expected:
     """Ground truth for one Spotify album.
 
-    ``release_mbid`` None means the album is absent from MusicBrainz. ``linked_by`` is the
-    cheapest method that finds it (url < barcode < isrc < fuzzy); cheaper ones cannot.
+    ``release_mbid`` None means the album is absent from MusicBrainz. ``artist_mbids`` are
+    the release's credited artists in credit order, a guest named "feat." in Spotify's
+    title included. ``linked_by`` is the cheapest method that finds the release (url <
+    barcode < isrc < fuzzy); no cheaper one can.
     """
 
     release_mbid: str | None
     release_group_mbid: str | None
-    artist_mbids: tuple[str, ...] = field(default=())
+    artist_mbids: tuple[str, ...] = ()
     linked_by: LinkMethod | None = None
