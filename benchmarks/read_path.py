@@ -5,7 +5,8 @@
 Fills a SQLite database with one real sync against the built-in Spotify emulator (five
 markets, so the all-markets view is about 50 KB), then serves the same bytes three ways,
 one uvicorn process each (httptools, uvloop, no access log), one at a time, and runs
-`wrk -t2 -c64 -d10s --latency` against each:
+`wrk -t1 -c64 -d10s --latency` against each, server and wrk pinned to a core each with
+`taskset` (else they fight over both cores and the scheduler dominates the tail):
 
 - ours: trendcache's app (`create_app`), answering from its in-memory snapshots;
 - baseline: a literal port of the seed's read, reading the `spotify_trending` row from the
@@ -18,6 +19,7 @@ Targets: p99 < 10 ms, ours >= 50x baseline, ours >= 0.5x ceiling. Measured, neve
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import socket
@@ -152,6 +154,18 @@ class Result:
     errors: str
 
 
+# On this 2-core box the load generator and the server fight for the same cores; pinning
+# each to its own core (one wrk thread) measures the server, not the scheduler.
+CPUS = os.cpu_count() or 1
+PIN = shutil.which("taskset") is not None and CPUS >= 2
+SERVER_CPU, LOAD_CPU = "0", "1"
+WRK = ["wrk", "-t1"] if PIN else ["wrk", "-t2"]
+
+
+def pinned(cpu: str, command: list[str]) -> list[str]:
+    return ["taskset", "-c", cpu, *command] if PIN else command
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -162,7 +176,7 @@ def free_port() -> int:
 def start(name: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     command = [sys.executable, __file__, "serve", name, str(folder), str(port)]
-    process = subprocess.Popen(command)
+    process = subprocess.Popen(pinned(SERVER_CPU, command))
     url = f"http://127.0.0.1:{port}{PATH}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -184,7 +198,7 @@ def milliseconds(value: str) -> float:
 
 
 def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float, str]:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    command = pinned(LOAD_CPU, [*WRK, f"-c{connections}", f"-d{duration}s", "--latency", url])
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
@@ -199,7 +213,9 @@ def measure(server: str, folder: Path, duration: int, connections: int) -> list[
     try:
         for label, query in RUNS[server]:
             url = base + query
-            print(f"wrk -t2 -c{connections} -d{duration}s --latency {url}  ({label})")
+            print(
+                f"{' '.join(pinned(LOAD_CPU, WRK))} -c{connections} -d{duration}s {url}  ({label})"
+            )
             body = httpx2.get(url).content
             wrk(url, 2, connections)  # warm-up
             rps, p50, p99, errors = wrk(url, duration, connections)

@@ -1,0 +1,129 @@
+"""One identified, paced, patient HTTP session for MusicBrainz ws/2.
+
+Every attempt, retries included, first takes a slot from the limiter all our processes
+share, so MusicBrainz never sees more than MUSICBRAINZ_RATE from us. A 503 still happens
+(another program on our IP, or MusicBrainz shedding load); its `x-ratelimit-zone` tells
+which: the per-client zone is honoured with its Retry-After, global load shedding with an
+exponential backoff, since its Retry-After of 0 would have us knock again at once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+import stamina
+
+from trendcache.musicbrainz.errors import (
+    MusicBrainzMalformed,
+    MusicBrainzRefused,
+    MusicBrainzUnavailable,
+    UserAgentError,
+)
+from trendcache.ratelimit import SharedLimiter
+
+Params = Sequence[tuple[str, str | int | float | bool | None]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6
+    backoff_initial: float = 1.0
+    backoff_max: float = 60.0
+
+
+DEFAULT_RETRY = RetryPolicy()
+
+
+class _Wait(Exception):
+    def __init__(self, reason: str, seconds: float) -> None:
+        super().__init__(f"{reason}; retrying in {seconds:.1f} s")
+        self.reason = reason
+        self.seconds = seconds
+
+
+def _backoff(exc: Exception) -> bool | float:
+    return exc.seconds if isinstance(exc, _Wait) else False
+
+
+class MusicBrainzSession:
+    def __init__(
+        self,
+        http: httpx2.Client,
+        base_url: str,
+        limiter: SharedLimiter,
+        retry: RetryPolicy = DEFAULT_RETRY,
+    ) -> None:
+        self._http = http
+        self.base_url = base_url.rstrip("/")
+        self._limiter = limiter
+        self._retry = retry
+        self.sent = 0
+
+    def get(self, path: str, params: Params = ()) -> Any | None:
+        """GET `path` under ws/2 as JSON; None for a 404 ("not in MusicBrainz")."""
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        query = [*params, ("fmt", "json")]
+        try:
+            for attempt in stamina.retry_context(
+                on=_backoff, attempts=self._retry.attempts, timeout=None, wait_jitter=0
+            ):
+                with attempt:
+                    return self._get_once(url, query, attempt.num)
+        except _Wait as exc:
+            raise MusicBrainzUnavailable(
+                f"MusicBrainz: {exc.reason} ({self._retry.attempts} attempts)"
+            ) from None
+        raise AssertionError("unreachable: stamina re-raises the last error")
+
+    def _pause(self, attempt: int, at_least: float = 0.0) -> float:
+        exponential = self._retry.backoff_initial * 2.0 ** (attempt - 1)
+        base = max(at_least, min(exponential, self._retry.backoff_max))
+        return float(base * random.uniform(1.0, 1.25))
+
+    def _get_once(self, url: str, query: Params, attempt: int) -> Any | None:
+        self._limiter.wait()
+        self.sent += 1
+        try:
+            response = self._http.get(url, params=list(query))
+        except httpx2.TransportError as exc:
+            raise _Wait(f"unreachable ({type(exc).__name__})", self._pause(attempt)) from exc
+        status = response.status_code
+        if status == 200:
+            try:
+                return response.json()
+            except ValueError as exc:
+                raise MusicBrainzMalformed(
+                    f"MusicBrainz sent a body that is not JSON ({url})"
+                ) from exc
+        if status == 404:
+            return None
+        if status in (429, 503):
+            zone = response.headers.get("x-ratelimit-zone", "")
+            retry_after = _seconds(response.headers.get("retry-after"))
+            if zone == "global":
+                raise _Wait("busy (global load shedding)", self._pause(attempt))
+            raise _Wait("rate limit reached", self._pause(attempt, at_least=max(retry_after, 1.0)))
+        if status >= 500:
+            raise _Wait(f"answered {status}", self._pause(attempt))
+        if status == 403:
+            raise UserAgentError(f"MusicBrainz refused our User-Agent: {_message(response)}")
+        raise MusicBrainzRefused(f"MusicBrainz answered {status}: {_message(response)}")
+
+
+def _seconds(value: str | None) -> float:
+    try:
+        return max(0.0, float(value)) if value is not None else 0.0
+    except ValueError:
+        return 0.0
+
+
+def _message(response: httpx2.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    return str(body.get("error", body)) if isinstance(body, dict) else str(body)[:200]
