@@ -54,11 +54,25 @@ class MusicBrainzClient:
             found.update((url.resource, url) for url in urls)
         return found
 
-    def search_releases(self, query: str, limit: int = SEARCH_LIMIT) -> list[Release]:
-        document = self.session.get("release", [("query", query), ("limit", str(limit))])
-        if document is None:
-            return []
-        return _validate(ReleaseSearch, document, "release search").releases
+    def search_releases(
+        self, query: str, limit: int = SEARCH_LIMIT, max_pages: int = 1
+    ) -> list[Release]:
+        """Hits of a release search; exact-field lookups may page past 100 with `max_pages`.
+
+        Free-text searches count every weak hit, so following their count would cost many
+        requests for nothing: they stay on one page.
+        """
+        releases: list[Release] = []
+        for _ in range(max_pages):
+            params = [("query", query), ("limit", str(limit)), ("offset", str(len(releases)))]
+            document = self.session.get("release", params)
+            if document is None:
+                return releases
+            page = _validate(ReleaseSearch, document, "release search")
+            releases.extend(page.releases)
+            if not page.releases or len(releases) >= page.count:
+                break
+        return releases
 
     def search_recordings(self, query: str, limit: int = SEARCH_LIMIT) -> list[Recording]:
         document = self.session.get("recording", [("query", query), ("limit", str(limit))])

@@ -36,6 +36,7 @@ class Release(Model):
 
     id: str
     title: str
+    disambiguation: str | None = None
     score: int | None = None
     barcode: str | None = None
     date: str | None = None

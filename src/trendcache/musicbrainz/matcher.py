@@ -1,0 +1,204 @@
+"""Matching a batch of albums to MusicBrainz, cheapest and surest method first.
+
+1. URL relationships: one request looks up 100 Spotify album URLs.
+2. Barcodes: one search asks for many UPCs at once, in every zero-padding MusicBrainz may
+   have stored; compared with leading zeros stripped.
+3. ISRCs: one recording search for many track ISRCs; each recording lists its releases.
+4. Search: title and artist, several albums OR'ed into one query, scored by us.
+5. Completion: release-group and artist MBIDs for matches that lack them (URL
+   relationships carry neither), many releases per `reid:` search.
+
+Each album leaves the pipeline at the first step that decides it (matched, or several
+equally good candidates: needs review); what no step decides is "no match" for now.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from trendcache.musicbrainz.client import MusicBrainzClient, any_of
+from trendcache.musicbrainz.models import Release
+from trendcache.musicbrainz.normalize import barcode_key, barcode_spellings, split_title, words
+from trendcache.musicbrainz.scoring import AlbumFacts, Decision, Method, decide
+
+T = TypeVar("T")
+BARCODE_ALBUMS_PER_QUERY = 40
+ISRCS_PER_QUERY = 40
+SEARCH_ALBUMS_PER_QUERY = 8
+REIDS_PER_QUERY = 50
+IsrcSource = Callable[[list[AlbumFacts]], dict[str, tuple[str, ...]]]
+# Which of these release MBIDs other albums already hold (release MBID -> album id).
+ClaimedReleases = Callable[[list[str]], dict[str, str]]
+METHOD_RANK = {"url": 0, "barcode": 1, "isrc": 2, "fuzzy": 3}
+
+
+@dataclass
+class Outcome:
+    """The decision for one album, with the MBIDs that completion filled in."""
+
+    album_id: str
+    decision: Decision
+    release_mbid: str | None = None
+    release_group_mbid: str | None = None
+    artist_mbids: list[str] = field(default_factory=list)
+    note: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        decision = self.decision
+        return {
+            "status": decision.status,
+            "note": self.note,
+            "method": decision.method,
+            "confidence": decision.confidence,
+            "releaseMbid": self.release_mbid,
+            "releaseGroupMbid": self.release_group_mbid,
+            "artistMbids": self.artist_mbids,
+            "candidates": [scored.as_json() for scored in decision.weighed[:5]],
+        }
+
+
+def batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+class Matcher:
+    def __init__(
+        self,
+        client: MusicBrainzClient,
+        isrcs: IsrcSource,
+        claimed: ClaimedReleases = lambda mbids: {},
+    ) -> None:
+        self.client = client
+        self.isrcs = isrcs
+        self.claimed = claimed
+
+    def match(self, albums: list[AlbumFacts]) -> dict[str, Outcome]:
+        outcomes: dict[str, Outcome] = {}
+        steps: list[tuple[Method, Callable[[list[AlbumFacts]], dict[str, list[Release]]]]] = [
+            ("url", self._by_url),
+            ("barcode", self._by_barcode),
+            ("isrc", self._by_isrc),
+            ("fuzzy", self._by_search),
+        ]
+        undecided = list(albums)
+        last: dict[str, Decision] = {}
+        for method, find in steps:
+            if not undecided:
+                break
+            found = find(undecided)
+            still = []
+            for album in undecided:
+                decision = decide(album, found.get(album.id, []), method)
+                if decision.status == "no_match":
+                    if decision.weighed or album.id not in last:  # keep what was weighed
+                        last[album.id] = decision
+                    still.append(album)
+                else:
+                    outcomes[album.id] = Outcome(album.id, decision)
+            undecided = still
+        for album in undecided:
+            outcomes[album.id] = Outcome(album.id, last[album.id])
+        self._one_album_per_release(outcomes)
+        self._complete([o for o in outcomes.values() if o.decision.chosen is not None])
+        return outcomes
+
+    def _one_album_per_release(self, outcomes: dict[str, Outcome]) -> None:
+        """A release is one Spotify album: an artist's earlier single of the same name is
+        not this week's single. Where two albums claim one release, the one matched by the
+        surer method (then the higher confidence) keeps it, as does an album matched before.
+        """
+        claims: dict[str, list[Outcome]] = defaultdict(list)
+        for outcome in outcomes.values():
+            if outcome.decision.chosen is not None:
+                claims[outcome.decision.chosen.release.id].append(outcome)
+        held = self.claimed(list(claims))
+        for mbid, rivals in claims.items():
+            rivals.sort(
+                key=lambda o: (METHOD_RANK[o.decision.method or "fuzzy"], -o.decision.confidence)
+            )
+            keeper = held.get(mbid)
+            for loser in rivals if keeper and keeper not in outcomes else rivals[1:]:
+                holder = keeper if keeper and keeper not in outcomes else rivals[0].album_id
+                loser.decision = Decision("no_match", None, 0.0, None, loser.decision.weighed)
+                loser.note = f"its best candidate {mbid} is album {holder}'s release"
+
+    def _by_url(self, albums: list[AlbumFacts]) -> dict[str, list[Release]]:
+        urls = self.client.urls([album.spotify_url for album in albums])
+        found: dict[str, list[Release]] = {}
+        for album in albums:
+            url = urls.get(album.spotify_url)
+            if url is not None:
+                found[album.id] = [r.release for r in url.relations if r.release is not None]
+        return found
+
+    def _by_barcode(self, albums: list[AlbumFacts]) -> dict[str, list[Release]]:
+        with_upc = [album for album in albums if barcode_key(album.upc)]
+        found: dict[str, list[Release]] = defaultdict(list)
+        for part in batches(with_upc, BARCODE_ALBUMS_PER_QUERY):
+            spellings = [s for album in part for s in barcode_spellings(album.upc)]
+            releases = self.client.search_releases(any_of("barcode", spellings), max_pages=5)
+            by_key: dict[str | None, list[Release]] = defaultdict(list)
+            for release in releases:
+                by_key[barcode_key(release.barcode)].append(release)
+            for album in part:
+                found[album.id].extend(by_key.get(barcode_key(album.upc), []))
+        return found
+
+    def _by_isrc(self, albums: list[AlbumFacts]) -> dict[str, list[Release]]:
+        isrcs = self.isrcs(albums)
+        wanted = [(album.id, isrc) for album in albums for isrc in isrcs.get(album.id, ())]
+        found: dict[str, list[Release]] = defaultdict(list)
+        for part in batches(wanted, ISRCS_PER_QUERY):
+            recordings = self.client.search_recordings(any_of("isrc", [i for _, i in part]))
+            releases_of: dict[str, list[Release]] = defaultdict(list)
+            for recording in recordings:
+                for isrc in recording.isrcs:
+                    releases_of[isrc.upper()].extend(recording.releases)
+            for album_id, isrc in part:
+                found[album_id].extend(releases_of.get(isrc.upper(), []))
+        return found
+
+    def _by_search(self, albums: list[AlbumFacts]) -> dict[str, list[Release]]:
+        found: dict[str, list[Release]] = {}
+        for part in batches(albums, SEARCH_ALBUMS_PER_QUERY):
+            clauses = [clause for album in part if (clause := _search_clause(album))]
+            if not clauses:
+                continue
+            releases = self.client.search_releases(" OR ".join(clauses))
+            for album in part:
+                found[album.id] = releases  # scoring sorts out whose hit is whose
+        return found
+
+    def _complete(self, outcomes: list[Outcome]) -> None:
+        """Release-group and artist MBIDs, fetched for the releases that lack them."""
+        releases: dict[str, Release] = {}
+        for outcome in outcomes:
+            assert outcome.decision.chosen is not None
+            release = outcome.decision.chosen.release
+            releases[release.id] = release
+        lacking = [r.id for r in releases.values() if not (r.release_group and r.artist_credit)]
+        for part in batches(lacking, REIDS_PER_QUERY):
+            quoted = " OR ".join(part)
+            for release in self.client.search_releases(f"reid:({quoted})", max_pages=2):
+                releases[release.id] = release
+        for outcome in outcomes:
+            assert outcome.decision.chosen is not None
+            release = releases[outcome.decision.chosen.release.id]
+            outcome.release_mbid = release.id
+            outcome.release_group_mbid = release.release_group.id if release.release_group else None
+            outcome.artist_mbids = [credit.artist.id for credit in release.artist_credit]
+
+
+def _search_clause(album: AlbumFacts) -> str | None:
+    title = words(split_title(album.name).base)
+    artist = words(album.artists[0]) if album.artists else []
+    if not title:
+        return None
+    clause = f"release:({' AND '.join(title)})"
+    if artist:
+        clause += f" AND artist:({' AND '.join(artist)})"
+    return f"({clause})"

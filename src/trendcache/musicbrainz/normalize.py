@@ -1,0 +1,103 @@
+"""Turning Spotify's and MusicBrainz's spellings of one album into comparable strings.
+
+Distributor feeds and MusicBrainz editors write the same release differently: feeds add
+" - Single" and "(feat. X)", MusicBrainz moves guests into the artist credit and editions
+into the disambiguation; editors vary case, diacritics, typography and "&"/"and". And
+barcodes: MusicBrainz stores whatever digits editors typed, so a UPC-A may be stored with
+a leading zero (EAN-13) or padded further.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_FEED_SUFFIX = re.compile(r"\s+-\s+(single|ep)\s*$", re.IGNORECASE)
+_GUESTS = re.compile(
+    r"\s*[\(\[](?:feat\.?|ft\.?|featuring|with)\s+(?P<who>[^)\]]+)[\)\]]", re.IGNORECASE
+)
+_EDITION_WORDS = (
+    "deluxe|expanded|remaster(?:ed)?|anniversary|edition|version|special|super|bonus|"
+    "extended|live|acoustic|remix(?:es)?|instrumental|explicit|clean|mono|stereo"
+)
+_EDITION = re.compile(
+    rf"\s*(?:[\(\[](?P<p>[^)\]]*\b(?:{_EDITION_WORDS})\b[^)\]]*)[\)\]]"
+    rf"|\s+-\s+(?P<d>[^-]*\b(?:{_EDITION_WORDS})\b.*))\s*$",
+    re.IGNORECASE,
+)
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-",
+        "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2026": "...",
+    }
+)  # fmt: skip
+_NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b|\+|/)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Title:
+    """An album title split into the part every spelling shares and the decorations."""
+
+    base: str
+    guests: tuple[str, ...]
+    edition: str  # comparable edition words, "" for the plain release
+
+
+def split_title(name: str) -> Title:
+    title = _FEED_SUFFIX.sub("", name.strip())
+    guests: list[str] = []
+    for guest in _GUESTS.finditer(title):
+        guests.extend(part for part in _SEPARATORS.split(guest["who"]) if part)
+    title = _GUESTS.sub("", title)
+    edition = ""
+    while marker := _EDITION.search(title):
+        words = comparable(marker["p"] or marker["d"] or "")
+        edition = " ".join(filter(None, [words, edition]))
+        title = title[: marker.start()]
+    return Title(title.strip() or name.strip(), tuple(guests), edition)
+
+
+_EDITION_SYNONYMS = {"remastered": "remaster", "remasters": "remaster", "remixes": "remix"}
+_EDITION_FILLER = {"edition", "version", "the", "and"}
+
+
+def edition_key(text: str) -> str:
+    """Edition words in a canonical order: "Remastered 2025" and "2025 remaster" agree."""
+    found = {_EDITION_SYNONYMS.get(word, word) for word in comparable(text).split()}
+    return " ".join(sorted(found - _EDITION_FILLER))
+
+
+def fold(text: str) -> str:
+    """Without diacritics or typographic variants, case-folded."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_TYPOGRAPHY))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", stripped).casefold()
+
+
+def comparable(text: str) -> str:
+    """Folded words only: "Déjà Vu & Co." and "deja vu and co" compare equal."""
+    words = _NOT_WORD.sub(" ", fold(text).replace("&", " and ")).split()
+    return " ".join(words)
+
+
+def words(text: str) -> list[str]:
+    """Search terms: comparable words without "and" (MusicBrainz may spell it "&")."""
+    return [word for word in comparable(text).split() if word != "and"]
+
+
+def barcode_key(barcode: str | None) -> str | None:
+    """The digits without leading zeros: how barcodes must be compared."""
+    if not barcode:
+        return None
+    digits = re.sub(r"\D", "", barcode).lstrip("0")
+    return digits or None
+
+
+def barcode_spellings(barcode: str | None) -> list[str]:
+    """Every way MusicBrainz may store this barcode: no leading zeros up to 14 digits."""
+    key = barcode_key(barcode)
+    if key is None:
+        return []
+    return list(dict.fromkeys([key, *(key.zfill(width) for width in range(11, 15))]))

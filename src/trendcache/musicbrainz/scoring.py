@@ -1,0 +1,164 @@
+"""How well a MusicBrainz release fits a Spotify album, and when a fit is good enough.
+
+A candidate is scored on title (without feed suffixes, guests and edition markers, with
+edition agreement weighed separately), artist credit, track count, release date and
+format. The method that found it sets the bar: a release linked to the album's Spotify URL
+or carrying its barcode only has to look like the album; one found by ISRC or by search
+has to match it closely. Two different releases that clear the bar with nearly the same
+score are never guessed between: the album is marked for review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from trendcache.musicbrainz.models import Release
+from trendcache.musicbrainz.normalize import comparable, edition_key, split_title
+
+Method = Literal["url", "barcode", "isrc", "fuzzy"]
+Status = Literal["matched", "needs_review", "no_match"]
+WEIGHTS = {"title": 0.40, "artist": 0.30, "tracks": 0.15, "date": 0.10, "format": 0.05}
+# The least a search or ISRC candidate must reach, overall and per part. Track count and
+# date bars keep an artist's same-titled single, album or years-apart re-release apart.
+SEARCH_BAR = {"total": 0.80, "title": 0.85, "artist": 0.75, "tracks": 0.5, "date": 0.5}
+# A URL or barcode link is evidence in itself; the title only has to be recognisable.
+LINK_BAR = {"title": 0.60}
+TIE_MARGIN = 0.02
+EDITION_MISMATCH = 0.2
+
+
+@dataclass(frozen=True)
+class AlbumFacts:
+    """What we know of a Spotify album that MusicBrainz can be asked about."""
+
+    id: str
+    name: str
+    artists: tuple[str, ...]
+    total_tracks: int
+    release_date: str
+    upc: str | None = None
+    isrcs: tuple[str, ...] = ()
+
+    @property
+    def spotify_url(self) -> str:
+        return f"https://open.spotify.com/album/{self.id}"
+
+
+@dataclass(frozen=True)
+class Scored:
+    release: Release
+    total: float
+    parts: dict[str, float]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "mbid": self.release.id,
+            "title": self.release.title,
+            "artist": self.release.artist_names,
+            "date": self.release.date,
+            "tracks": self.release.tracks,
+            "score": round(self.total, 3),
+            "parts": {name: round(value, 3) for name, value in self.parts.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: Status
+    method: Method | None
+    confidence: float
+    chosen: Scored | None
+    weighed: tuple[Scored, ...]
+
+
+def score(album: AlbumFacts, release: Release) -> Scored:
+    ours, theirs = split_title(album.name), split_title(release.title)
+    title = fuzz.ratio(comparable(ours.base), comparable(theirs.base)) / 100
+    their_edition = edition_key(theirs.edition or release.disambiguation or "")
+    if edition_key(ours.edition) != their_edition:
+        title = max(0.0, title - EDITION_MISMATCH)
+    credit = comparable(" ".join([*album.artists, *ours.guests]))
+    artist = fuzz.token_set_ratio(credit, comparable(release.artist_names)) / 100
+    parts = {
+        "title": title,
+        "artist": artist if release.artist_credit else 0.5,
+        "tracks": _tracks(album.total_tracks, release.tracks),
+        "date": _date(album.release_date, release.date),
+        "format": _format(release),
+    }
+    total = sum(WEIGHTS[name] * value for name, value in parts.items())
+    return Scored(release, total, parts)
+
+
+def decide(album: AlbumFacts, releases: list[Release], method: Method) -> Decision:
+    unique = {release.id: release for release in releases}
+    weighed = tuple(sorted((score(album, r) for r in unique.values()), key=_rank, reverse=True))
+    passing = [s for s in weighed if _clears(s, method)]
+    if not passing:
+        return Decision("no_match", None, 0.0, None, weighed)
+    best = passing[0]
+    if len(passing) > 1 and best.total - passing[1].total < TIE_MARGIN:
+        return Decision("needs_review", method, round(best.total, 3), None, weighed)
+    return Decision("matched", method, _confidence(best, method), best, weighed)
+
+
+def _rank(scored: Scored) -> tuple[float, float]:
+    return (scored.total, scored.parts["title"])
+
+
+def _clears(scored: Scored, method: Method) -> bool:
+    parts = scored.parts
+    if method in ("url", "barcode"):
+        return parts["title"] >= LINK_BAR["title"]
+    return scored.total >= SEARCH_BAR["total"] and all(
+        parts[name] >= bar for name, bar in SEARCH_BAR.items() if name != "total"
+    )
+
+
+def _confidence(best: Scored, method: Method) -> float:
+    floor = {"url": 0.97, "barcode": 0.9, "isrc": 0.0, "fuzzy": 0.0}[method]
+    return round(floor + (1 - floor) * best.total, 3)
+
+
+def _tracks(ours: int, theirs: int | None) -> float:
+    """Equal counts; or a bonus track or two on a longer release; else a different release."""
+    if theirs is None:
+        return 0.5
+    if ours == theirs:
+        return 1.0
+    return 0.5 if min(ours, theirs) >= 5 and abs(ours - theirs) <= 2 else 0.0
+
+
+def _date(ours: str, theirs: str | None) -> float:
+    """Same day 1.0, within a month 0.8, within a year 0.6, unknown 0.5, further apart 0."""
+    first, second = _day(ours), _day(theirs)
+    if first is None or second is None:
+        return 0.5
+    apart = abs((first - second).days)
+    if apart == 0 and len(ours) == len(theirs or ""):
+        return 1.0
+    return 0.8 if apart <= 31 else 0.6 if apart <= 366 else 0.0
+
+
+def _day(text: str | None) -> date | None:
+    """The first day a (possibly partial) YYYY[-MM[-DD]] date can mean."""
+    if not text:
+        return None
+    parts = [int(part) for part in text.split("-")[:3] if part.isdigit()]
+    if not parts:
+        return None
+    try:
+        return date(parts[0], *(parts[1:] or [1]), *([1] if len(parts) < 3 else []))
+    except ValueError:
+        return None
+
+
+def _format(release: Release) -> float:
+    formats = {medium.format for medium in release.media if medium.format}
+    if not formats:
+        return 0.5
+    return 1.0 if formats == {"Digital Media"} else 0.0
