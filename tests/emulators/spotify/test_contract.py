@@ -43,7 +43,7 @@ SPEC_GAPS = {
 }
 # Batch lookups answer ``null`` for unknown ids (as the spec itself says for audiobooks),
 # but ManyAlbums/ManyArtists declare non-nullable items.
-NULLABLE_BATCH_ITEMS = {"ManyAlbums": "albums", "ManyArtists": "artists"}
+NULLABLE_BATCH_ITEMS = {"ManyAlbums": "albums", "ManyArtists": "artists", "ManyTracks": "tracks"}
 TIERS = ("extended", "development")
 
 
@@ -188,10 +188,18 @@ def test_reads_conform_in_both_tiers(
     assert api.get(f"/albums/{album['id']}", params={"market": "SE"}).status_code == 200
     assert api.get(f"/albums/{album['id']}/tracks", params={"limit": 2, "offset": 1}).is_success
     assert api.get(f"/artists/{artist_id}").status_code == 200
+    track_id = api.get(f"/albums/{album['id']}/tracks").json()["items"][0]["id"]
+    track = api.get(f"/tracks/{track_id}")
+    assert track.status_code == 200
+    assert track.json()["external_ids"]["isrc"], "full tracks carry the ISRC in both tiers"
 
 
 def test_extended_only_endpoints_conform(api: httpx2.Client) -> None:
     album = _some_album(api)
+    track_id = api.get(f"/albums/{album['id']}/tracks").json()["items"][0]["id"]
+    tracks = api.get("/tracks", params={"ids": f"{track_id},{'0' * 22}"}).json()["tracks"]
+    assert tracks[0]["id"] == track_id
+    assert tracks[1] is None
     assert api.get("/browse/new-releases", params={"limit": 50, "offset": 40}).status_code == 200
     unknown = "0" * 22
     ids = f"{album['id']},{unknown}"
@@ -208,6 +216,7 @@ def test_development_tier_forbidden_endpoints_conform(
         ("/browse/new-releases", {}),
         ("/albums", {"ids": "0" * 22}),
         ("/artists", {"ids": "0" * 22}),
+        ("/tracks", {"ids": "0" * 22}),
     ]:
         response = api.get(path, params=query)
         assert response.status_code == 403
@@ -239,6 +248,7 @@ def test_bad_requests_conform(
         cases += [
             ("/albums", {"ids": too_many}, "Too many ids requested"),
             ("/artists", {"ids": ",".join(["0" * 22] * 51)}, "Too many ids requested"),
+            ("/tracks", {"ids": ",".join(["0" * 22] * 51)}, "Too many ids requested"),
             ("/browse/new-releases", {"limit": 51}, "Invalid limit"),
             ("/browse/new-releases", {"offset": -1}, "Invalid offset"),
         ]
@@ -250,7 +260,12 @@ def test_bad_requests_conform(
 
 def test_not_found_conforms(api: httpx2.Client) -> None:
     missing = "0" * 22
-    for path in (f"/albums/{missing}", f"/albums/{missing}/tracks", f"/artists/{missing}"):
+    for path in (
+        f"/albums/{missing}",
+        f"/albums/{missing}/tracks",
+        f"/artists/{missing}",
+        f"/tracks/{missing}",
+    ):
         response = api.get(path)
         assert response.json() == {"error": {"status": 404, "message": "Resource not found"}}
     unknown = api.get("/recommendations/of-the-day")

@@ -26,6 +26,8 @@ WEB_API: tuple[tuple[str, Handler, bool], ...] = (
     ("/albums/{id}/tracks", webapi.album_tracks, False),
     ("/artists", webapi.several_artists, True),
     ("/artists/{id}", webapi.artist, False),
+    ("/tracks", webapi.several_tracks, True),
+    ("/tracks/{id}", webapi.track, False),
 )
 TOKEN_TEMPLATE = "/api/token"
 IMAGE_TEMPLATE = "/image/{name}"

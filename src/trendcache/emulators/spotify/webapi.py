@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from . import errors, params
 from .errors import ApiError, SpotifyJSON
-from .model import Album
+from .model import Album, Track
 from .render import JSONObject, Renderer, View, page
 from .search import SEARCH_TYPES, parse
 from .state import EmulatorState
@@ -113,6 +113,26 @@ def album_tracks(request: Request, state: EmulatorState, view: View) -> Response
     if found is None:
         raise ApiError(404, errors.RESOURCE_NOT_FOUND)
     return SpotifyJSON(Renderer(state.catalog, view).track_page(found, offset=offset, limit=limit))
+
+
+def _released_track(state: EmulatorState, track_id: str) -> tuple[Track, Album] | None:
+    track = state.catalog.track(track_id)
+    album = _released(state, track.album_id) if track is not None else None
+    return (track, album) if track is not None and album is not None else None
+
+
+def track(request: Request, state: EmulatorState, view: View) -> Response:
+    found = _released_track(state, params.spotify_id(request.path_params["id"]))
+    if found is None:
+        raise ApiError(404, errors.RESOURCE_NOT_FOUND)
+    return SpotifyJSON(Renderer(state.catalog, view).track(*found))
+
+
+def several_tracks(request: Request, state: EmulatorState, view: View) -> Response:
+    """`GET /tracks?ids=` (at most 50): removed for development-mode apps in 2026."""
+    render = Renderer(state.catalog, view)
+    found = [_released_track(state, i) for i in params.ids(request, maximum=50)]
+    return SpotifyJSON({"tracks": [render.track(*f) if f else None for f in found]})
 
 
 def artist(request: Request, state: EmulatorState, view: View) -> Response:
