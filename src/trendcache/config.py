@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SPOTIFY_API = "https://api.spotify.com/v1"
 SPOTIFY_ACCOUNTS = "https://accounts.spotify.com"
+MUSICBRAINZ_API = "https://musicbrainz.org/ws/2"
 _MARKET = re.compile(r"^[A-Z]{2}$")
 
 
@@ -78,6 +79,22 @@ class Settings(BaseSettings):
         None,
         description="User-Agent for MusicBrainz enrichment: 'App/1.0 ( contact@example.org )'.",
     )
+    musicbrainz_base_url: str = Field(
+        MUSICBRAINZ_API, description="MusicBrainz ws/2 base URL (a mirror of your own, say)."
+    )
+    musicbrainz_rate: float = Field(
+        1.0,
+        gt=0,
+        le=100,
+        description="MusicBrainz requests per second from all processes together; "
+        "raise it only for your own mirror.",
+    )
+    enable_enrichment: bool = Field(
+        True, description="Match albums to MusicBrainz in the background."
+    )
+    enrichment_batch_size: int = Field(
+        100, ge=1, le=500, description="Albums one enrichment batch takes on."
+    )
     cache_duration_hours: float = Field(
         6.0, gt=0, le=24 * 30, description="How long fetched data stays fresh."
     )
@@ -118,7 +135,7 @@ class Settings(BaseSettings):
             raise ValueError(f"not two-letter market codes: {', '.join(bad)}")
         return list(dict.fromkeys(value))
 
-    @field_validator("spotify_api_base_url", "spotify_accounts_base_url")
+    @field_validator("spotify_api_base_url", "spotify_accounts_base_url", "musicbrainz_base_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
         if not re.match(r"^https?://[^/\s]+", value):

@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from trendcache.db.types import JSONDocument, UTCDateTime, utcnow
@@ -85,10 +85,20 @@ class SpotifyArtist(Base):
 
 
 class EnrichmentState(Base):
-    """An album's MusicBrainz enrichment state; a row in `pending` is a queued job."""
+    """An album's MusicBrainz enrichment state; a row due for an attempt is a queued job.
+
+    Status: pending (never tried), matched, needs_review (several equally good releases),
+    no_match (tried again later: MusicBrainz grows), error (MusicBrainz failed us). A worker
+    claims rows into a batch (`batch_id`, `claimed_until`); a killed worker's batch is
+    taken up again whole, so its requests are answered from the response cache.
+    """
 
     __tablename__ = "enrichment_state"
-    __table_args__ = (Index("ix_enrichment_state_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_enrichment_state_status_next", "status", "next_attempt_at"),
+        Index("ix_enrichment_state_release", "release_mbid"),
+        Index("ix_enrichment_state_batch", "batch_id"),
+    )
 
     album_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     status: Mapped[str] = mapped_column(String(20), default="pending")
@@ -97,6 +107,38 @@ class EnrichmentState(Base):
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     result: Mapped[dict[str, Any] | None]
+    method: Mapped[str | None] = mapped_column(String(20))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    release_mbid: Mapped[str | None] = mapped_column(String(36))
+    release_group_mbid: Mapped[str | None] = mapped_column(String(36))
+    batch_id: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SpotifyTrack(Base):
+    """A full track object: the ISRCs that link an album to MusicBrainz recordings."""
+
+    __tablename__ = "spotify_tracks"
+    __table_args__ = (Index("ix_spotify_tracks_album", "album_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    album_id: Mapped[str] = mapped_column(String(64))
+    isrc: Mapped[str | None] = mapped_column(String(20))
+    data: Mapped[dict[str, Any]]
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MusicBrainzResponse(Base):
+    """A ws/2 answer, kept so a resumed batch never asks MusicBrainz the same thing twice."""
+
+    __tablename__ = "musicbrainz_responses"
+    __table_args__ = (Index("ix_musicbrainz_responses_fetched", "fetched_at"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None]  # None: 404, "not in MusicBrainz"
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SyncRun(Base):

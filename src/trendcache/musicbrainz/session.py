@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import httpx2
 import stamina
@@ -26,6 +27,14 @@ from trendcache.musicbrainz.errors import (
 from trendcache.ratelimit import SharedLimiter
 
 Params = Sequence[tuple[str, str | int | float | bool | None]]
+MISSING = object()
+
+
+class ResponseCache(Protocol):
+    """Answers already received, so a resumed batch does not ask MusicBrainz again."""
+
+    def get(self, url: str) -> Any: ...  # MISSING when not cached; None is a cached 404
+    def put(self, url: str, document: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -56,17 +65,28 @@ class MusicBrainzSession:
         base_url: str,
         limiter: SharedLimiter,
         retry: RetryPolicy = DEFAULT_RETRY,
+        cache: ResponseCache | None = None,
     ) -> None:
         self._http = http
         self.base_url = base_url.rstrip("/")
         self._limiter = limiter
         self._retry = retry
+        self._cache = cache
         self.sent = 0
 
     def get(self, path: str, params: Params = ()) -> Any | None:
         """GET `path` under ws/2 as JSON; None for a 404 ("not in MusicBrainz")."""
         url = f"{self.base_url}/{path.lstrip('/')}"
         query = [*params, ("fmt", "json")]
+        cache_key = f"{url}?{urlencode(query)}"
+        if self._cache is not None and (cached := self._cache.get(cache_key)) is not MISSING:
+            return cached
+        document = self._fetch(url, query)
+        if self._cache is not None:
+            self._cache.put(cache_key, document)
+        return document
+
+    def _fetch(self, url: str, query: Params) -> Any | None:
         try:
             for attempt in stamina.retry_context(
                 on=_backoff, attempts=self._retry.attempts, timeout=None, wait_jitter=0

@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from trendcache.spotify.errors import SpotifyMalformed, SpotifyNotFound
-from trendcache.spotify.models import Album, AlbumListing, SeveralAlbums, SeveralArtists
+from trendcache.spotify.models import (
+    Album,
+    AlbumListing,
+    SeveralAlbums,
+    SeveralArtists,
+    SeveralTracks,
+    Track,
+)
 from trendcache.spotify.session import SpotifySession
 
 M = TypeVar("M", bound=BaseModel)
@@ -25,6 +32,7 @@ SEARCH_PAGE = {"extended": 50, "development": 10}
 SEARCH_MAX_OFFSET = 1000
 ALBUMS_BATCH = 20
 ARTISTS_BATCH = 50
+TRACKS_BATCH = 50
 CONCURRENCY = 8
 
 
@@ -111,6 +119,31 @@ class SpotifyClient:
             return [artist for artist in document["artists"] if artist is not None]
 
         return _by_id(self._map(batch, chunks(ids, ARTISTS_BATCH)))
+
+    def tracks(self, ids: list[str], market: str | None) -> dict[str, dict[str, Any]]:
+        """Full tracks via `GET /tracks?ids=` (extended tier only), 50 per request."""
+        params = {"market": market} if market else {}
+
+        def batch(part: list[str]) -> list[dict[str, Any]]:
+            document = self.session.get("tracks", {"ids": ",".join(part), **params})
+            validate(SeveralTracks, document, "tracks batch")
+            return [track for track in document["tracks"] if track is not None]
+
+        return _by_id(self._map(batch, chunks(ids, TRACKS_BATCH)))
+
+    def track_each(self, ids: list[str], market: str | None) -> dict[str, dict[str, Any]]:
+        """Full tracks one request each (`GET /tracks/{id}`), as development mode requires."""
+        params = {"market": market} if market else {}
+
+        def one(track_id: str) -> list[dict[str, Any]]:
+            try:
+                document = self.session.get(f"tracks/{track_id}", params)
+            except SpotifyNotFound:
+                return []
+            validate(Track, document, "track")
+            return [document]
+
+        return _by_id(self._map(one, ids))
 
     def _map(
         self, fetch: Callable[[Any], list[dict[str, Any]]], work: Iterable[Any]

@@ -86,6 +86,22 @@ class SeveralAlbums(BaseModel):
     albums: list[Album | None]
 
 
+class AlbumRef(BaseModel):
+    id: str = Field(min_length=1)
+
+
+class Track(SimplifiedTrack):
+    """A full track: unlike an album's simplified tracks it carries the ISRC."""
+
+    id: str = Field(min_length=1)
+    album: AlbumRef
+    external_ids: ExternalIds = ExternalIds()
+
+
+class SeveralTracks(BaseModel):
+    tracks: list[Track | None]
+
+
 class Followers(BaseModel):
     total: int | None = None
 

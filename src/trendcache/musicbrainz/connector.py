@@ -1,0 +1,54 @@
+"""Long-lived pieces of a MusicBrainz connection: identified HTTP client, shared pace."""
+
+from __future__ import annotations
+
+import httpx2
+
+from trendcache.config import Settings
+from trendcache.musicbrainz.client import MusicBrainzClient
+from trendcache.musicbrainz.session import (
+    DEFAULT_RETRY,
+    MusicBrainzSession,
+    ResponseCache,
+    RetryPolicy,
+)
+from trendcache.musicbrainz.useragent import check_user_agent
+from trendcache.ratelimit import SharedLimiter, per_second, shared_limiter
+
+
+def musicbrainz_rate(requests_per_second: float) -> tuple[int, float]:
+    """(count, seconds): 1/s stays one per second; 0.5/s is one per two seconds."""
+    if requests_per_second >= 1:
+        return round(requests_per_second), 1.0
+    return 1, 1 / requests_per_second
+
+
+class MusicBrainzConnector:
+    def __init__(
+        self,
+        settings: Settings,
+        limiter: SharedLimiter | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+    ) -> None:
+        """Raises `UserAgentError` unless MUSICBRAINZ_USER_AGENT would be accepted."""
+        self.user_agent = check_user_agent(settings.musicbrainz_user_agent)
+        self.settings = settings
+        self.retry = retry
+        self.http = httpx2.Client(
+            timeout=30.0,
+            headers={"User-Agent": self.user_agent, "Accept": "application/json"},
+            follow_redirects=True,
+        )
+        count, seconds = musicbrainz_rate(settings.musicbrainz_rate)
+        self.limiter = limiter or shared_limiter(
+            "musicbrainz", [per_second(count, seconds)], settings
+        )
+
+    def client(self, cache: ResponseCache | None = None) -> MusicBrainzClient:
+        session = MusicBrainzSession(
+            self.http, self.settings.musicbrainz_base_url, self.limiter, self.retry, cache
+        )
+        return MusicBrainzClient(session)
+
+    def close(self) -> None:
+        self.http.close()

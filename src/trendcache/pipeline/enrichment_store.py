@@ -1,0 +1,93 @@
+"""Writing enrichment outcomes: per-album state, and the seed's `CacheData.metadata`.
+
+The seed keeps `processed` (album ids tried) and `mbMatches` (id → match) in the trending
+cache row's metadata; we do the same for every `spotify_trending*` row, from the
+per-album state, so the read path finds MusicBrainz ids beside the data it serves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from trendcache.db.models import CacheData, EnrichmentState
+from trendcache.db.types import utcnow
+from trendcache.musicbrainz.matcher import Outcome
+from trendcache.pipeline.keys import TRENDING
+
+NEVER = timedelta(days=3650)
+REVIEW_AGAIN = timedelta(days=30)
+NOT_HYDRATED_AGAIN = timedelta(hours=1)
+
+
+def next_attempt(status: str, attempts: int, now: datetime) -> datetime:
+    """When to look again: no match grows with MusicBrainz (days), errors pass (minutes)."""
+    if status == "matched":
+        return now + NEVER
+    if status == "needs_review":
+        return now + REVIEW_AGAIN
+    if status == "no_match":
+        return now + min(timedelta(days=2 ** (attempts - 1)), timedelta(days=30))
+    return now + min(timedelta(minutes=5 * 2 ** (attempts - 1)), timedelta(hours=6))
+
+
+def store_outcomes(session: Session, outcomes: dict[str, Outcome], now: datetime) -> None:
+    for album_id, outcome in outcomes.items():
+        row = session.get_one(EnrichmentState, album_id)
+        decision = outcome.decision
+        row.attempts += 1
+        row.status = decision.status
+        row.method = decision.method
+        row.confidence = decision.confidence if decision.status != "no_match" else None
+        row.release_mbid = outcome.release_mbid
+        row.release_group_mbid = outcome.release_group_mbid
+        row.result = outcome.as_json() | {"decidedAt": now.isoformat()}
+        row.next_attempt_at = next_attempt(decision.status, row.attempts, now)
+        row.batch_id = row.claimed_until = row.last_error = None
+
+
+def release(session: Session, album_ids: list[str], delay: timedelta, error: str | None) -> None:
+    """Hand albums back undecided: not yet hydrated (no error) or a failed batch (error)."""
+    now = utcnow()
+    for album_id in album_ids:
+        row = session.get_one(EnrichmentState, album_id)
+        if error is not None:
+            row.attempts += 1
+            row.status = "error" if row.status == "pending" else row.status
+            row.next_attempt_at = next_attempt("error", row.attempts, now)
+        else:
+            row.next_attempt_at = now + delay
+        row.last_error = error
+        row.batch_id = row.claimed_until = None
+
+
+def match_summary(row: EnrichmentState) -> dict[str, Any]:
+    return {
+        "status": row.status,
+        "releaseMbid": row.release_mbid,
+        "releaseGroupMbid": row.release_group_mbid,
+        "artistMbids": (row.result or {}).get("artistMbids", []),
+        "method": row.method,
+        "confidence": row.confidence,
+    }
+
+
+def refresh_seed_metadata(session: Session) -> None:
+    views = session.execute(
+        select(CacheData.id, CacheData.data).where(CacheData.key.like(f"{TRENDING}%"))
+    ).all()
+    for view_id, data in views:
+        ids = {a["id"] for section in ("newReleases", "popularAlbums") for a in data[section]}
+        rows = session.scalars(
+            select(EnrichmentState).where(
+                EnrichmentState.album_id.in_(ids), EnrichmentState.status != "pending"
+            )
+        ).all()
+        metadata = {
+            "processed": sorted(row.album_id for row in rows),
+            "mbMatches": {row.album_id: match_summary(row) for row in rows},
+        }
+        session.execute(update(CacheData).where(CacheData.id == view_id).values(meta=metadata))
