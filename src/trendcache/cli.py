@@ -79,6 +79,7 @@ def worker(
     services = Services(settings)
     upgrade(services.database)
     queue = TaskQueue(settings, lambda: services)
+    services.on_queued(queue.request_enrichment)
     console.print(f"trendcache worker: {workers} threads, scheduler {'on' if scheduler else 'off'}")
     try:
         queue.consumer(workers, periodic=scheduler, embedded=False).run()
@@ -126,6 +127,53 @@ def sync(
     console.print(table)
     if result.error:
         errors.print(f"trendcache sync: {result.error}", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def enrich(
+    max_batches: Annotated[int, typer.Option(min=1, help="Stop after this many batches.")] = 1000,
+) -> None:
+    """Match due albums to MusicBrainz now, in the foreground, with a progress bar."""
+    from trendcache.db.migrate import upgrade
+    from trendcache.pipeline.enrichment_status import read_enrichment_status
+    from trendcache.services import Services
+
+    settings, _ = _settings()
+    _require_credentials(settings, "enrich")
+    services = Services(settings)
+    upgrade(services.database)
+    try:
+        if services.enricher.connector() is None:
+            reason = read_enrichment_status(services.database).disabled
+            errors.print(f"trendcache enrich: {reason}", markup=False)
+            raise typer.Exit(2)
+        due = read_enrichment_status(services.database).due
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("Matching albums to MusicBrainz", total=due or None)
+            results = services.enricher.run_until_idle(
+                max_batches, on_batch=lambda batch: progress.advance(task, batch.albums)
+            )
+        status = read_enrichment_status(services.database)
+    finally:
+        services.close()
+    table = Table(show_header=False, box=None)
+    for label, value in (
+        ("batches", len(results)),
+        ("MusicBrainz requests", sum(r.requests for r in results)),
+        *status.counts.items(),
+    ):
+        table.add_row(str(label).replace("_", " "), str(value))
+    console.print(table)
+    failed = [r.error for r in results if r.error]
+    if failed:
+        errors.print(f"trendcache enrich: {failed[-1]}", markup=False)
         raise typer.Exit(1)
 
 

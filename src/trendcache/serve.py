@@ -31,21 +31,23 @@ def serve(
     redactor: Redactor,
     announce: Callable[[str], None],
 ) -> None:
-    emulator = None
+    demo = None
     demo_note = None
     if not settings.has_spotify_credentials:
-        settings, emulator, notice = start_demo(settings, demo_tier)
-        demo_note = "Demo data from the built-in Spotify emulator"
+        settings, demo, notice = start_demo(settings, demo_tier)
+        demo_note = "Demo data from the built-in Spotify and MusicBrainz emulators"
         announce(notice)
     if settings.spotify_client_secret is not None:
         redactor.add(settings.spotify_client_secret.get_secret_value())
     services = Services(settings)
     upgrade(services.database)
     queue = TaskQueue(settings, lambda: services)
-    consumer = queue.consumer(workers=2, periodic=True)
+    services.on_queued(queue.request_enrichment)
+    consumer = queue.consumer(workers=3, periodic=True)
     consumer.start()
     if not services.syncer.is_fresh():
         queue.request_sync("on_demand", force=False)
+    queue.request_enrichment()
     app = create_app(services, queue, demo_note=demo_note)
     config = uvicorn.Config(
         app,
@@ -63,5 +65,5 @@ def serve(
     finally:
         consumer.stop(graceful=True)
         services.close()
-        if emulator is not None:
-            emulator.stop()
+        if demo is not None:
+            demo.stop()

@@ -14,6 +14,8 @@ from redis import Redis
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
+from trendcache.musicbrainz.connector import MusicBrainzConnector
+from trendcache.pipeline.enrichment import Enricher
 from trendcache.pipeline.sync import Syncer
 from trendcache.spotify.connector import SpotifyConnector
 
@@ -27,6 +29,7 @@ class Services:
         *,
         database: Database | None = None,
         connector: SpotifyConnector | None = None,
+        musicbrainz: Callable[[], MusicBrainzConnector] | None = None,
     ) -> None:
         self.settings = settings
         self.database = database or Database(settings.resolved_database_url)
@@ -34,7 +37,7 @@ class Services:
         self.locks: Locks = RedisLocks(self.redis) if self.redis else DatabaseLocks(self.database)
         self.connector = connector or SpotifyConnector(settings)
         self._listeners: list[Listener] = []
-        self._queued_listeners: list[Callable[[list[str]], None]] = []
+        self._queued_listeners: list[Callable[[list[str]], object]] = []
         self._lock = threading.Lock()
         self.syncer = Syncer(
             self.database,
@@ -44,13 +47,16 @@ class Services:
             on_change=self._changed,
             on_queued=self._queued,
         )
+        self.enricher = Enricher(
+            self.database, settings, self.connector, musicbrainz, on_change=self._changed
+        )
 
     def on_change(self, listener: Listener) -> None:
         """Call `listener` whenever this process changed what the read path shows."""
         with self._lock:
             self._listeners.append(listener)
 
-    def on_queued(self, listener: Callable[[list[str]], None]) -> None:
+    def on_queued(self, listener: Callable[[list[str]], object]) -> None:
         """Call `listener` with album ids a sync just queued for enrichment."""
         with self._lock:
             self._queued_listeners.append(listener)
@@ -64,6 +70,7 @@ class Services:
             listener(album_ids)
 
     def close(self) -> None:
+        self.enricher.close()
         self.connector.close()
         self.database.dispose()
         if self.redis is not None:

@@ -45,8 +45,12 @@ class TaskQueue:
         self._services = services
         self._last_request = 0.0
         self._lock = threading.Lock()
+        self._enriching = threading.Lock()
+        self._enrich_wanted = False
         self._sync = self.huey.task(name="sync")(self._run_sync)
+        self._enrich = self.huey.task(name="enrich")(self.enrich)
         self.huey.periodic_task(crontab(minute="*"), name="sync_due")(self.sync_due)
+        self.huey.periodic_task(crontab(minute="*"), name="enrich_due")(self.enrich)
 
     def _run_sync(self, trigger: str, force: bool = False) -> None:
         self._services().syncer.sync(trigger, force=force, wait=False)  # type: ignore[arg-type]
@@ -55,6 +59,27 @@ class TaskQueue:
         """Every minute: sync if the cache has expired (so every CACHE_DURATION_HOURS)."""
         if self.settings.enable_background_sync:
             self._services().syncer.sync("schedule", wait=False)
+
+    def enrich(self) -> None:
+        """Enrich due albums until none are left (one run at a time per process).
+
+        Several processes may enrich at once: their batches never overlap, and they share
+        the MusicBrainz limiter.
+        """
+        self._enrich_wanted = True
+        if not self.settings.enable_enrichment or not self._enriching.acquire(blocking=False):
+            return  # the run in progress sees the new request and goes round again
+        try:
+            while self._enrich_wanted:
+                self._enrich_wanted = False
+                self._services().enricher.run_until_idle()
+        finally:
+            self._enriching.release()
+
+    def request_enrichment(self, album_ids: list[str] | None = None) -> None:
+        """Queue enrichment (a sync queued new albums, say); never waits for it."""
+        self._enrich_wanted = True
+        self._enrich()
 
     def request_sync(self, trigger: str = "on_demand", *, force: bool = False) -> bool:
         """Queue a sync unless this process queued one moments ago; never waits for it."""

@@ -33,6 +33,7 @@ IsrcSource = Callable[[list[AlbumFacts]], dict[str, tuple[str, ...]]]
 # Which of these release MBIDs other albums already hold (release MBID -> album id).
 ClaimedReleases = Callable[[list[str]], dict[str, str]]
 METHOD_RANK = {"url": 0, "barcode": 1, "isrc": 2, "fuzzy": 3}
+OnDecided = Callable[[list["Outcome"]], None]
 
 
 @dataclass
@@ -76,8 +77,12 @@ class Matcher:
         self.isrcs = isrcs
         self.claimed = claimed
 
-    def match(self, albums: list[AlbumFacts]) -> dict[str, Outcome]:
+    def match(
+        self, albums: list[AlbumFacts], on_decided: OnDecided = lambda outcomes: None
+    ) -> dict[str, Outcome]:
+        """Decide every album; `on_decided` hears each step's decisions as they are made."""
         outcomes: dict[str, Outcome] = {}
+        held: dict[str, str] = {}  # release MBID -> album id, decided in this batch
         steps: list[tuple[Method, Callable[[list[AlbumFacts]], dict[str, list[Release]]]]] = [
             ("url", self._by_url),
             ("barcode", self._by_barcode),
@@ -85,46 +90,69 @@ class Matcher:
             ("fuzzy", self._by_search),
         ]
         undecided = list(albums)
-        last: dict[str, Decision] = {}
+        last: dict[str, Outcome] = {}
         for method, find in steps:
             if not undecided:
                 break
             found = find(undecided)
-            still = []
+            decided: list[Outcome] = []
             for album in undecided:
                 decision = decide(album, found.get(album.id, []), method)
                 if decision.status == "no_match":
                     if decision.weighed or album.id not in last:  # keep what was weighed
-                        last[album.id] = decision
-                    still.append(album)
+                        last[album.id] = Outcome(album.id, decision)
                 else:
-                    outcomes[album.id] = Outcome(album.id, decision)
-            undecided = still
-        for album in undecided:
-            outcomes[album.id] = Outcome(album.id, last[album.id])
-        self._one_album_per_release(outcomes)
-        self._complete([o for o in outcomes.values() if o.decision.chosen is not None])
+                    decided.append(Outcome(album.id, decision))
+            winners, losers = self._one_album_per_release(decided, held)
+            for loser in losers:
+                last[loser.album_id] = loser
+            self._complete([o for o in winners if o.decision.chosen is not None])
+            for outcome in winners:
+                outcomes[outcome.album_id] = outcome
+                if outcome.release_mbid:
+                    held[outcome.release_mbid] = outcome.album_id
+            undecided = [album for album in undecided if album.id not in outcomes]
+            if winners:
+                on_decided(winners)
+        final = [last[album.id] for album in undecided]
+        outcomes.update((outcome.album_id, outcome) for outcome in final)
+        if final:
+            on_decided(final)
         return outcomes
 
-    def _one_album_per_release(self, outcomes: dict[str, Outcome]) -> None:
-        """A release is one Spotify album: an artist's earlier single of the same name is
-        not this week's single. Where two albums claim one release, the one matched by the
-        surer method (then the higher confidence) keeps it, as does an album matched before.
+    def _one_album_per_release(
+        self, decided: list[Outcome], held: dict[str, str]
+    ) -> tuple[list[Outcome], list[Outcome]]:
+        """(winners, losers): a release is one Spotify album.
+
+        An artist's earlier single of the same name is not this week's single. Where albums
+        claim one release, an album that already holds it (decided earlier in this batch by
+        a surer method, or in an earlier batch) keeps it; otherwise the surer method, then
+        the higher confidence, wins. Losers go on to the next step, which may find theirs.
         """
         claims: dict[str, list[Outcome]] = defaultdict(list)
-        for outcome in outcomes.values():
+        winners = [o for o in decided if o.decision.chosen is None]  # needs review
+        for outcome in decided:
             if outcome.decision.chosen is not None:
                 claims[outcome.decision.chosen.release.id].append(outcome)
-        held = self.claimed(list(claims))
+        earlier = self.claimed(list(claims)) | held
+        losers: list[Outcome] = []
         for mbid, rivals in claims.items():
             rivals.sort(
                 key=lambda o: (METHOD_RANK[o.decision.method or "fuzzy"], -o.decision.confidence)
             )
-            keeper = held.get(mbid)
-            for loser in rivals if keeper and keeper not in outcomes else rivals[1:]:
-                holder = keeper if keeper and keeper not in outcomes else rivals[0].album_id
+            holder = earlier.get(mbid)
+            if holder is not None and holder not in {r.album_id for r in rivals}:
+                beaten = rivals
+            else:
+                holder = rivals[0].album_id
+                winners.append(rivals[0])
+                beaten = rivals[1:]
+            for loser in beaten:
                 loser.decision = Decision("no_match", None, 0.0, None, loser.decision.weighed)
                 loser.note = f"its best candidate {mbid} is album {holder}'s release"
+                losers.append(loser)
+        return winners, losers
 
     def _by_url(self, albums: list[AlbumFacts]) -> dict[str, list[Release]]:
         urls = self.client.urls([album.spotify_url for album in albums])

@@ -20,9 +20,10 @@ from trendcache.db.models import EnrichmentState
 from trendcache.db.types import utcnow
 from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.musicbrainz.errors import MusicBrainzError, UserAgentError
-from trendcache.musicbrainz.matcher import Matcher
+from trendcache.musicbrainz.matcher import Matcher, Outcome
 from trendcache.pipeline.budget import DailyBudget
 from trendcache.pipeline.claims import ClaimKeeper, claim_batch
+from trendcache.pipeline.enrichment_status import DISABLED
 from trendcache.pipeline.enrichment_store import (
     NOT_HYDRATED_AGAIN,
     refresh_seed_metadata,
@@ -36,7 +37,6 @@ from trendcache.spotify.client import SpotifyClient
 from trendcache.spotify.connector import SpotifyConnector
 
 log = logging.getLogger(__name__)
-DISABLED = "musicbrainz.disabled"
 
 
 @dataclass
@@ -90,28 +90,28 @@ class Enricher:
         facts = album_facts(self.database, album_ids)
         cache = DatabaseResponseCache(self.database)
         client = connector.client(cache)
+
+        def store(outcomes: list[Outcome]) -> None:
+            """Each step's decisions land at once, so pages fill in while the batch runs."""
+            with self.database.writer() as session:
+                store_outcomes(session, {o.album_id: o for o in outcomes}, utcnow())
+                refresh_seed_metadata(session)
+            for outcome in outcomes:
+                status = outcome.decision.status
+                result.decided[status] = result.decided.get(status, 0) + 1
+            self.on_change()
+
         with ClaimKeeper(self.database, batch_id):
             try:
-                matcher = Matcher(client, self._isrcs(), self._claimed)
-                outcomes = matcher.match(list(facts.values()))
+                Matcher(client, self._isrcs(), self._claimed).match(list(facts.values()), store)
             except MusicBrainzError as exc:
                 result.error = str(exc)
-                with self.database.writer() as session:
-                    release(session, album_ids, NOT_HYDRATED_AGAIN, error=str(exc))
                 log.warning("enrichment batch %s failed: %s", batch_id, exc)
-                return result
             finally:
                 result.requests = client.session.sent
                 result.cached = cache.hits
-        unhydrated = [a for a in album_ids if a not in facts]
-        with self.database.writer() as session:
-            store_outcomes(session, outcomes, utcnow())
-            release(session, unhydrated, NOT_HYDRATED_AGAIN, error=None)
-            refresh_seed_metadata(session)
-        for outcome in outcomes.values():
-            status = outcome.decision.status
-            result.decided[status] = result.decided.get(status, 0) + 1
-        self.on_change()
+        with self.database.writer() as session:  # the undecided: unhydrated, or cut short
+            release(session, batch_id, NOT_HYDRATED_AGAIN, error=result.error)
         log.info("enrichment batch %s: %s, %s requests", batch_id, result.decided, result.requests)
         return result
 

@@ -49,11 +49,11 @@ def store_outcomes(session: Session, outcomes: dict[str, Outcome], now: datetime
         row.batch_id = row.claimed_until = row.last_error = None
 
 
-def release(session: Session, album_ids: list[str], delay: timedelta, error: str | None) -> None:
-    """Hand albums back undecided: not yet hydrated (no error) or a failed batch (error)."""
+def release(session: Session, batch_id: str, delay: timedelta, error: str | None) -> None:
+    """Hand a batch's undecided albums back: not yet hydrated, or the batch failed (error)."""
     now = utcnow()
-    for album_id in album_ids:
-        row = session.get_one(EnrichmentState, album_id)
+    rows = session.scalars(select(EnrichmentState).where(EnrichmentState.batch_id == batch_id))
+    for row in rows:
         if error is not None:
             row.attempts += 1
             row.status = "error" if row.status == "pending" else row.status
