@@ -113,6 +113,8 @@ class EnrichmentState(Base):
     release_group_mbid: Mapped[str | None] = mapped_column(String(36))
     batch_id: Mapped[str | None] = mapped_column(String(32))
     claimed_until: Mapped[datetime | None]
+    # Matching steps the current batch has finished without deciding this album.
+    steps_done: Mapped[list[str] | None] = mapped_column(JSONDocument)
     last_error: Mapped[str | None] = mapped_column(Text)
 
 

@@ -15,7 +15,7 @@ equally good candidates: needs review); what no step decides is "no match" for n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -78,9 +78,17 @@ class Matcher:
         self.claimed = claimed
 
     def match(
-        self, albums: list[AlbumFacts], on_decided: OnDecided = lambda outcomes: None
+        self,
+        albums: list[AlbumFacts],
+        on_decided: OnDecided = lambda outcomes: None,
+        on_step: Callable[[Method], None] = lambda method: None,
+        skip: Collection[str] = (),
     ) -> dict[str, Outcome]:
-        """Decide every album; `on_decided` hears each step's decisions as they are made."""
+        """Decide every album; `on_decided` hears each step's decisions as they are made.
+
+        `on_step` hears each finished step, so a resumed batch can `skip` the steps its
+        albums already went through instead of asking MusicBrainz again.
+        """
         outcomes: dict[str, Outcome] = {}
         held: dict[str, str] = {}  # release MBID -> album id, decided in this batch
         steps: list[tuple[Method, Callable[[list[AlbumFacts]], dict[str, list[Release]]]]] = [
@@ -94,6 +102,8 @@ class Matcher:
         for method, find in steps:
             if not undecided:
                 break
+            if method in skip:
+                continue
             found = find(undecided)
             decided: list[Outcome] = []
             for album in undecided:
@@ -114,7 +124,11 @@ class Matcher:
             undecided = [album for album in undecided if album.id not in outcomes]
             if winners:
                 on_decided(winners)
-        final = [last[album.id] for album in undecided]
+            on_step(method)
+        final = [
+            last.get(album.id) or Outcome(album.id, Decision("no_match", None, 0.0, None, ()))
+            for album in undecided
+        ]
         outcomes.update((outcome.album_id, outcome) for outcome in final)
         if final:
             on_decided(final)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -22,12 +23,14 @@ from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.musicbrainz.errors import MusicBrainzError, UserAgentError
 from trendcache.musicbrainz.matcher import Matcher, Outcome
 from trendcache.pipeline.budget import DailyBudget
-from trendcache.pipeline.claims import ClaimKeeper, claim_batch
+from trendcache.pipeline.claims import LEASE, ClaimKeeper, claim_batch
 from trendcache.pipeline.enrichment_status import DISABLED
 from trendcache.pipeline.enrichment_store import (
     NOT_HYDRATED_AGAIN,
     refresh_seed_metadata,
     release,
+    step_done,
+    steps_done,
     store_outcomes,
 )
 from trendcache.pipeline.facts import TrackIsrcs, album_facts
@@ -57,8 +60,10 @@ class Enricher:
         spotify: SpotifyConnector | None,
         musicbrainz: Callable[[], MusicBrainzConnector] | None = None,
         on_change: Callable[[], None] = lambda: None,
+        claim_lease: timedelta = LEASE,
     ) -> None:
         self.database = database
+        self.claim_lease = claim_lease
         self.settings = settings
         self.spotify = spotify
         self.state = StateStore(database)
@@ -83,11 +88,13 @@ class Enricher:
         connector = self.connector()
         if connector is None:
             return None
-        batch_id, album_ids = claim_batch(self.database, self.settings.enrichment_batch_size)
+        size = self.settings.enrichment_batch_size
+        batch_id, album_ids = claim_batch(self.database, size, self.claim_lease)
         if not album_ids:
             return None
         result = BatchResult(batch_id, len(album_ids))
         facts = album_facts(self.database, album_ids)
+        done = steps_done(self.database, batch_id)
         cache = DatabaseResponseCache(self.database)
         client = connector.client(cache)
 
@@ -101,9 +108,12 @@ class Enricher:
                 result.decided[status] = result.decided.get(status, 0) + 1
             self.on_change()
 
-        with ClaimKeeper(self.database, batch_id):
+        with ClaimKeeper(self.database, batch_id, self.claim_lease):
             try:
-                Matcher(client, self._isrcs(), self._claimed).match(list(facts.values()), store)
+                ordered = sorted(facts.values(), key=lambda album: album.id)  # same questions
+                Matcher(client, self._isrcs(), self._claimed).match(
+                    ordered, store, lambda method: step_done(self.database, batch_id, method), done
+                )
             except MusicBrainzError as exc:
                 result.error = str(exc)
                 log.warning("enrichment batch %s failed: %s", batch_id, exc)

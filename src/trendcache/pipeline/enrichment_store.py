@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from trendcache.db import Database
 from trendcache.db.models import CacheData, EnrichmentState
 from trendcache.db.types import utcnow
 from trendcache.musicbrainz.matcher import Outcome
@@ -46,7 +47,23 @@ def store_outcomes(session: Session, outcomes: dict[str, Outcome], now: datetime
         row.release_group_mbid = outcome.release_group_mbid
         row.result = outcome.as_json() | {"decidedAt": now.isoformat()}
         row.next_attempt_at = next_attempt(decision.status, row.attempts, now)
-        row.batch_id = row.claimed_until = row.last_error = None
+        row.batch_id = row.claimed_until = row.last_error = row.steps_done = None
+
+
+def steps_done(database: Database, batch_id: str) -> list[str]:
+    """The steps a resumed batch already went through (all its undecided albums agree)."""
+    with database.session() as session:
+        done = session.scalar(
+            select(EnrichmentState.steps_done).where(EnrichmentState.batch_id == batch_id).limit(1)
+        )
+    return list(done or [])
+
+
+def step_done(database: Database, batch_id: str, step: str) -> None:
+    with database.writer() as session:
+        rows = session.scalars(select(EnrichmentState).where(EnrichmentState.batch_id == batch_id))
+        for row in rows:
+            row.steps_done = [*(row.steps_done or []), step]
 
 
 def release(session: Session, batch_id: str, delay: timedelta, error: str | None) -> None:
@@ -61,7 +78,7 @@ def release(session: Session, batch_id: str, delay: timedelta, error: str | None
         else:
             row.next_attempt_at = now + delay
         row.last_error = error
-        row.batch_id = row.claimed_until = None
+        row.batch_id = row.claimed_until = row.steps_done = None
 
 
 def match_summary(row: EnrichmentState) -> dict[str, Any]:

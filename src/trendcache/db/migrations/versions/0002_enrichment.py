@@ -27,6 +27,7 @@ def upgrade() -> None:
         table.add_column(sa.Column("release_group_mbid", sa.String(36), nullable=True))
         table.add_column(sa.Column("batch_id", sa.String(32), nullable=True))
         table.add_column(sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True))
+        table.add_column(sa.Column("steps_done", JSON, nullable=True))
         table.add_column(sa.Column("last_error", sa.Text(), nullable=True))
         table.create_index("ix_enrichment_state_release", ["release_mbid"])
         table.create_index("ix_enrichment_state_batch", ["batch_id"])
@@ -56,6 +57,7 @@ def downgrade() -> None:
         table.drop_index("ix_enrichment_state_batch")
         table.drop_index("ix_enrichment_state_release")
         for column in (
+            "steps_done",
             "last_error",
             "claimed_until",
             "batch_id",
