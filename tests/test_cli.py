@@ -175,3 +175,27 @@ def test_worker_processes_the_redis_queue_on_postgresql(
     finally:
         worker.terminate()
         worker.wait(20)
+
+
+def test_enrich_matches_in_the_foreground_and_refuses_an_anonymous_agent(
+    tmp_path: Path, spotify_emulator: SpotifyEmulator, musicbrainz_emulator: Any
+) -> None:
+    env = emulator_env(
+        spotify_emulator,
+        DATA_DIR=str(tmp_path / "data"),
+        MUSICBRAINZ_BASE_URL=musicbrainz_emulator.base_url,
+        MUSICBRAINZ_RATE="50",
+        MUSICBRAINZ_USER_AGENT="python-requests/2.32",
+    )
+    assert run(["sync"], tmp_path, env).returncode == 0
+    refused = run(["enrich"], tmp_path, env)
+    assert refused.returncode == 2
+    assert "MUSICBRAINZ_USER_AGENT" in refused.stderr.splitlines()[-1]
+    assert musicbrainz_emulator.stats.requests == []
+
+    env["MUSICBRAINZ_USER_AGENT"] = "trendcache-tests/0.1 ( tests@trendcache.invalid )"
+    enriched = run(["enrich"], tmp_path, env)
+    assert enriched.returncode == 0, enriched.stderr
+    assert "matched" in enriched.stdout
+    assert "MusicBrainz requests" in enriched.stdout
+    assert musicbrainz_emulator.stats.violations == []
