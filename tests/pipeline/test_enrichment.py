@@ -176,3 +176,19 @@ def test_new_albums_from_later_syncs_are_queued_once(
     assert fresh, "the later sync listed new albums"
     assert {after[a].status for a in fresh} == {"pending"}
     assert all(after[a].attempts > 0 for a in before), "decided albums keep their state"
+
+
+def test_a_new_sync_shows_albums_matched_before_at_once(
+    enriching: Services, spotify_emulator: SpotifyEmulator
+) -> None:
+    enriching.enricher.run_until_idle()
+    spotify_emulator.advance(days=1)
+    make_stale(enriching.database)
+    enriching.syncer.sync("schedule")
+    view = cache_row(enriching.database, trending_key())
+    assert view is not None and view.meta is not None
+    rows = states(enriching.database)
+    listed = {album["id"] for album in view.data["newReleases"]}
+    decided = {a for a in listed if rows[a].status != "pending"}
+    assert decided, "some albums were listed before"
+    assert set(view.meta["mbMatches"]) == decided

@@ -18,6 +18,7 @@ from trendcache.db.models import (
 )
 from trendcache.db.types import utcnow
 from trendcache.db.upsert import upsert
+from trendcache.pipeline.enrichment_store import refresh_seed_metadata
 from trendcache.pipeline.fetch import FetchResult
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key, trending_key
 from trendcache.pipeline.trending import build_views
@@ -73,6 +74,7 @@ def write_fetch(
     listings = {m: listing.document["albums"]["items"] for m, listing in result.listings.items()}
     for scope, view in build_views(session, markets, result.tier, now, listings).items():
         put_cache(session, trending_key(scope), view, now, expires)
+    refresh_seed_metadata(session)  # albums already matched show their ids at once
     return queued
 
 
