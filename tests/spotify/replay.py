@@ -8,12 +8,10 @@ proven against real payloads, links to api.spotify.com included, over real HTTP.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 import uvicorn
@@ -21,6 +19,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from trendcache.emulators.serving import ThreadedServer, quiet_config
 
 JSON_TYPE = "application/json; charset=utf-8"
 TOKEN = {"access_token": "replayed-token", "token_type": "Bearer", "expires_in": 3600}
@@ -43,19 +43,23 @@ class Seen:
     status: int
 
 
-class ReplayServer:
+class ReplayServer(ThreadedServer):
     """Serves `/api/token` and whatever answers were queued for a path under `/v1`.
 
     Answers queued for one path are given in order; the last one repeats.
     """
 
+    _thread_name = "spotify-replay"
+    _label = "Replay server"
+
     def __init__(self) -> None:
+        super().__init__("127.0.0.1", 0)
         self._answers: dict[str, deque[Answer]] = {}
         self._log: list[Seen] = []
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
+
+    def _config(self) -> uvicorn.Config:
+        return quiet_config(self._app())
 
     @property
     def accounts_url(self) -> str:
@@ -116,43 +120,3 @@ class ReplayServer:
             self._log.append(seen)
         headers = {"content-type": JSON_TYPE, **answer.headers}
         return Response(answer.body, status_code=answer.status, headers=headers)
-
-    def start(self) -> ReplayServer:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(
-            self._app(), log_config=None, log_level=None, lifespan="off", ws="none"
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="spotify-replay", daemon=True
-        )
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                sock.close()
-                raise RuntimeError("the replay server did not start")
-            time.sleep(0.005)
-        self.port = sock.getsockname()[1]
-        self._server, self._thread = server, thread
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> ReplayServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -1,35 +1,27 @@
 """``/_emulator/``: the control surface for other processes (demo, end-to-end runs).
 
 Not part of MusicBrainz, so none of it is rate-limited, faulted or counted in stats.
+Only the shared calls (``trendcache.emulators.control``); ``/_emulator/faults`` answers
+with the whole summary, since ``requests_per_second`` is set there too.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from trendcache.emulators.control import control_routes as shared_routes
+from trendcache.emulators.control import json_body, reject_unknown
+
 from .state import EmulatorState
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    body = json.loads(raw) if raw.strip() else {}
-    if not isinstance(body, dict):
-        raise ValueError("expected a JSON object")
-    return body
 
 
 def apply_faults(state: EmulatorState, body: dict[str, Any]) -> None:
     """``{"latency": 0.2, "outage": true, "overloaded": 3 | null, "requests_per_second": 5}``;
     ``"overloaded": null`` sheds every request until the next reset."""
-    unknown = set(body) - {"latency", "outage", "overloaded", "requests_per_second"}
-    if unknown:
-        raise ValueError(f"unknown fault fields: {sorted(unknown)}")
+    reject_unknown(body, ["latency", "outage", "overloaded", "requests_per_second"])
     if "latency" in body:
         state.faults.latency = float(body["latency"])
     if "outage" in body:
@@ -55,34 +47,9 @@ def control_routes(state: EmulatorState) -> list[Route]:
             "faults": state.faults.snapshot(),
         }
 
-    def guarded(action: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Any]:
-        async def endpoint(request: Request) -> Response:
-            try:
-                result = await action(request)
-            except ValueError as exc:  # json.JSONDecodeError included
-                return JSONResponse({"error": str(exc)}, status_code=400)
-            return JSONResponse(result)
-
-        return endpoint
-
-    async def index(_: Request) -> dict[str, Any]:
-        return summary()
-
-    async def stats(_: Request) -> dict[str, Any]:
-        return state.stats.as_json()
-
-    async def reset(_: Request) -> dict[str, Any]:
-        state.reset()
-        return summary()
-
     async def faults(request: Request) -> dict[str, Any]:
         if request.method == "POST":
-            apply_faults(state, await _json_body(request))
+            apply_faults(state, await json_body(request))
         return summary()
 
-    return [
-        Route("/_emulator", guarded(index), methods=["GET"]),
-        Route("/_emulator/stats", guarded(stats), methods=["GET"]),
-        Route("/_emulator/reset", guarded(reset), methods=["POST"]),
-        Route("/_emulator/faults", guarded(faults), methods=["GET", "POST"]),
-    ]
+    return shared_routes(state, summary, faults)

@@ -4,16 +4,15 @@ Arrival is stamped when the request line begins, before the request waits for th
 loop, so the per-client limit measures the spacing the client actually produced. During
 an outage clients see connections closed without an answer, which an ASGI app cannot
 do, so the protocol drops web-service requests itself; ``/_emulator`` stays reachable.
-Access logging is switched off per connection, leaving the host's logging alone.
+``QuietProtocol`` (``trendcache.emulators.serving``) keeps the access log off.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from trendcache.emulators.serving import QuietProtocol
 
 from .app import template_for
 from .pipeline import client_key
@@ -22,22 +21,14 @@ from .stats import RequestRecord
 
 
 def emulator_protocol(state: EmulatorState) -> type[asyncio.Protocol]:
-    class EmulatorProtocol(HttpToolsProtocol):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.access_log = False
-
+    class EmulatorProtocol(QuietProtocol):
         def on_message_begin(self) -> None:
             super().on_message_begin()
             self.scope["state"].update(mb_at=time.time(), mb_arrived=time.monotonic())
 
-        def data_received(self, data: bytes) -> None:
-            if state.faults.outage and self._drop(data):
-                self.transport.close()
-                return
-            super().data_received(data)
-
-        def _drop(self, data: bytes) -> bool:
+        def drop(self, data: bytes) -> bool:
+            if not state.faults.outage:
+                return False
             head, _, _ = data.partition(b"\r\n\r\n")
             request_line, *headers = head.decode("latin-1").split("\r\n")
             method, _, rest = request_line.partition(" ")

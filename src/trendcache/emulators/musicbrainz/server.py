@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from types import TracebackType
-
 import uvicorn
 
+from trendcache.emulators.serving import ThreadedServer, quiet_config
 from trendcache.emulators.spotify.catalog import Catalog
 
 from .app import WS, create_app
@@ -20,10 +16,8 @@ from .protocol import emulator_protocol
 from .state import EmulatorState
 from .stats import Stats
 
-_START_TIMEOUT = 10.0
 
-
-class MusicBrainzEmulator:
+class MusicBrainzEmulator(ThreadedServer):
     """A local MusicBrainz ws/2 built from the Spotify emulator's catalog.
 
     ``start()`` serves on ``host:port`` (0 picks a free port) from a daemon thread; point
@@ -31,6 +25,9 @@ class MusicBrainzEmulator:
     maps every Spotify album id to the release a perfect matcher finds, or to an
     ``Expected`` with no release when the album is absent from MusicBrainz.
     """
+
+    _thread_name = "musicbrainz-emulator"
+    _label = "MusicBrainz emulator"
 
     def __init__(
         self,
@@ -46,10 +43,15 @@ class MusicBrainzEmulator:
         self._state = EmulatorState(
             self.catalog, ClientLimiter(requests_per_second), Faults(latency)
         )
-        self.host = host
-        self.port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port)
+
+    def _config(self) -> uvicorn.Config:
+        return quiet_config(
+            create_app(self._state),
+            protocol=emulator_protocol(self._state),
+            server_header=False,
+            timeout_graceful_shutdown=1,
+        )
 
     @property
     def truth(self) -> dict[str, Expected]:
@@ -74,66 +76,11 @@ class MusicBrainzEmulator:
     @property
     def root_url(self) -> str:
         """Where ``/_emulator`` lives; MusicBrainz itself is under ``base_url``."""
-        if self._server is None:
-            raise RuntimeError("the emulator is not running; call start() first")
-        return f"http://{self.host}:{self.port}"
+        return self.origin
 
     @property
     def base_url(self) -> str:
         return f"{self.root_url}{WS}"
-
-    def start(self) -> MusicBrainzEmulator:
-        if self._server is not None:
-            return self
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
-        config = uvicorn.Config(
-            create_app(self._state),
-            log_config=None,  # leave the host process's logging alone
-            log_level=None,
-            lifespan="off",
-            ws="none",
-            http=emulator_protocol(self._state),
-            server_header=False,
-            timeout_graceful_shutdown=1,
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="musicbrainz-emulator", daemon=True
-        )
-        thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                sock.close()
-                raise RuntimeError(
-                    f"MusicBrainz emulator failed to start on {self.host}:{self.port}"
-                )
-            time.sleep(0.005)
-        self.port = sock.getsockname()[1]
-        self._server, self._thread = server, thread
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
-            return
-        server.should_exit = True
-        thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> MusicBrainzEmulator:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def reset(self) -> None:
         """Healthy again: no faults, empty stats and rate windows, latency as constructed.

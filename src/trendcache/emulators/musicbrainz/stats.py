@@ -7,10 +7,12 @@ are logged with status 0; the ``/_emulator`` control surface is not logged.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from trendcache.emulators.stats import RequestLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,36 +29,14 @@ class RequestRecord:
     violation: bool = False  # arrived faster than the per-client limit allows
 
 
-class Stats:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._records: list[RequestRecord] = []
-
+class Stats(RequestLog[RequestRecord]):
     def record(self, entry: RequestRecord) -> None:
-        with self._lock:
-            self._records.append(entry)
-
-    @property
-    def requests(self) -> list[RequestRecord]:
-        with self._lock:
-            return list(self._records)
-
-    @property
-    def total(self) -> int:
-        return len(self.requests)
+        self._append(entry)
 
     @property
     def violations(self) -> list[RequestRecord]:
         """Requests refused because their client exceeded its rate; the evaluation wants none."""
         return [r for r in self.requests if r.violation]
-
-    @property
-    def by_endpoint(self) -> dict[str, int]:
-        return dict(Counter(r.template for r in self.requests))
-
-    @property
-    def by_status(self) -> dict[int, int]:
-        return dict(Counter(r.status for r in self.requests))
 
     @property
     def by_client(self) -> dict[str, int]:
@@ -66,25 +46,12 @@ class Stats:
         self, template: str | None = None, *, status: int | None = None, client: str | None = None
     ) -> int:
         """Requests for ``template`` (any when None), optionally filtered by status or client."""
-        return sum(
-            1
-            for r in self.requests
-            if (template is None or r.template == template)
-            and (status is None or r.status == status)
-            and (client is None or r.client == client)
-        )
+        matching = self._matching(template, status)
+        return sum(1 for r in matching if client is None or r.client == client)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._records.clear()
-
-    def as_json(self) -> dict[str, Any]:
-        requests = self.requests
+    def _json_counts(self, requests: Sequence[RequestRecord]) -> dict[str, Any]:
         return {
-            "total": len(requests),
             "violations": sum(r.violation for r in requests),
-            "by_endpoint": dict(Counter(r.template for r in requests)),
-            "by_status": {str(k): v for k, v in Counter(r.status for r in requests).items()},
+            **super()._json_counts(requests),
             "by_client": dict(Counter(r.client for r in requests)),
-            "requests": [asdict(r) for r in requests],
         }

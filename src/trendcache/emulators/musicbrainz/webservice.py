@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,6 +24,7 @@ from .search import Hit
 from .state import EmulatorState
 
 Searcher = Callable[[Query], list[Hit]]
+T = TypeVar("T")
 
 MAX_URLS = 100
 DEFAULT_LIMIT, MAX_LIMIT = 25, 100
@@ -98,21 +100,26 @@ def url_by_id(request: Request, state: EmulatorState) -> Response:
     return MusicBrainzJSON(Lookup(state.catalog, _inc(request, set(), "url")).url(*found))
 
 
-def release_lookup(request: Request, state: EmulatorState) -> Response:
+def _entity(
+    request: Request, resource: str, allowed: set[str], find: Callable[[str], T | None]
+) -> tuple[T, set[str]]:
+    """The path's entity and the ``inc`` asked for, checked in MusicBrainz's order:
+    the MBID (400), then ``inc`` (400), then existence (404)."""
     mbid = _mbid(request)
-    inc = _inc(request, RELEASE_INC, "release")
-    release = state.catalog.release(mbid)
-    if release is None:
+    inc = _inc(request, allowed, resource)
+    found = find(mbid)
+    if found is None:
         raise errors.not_found()
+    return found, inc
+
+
+def release_lookup(request: Request, state: EmulatorState) -> Response:
+    release, inc = _entity(request, "release", RELEASE_INC, state.catalog.release)
     return MusicBrainzJSON(Lookup(state.catalog, inc).release(release))
 
 
 def release_group_lookup(request: Request, state: EmulatorState) -> Response:
-    mbid = _mbid(request)
-    inc = _inc(request, RELEASE_GROUP_INC, "release-group")
-    group = state.catalog.release_group(mbid)
-    if group is None:
-        raise errors.not_found()
+    group, inc = _entity(request, "release-group", RELEASE_GROUP_INC, state.catalog.release_group)
     return MusicBrainzJSON(Lookup(state.catalog, inc).release_group(group))
 
 
