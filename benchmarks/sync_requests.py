@@ -1,7 +1,8 @@
 """Requests and time of a first and a repeat sync of 100 new albums, in each access tier.
 
-Runs against the Spotify emulator with 100 ms of latency on every response, a fresh SQLite
-database per tier, and production settings (retry policy, shared rate limiter, budget).
+Runs against the Spotify emulator, in a process of its own (as Spotify is), with 100 ms of
+latency on every response, a fresh SQLite database per tier, and production settings
+(retry policy, shared rate limiter, budget).
 
     uv run python benchmarks/sync_requests.py
 
@@ -14,22 +15,24 @@ goes to the accounts service and is listed apart.
 from __future__ import annotations
 
 import math
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import httpx2
 from sqlalchemy import update
 
 from trendcache.config import Settings
 from trendcache.db.migrate import upgrade
 from trendcache.db.models import CacheData
 from trendcache.db.types import utcnow
-from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.emulators.spotify.markets import HOME_MARKETS
 from trendcache.services import Services
 
 LATENCY = 0.1
+DEMO_ID, DEMO_SECRET = "trendcache-demo", "trendcache-demo-secret"  # the emulator's defaults
 ALBUMS = 100
 
 
@@ -40,56 +43,85 @@ def necessary(tier: str, albums: int, artists: int, first: bool) -> int:
     return math.ceil(albums / 10) + (albums if first else 0)
 
 
+class EmulatorProcess:
+    """`python -m trendcache.emulators.spotify`, read through its control surface."""
+
+    def __init__(self, tier: str, latency: float) -> None:
+        command = [sys.executable, "-m", "trendcache.emulators.spotify", "--tier", tier]
+        command += ["--latency", str(latency)]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.base_url = self.process.stdout.readline().strip()
+        if not self.base_url:
+            raise SystemExit("the Spotify emulator did not start")
+        self.root = self.base_url.removesuffix("/v1")
+
+    def clear(self) -> None:
+        httpx2.post(f"{self.root}/_emulator/reset").raise_for_status()
+
+    def by_endpoint(self) -> dict[str, int]:
+        stats = httpx2.get(f"{self.root}/_emulator/stats").json()
+        return dict(stats["by_endpoint"])
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
 def run_tier(tier: str) -> list[tuple[str, ...]]:
     rows = []
-    with (
-        SpotifyEmulator(tier=tier, latency=LATENCY) as emulator,
-        tempfile.TemporaryDirectory() as d,
-    ):
-        # Extended: one editorial list for every market; all markets together make it 100
-        # albums. Development: one market's tag:new search, 100 deep.
-        markets = ",".join(HOME_MARKETS) if tier == "extended" else "US"
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            spotify_client_id=emulator.client_id,
-            spotify_client_secret=emulator.client_secret,
-            spotify_api_base_url=emulator.base_url,
-            spotify_accounts_base_url=emulator.accounts_url,
-            spotify_access_tier=tier,
-            spotify_markets=markets,
-            spotify_new_releases_limit=ALBUMS,
-            data_dir=Path(d),
-        )
-        services = Services(settings)
-        upgrade(services.database)
-        for label in ("first", "repeat"):
-            emulator.stats.clear()
-            started = time.perf_counter()
-            result = services.syncer.sync("cli", force=True)
-            elapsed = time.perf_counter() - started
-            if result.error:
-                sys.exit(f"{tier} {label} sync failed: {result.error}")
-            artists = emulator.stats.count("/artists")
-            web_api = result.requests
-            token = emulator.stats.count("/api/token")
-            needed = necessary(tier, result.albums, _artist_count(services), label == "first")
-            rows.append(
-                (
-                    tier,
-                    label,
-                    str(result.albums),
-                    str(result.hydrated),
-                    str(web_api),
-                    str(needed),
-                    str(token),
-                    f"{elapsed:.2f}",
-                    ", ".join(f"{k} {v}" for k, v in sorted(emulator.stats.by_endpoint.items())),
-                )
+    emulator = EmulatorProcess(tier, LATENCY)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            rows = _syncs(tier, emulator, Path(folder))
+    finally:
+        emulator.stop()
+    return rows
+
+
+def _syncs(tier: str, emulator: EmulatorProcess, folder: Path) -> list[tuple[str, ...]]:
+    # Extended: one editorial list for every market; all markets together make it 100
+    # albums. Development: one market's tag:new search, 100 deep.
+    markets = ",".join(HOME_MARKETS) if tier == "extended" else "US"
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        spotify_client_id=DEMO_ID,
+        spotify_client_secret=DEMO_SECRET,
+        spotify_api_base_url=emulator.base_url,
+        spotify_accounts_base_url=emulator.root,
+        spotify_access_tier=tier,
+        spotify_markets=markets,
+        spotify_new_releases_limit=ALBUMS,
+        data_dir=folder,
+    )
+    services = Services(settings)
+    upgrade(services.database)
+    rows = []
+    for label in ("first", "repeat"):
+        emulator.clear()
+        started = time.perf_counter()
+        result = services.syncer.sync("cli", force=True)
+        elapsed = time.perf_counter() - started
+        if result.error:
+            sys.exit(f"{tier} {label} sync failed: {result.error}")
+        endpoints = emulator.by_endpoint()
+        needed = necessary(tier, result.albums, _artist_count(services), label == "first")
+        rows.append(
+            (
+                tier,
+                label,
+                str(result.albums),
+                str(result.hydrated),
+                str(result.requests),
+                str(needed),
+                str(endpoints.get("/api/token", 0)),
+                f"{elapsed:.2f}",
+                ", ".join(f"{k} {v}" for k, v in sorted(endpoints.items())),
             )
-            del artists
-            with services.database.writer() as session:
-                session.execute(update(CacheData).values(expires=utcnow()))
-        services.close()
+        )
+        with services.database.writer() as session:
+            session.execute(update(CacheData).values(expires=utcnow()))
+    services.close()
     return rows
 
 

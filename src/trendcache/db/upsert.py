@@ -9,8 +9,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Session
 
-CHUNK = 500  # rows per statement: well under SQLite's limit on bound parameters
-
 
 def upsert(
     session: Session,
@@ -20,15 +18,18 @@ def upsert(
     update: Sequence[str] = (),
 ) -> None:
     """Insert `rows`; on a `conflict` clash overwrite only the `update` columns (or skip)."""
+    if not rows:
+        return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    for start in range(0, len(rows), CHUNK):
-        statement = insert(model).values(list(rows[start : start + CHUNK]))
-        if update:
-            statement = statement.on_conflict_do_update(
-                index_elements=list(conflict),
-                set_={column: statement.excluded[column] for column in update},
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
-        session.execute(statement)
+    # Rows go as parameters, not in the statement: one compiled (and cached) statement,
+    # sent with SQLAlchemy's "insertmanyvalues" batching.
+    statement = insert(model)
+    if update:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(conflict),
+            set_={column: statement.excluded[column] for column in update},
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
+    session.execute(statement, list(rows))

@@ -92,11 +92,14 @@ def match_summary(row: EnrichmentState) -> dict[str, Any]:
     }
 
 
-def refresh_seed_metadata(session: Session) -> None:
-    views = session.execute(
-        select(CacheData.id, CacheData.data).where(CacheData.key.like(f"{TRENDING}%"))
-    ).all()
-    for view_id, data in views:
+def refresh_seed_metadata(session: Session, views: dict[str, dict[str, Any]] | None = None) -> None:
+    """`views` (key → data) saves re-reading views the caller has just written."""
+    if views is None:
+        stored = session.execute(
+            select(CacheData.key, CacheData.data).where(CacheData.key.like(f"{TRENDING}%"))
+        ).all()
+        views = dict(stored)
+    for key, data in views.items():
         ids = {a["id"] for section in ("newReleases", "popularAlbums") for a in data[section]}
         rows = session.scalars(
             select(EnrichmentState).where(
@@ -107,4 +110,4 @@ def refresh_seed_metadata(session: Session) -> None:
             "processed": sorted(row.album_id for row in rows),
             "mbMatches": {row.album_id: match_summary(row) for row in rows},
         }
-        session.execute(update(CacheData).where(CacheData.id == view_id).values(meta=metadata))
+        session.execute(update(CacheData).where(CacheData.key == key).values(meta=metadata))

@@ -72,9 +72,13 @@ def write_fetch(
     queued = _queue_enrichment(session, album_ids, now)
     session.flush()
     listings = {m: listing.document["albums"]["items"] for m, listing in result.listings.items()}
-    for scope, view in build_views(session, markets, result.tier, now, listings).items():
-        put_cache(session, trending_key(scope), view, now, expires)
-    refresh_seed_metadata(session)  # albums already matched show their ids at once
+    views = {
+        trending_key(scope): view
+        for scope, view in build_views(session, markets, result.tier, now, listings).items()
+    }
+    for key, view in views.items():
+        put_cache(session, key, view, now, expires)
+    refresh_seed_metadata(session, views)  # albums already matched show their ids at once
     return queued
 
 
