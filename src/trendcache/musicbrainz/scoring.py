@@ -4,7 +4,9 @@ A candidate is scored on title (without feed suffixes, guests and edition marker
 edition agreement weighed separately), artist credit, track count, release date and
 format. The method that found it sets the bar: a release linked to the album's Spotify URL
 or carrying its barcode only has to look like the album; one found by ISRC or by search
-has to match it closely. Two different releases that clear the bar with nearly the same
+has to match it closely, and must not carry another barcode than the album's UPC (for
+MusicBrainz another barcode is another release: a CD edition, or the artist's same-titled
+single of another day). Two different releases that clear the bar with nearly the same
 score are never guessed between: the album is marked for review.
 """
 
@@ -17,7 +19,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from trendcache.musicbrainz.models import Release
-from trendcache.musicbrainz.normalize import comparable, edition_key, split_title
+from trendcache.musicbrainz.normalize import barcode_key, comparable, edition_key, split_title
 
 Method = Literal["url", "barcode", "isrc", "fuzzy"]
 Status = Literal["matched", "needs_review", "no_match"]
@@ -97,7 +99,7 @@ def score(album: AlbumFacts, release: Release) -> Scored:
 def decide(album: AlbumFacts, releases: list[Release], method: Method) -> Decision:
     unique = {release.id: release for release in releases}
     weighed = tuple(sorted((score(album, r) for r in unique.values()), key=_rank, reverse=True))
-    passing = [s for s in weighed if _clears(s, method)]
+    passing = [s for s in weighed if _clears(album, s, method)]
     if not passing:
         return Decision("no_match", None, 0.0, None, weighed)
     best = passing[0]
@@ -110,13 +112,21 @@ def _rank(scored: Scored) -> tuple[float, float]:
     return (scored.total, scored.parts["title"])
 
 
-def _clears(scored: Scored, method: Method) -> bool:
+def _clears(album: AlbumFacts, scored: Scored, method: Method) -> bool:
     parts = scored.parts
     if method in ("url", "barcode"):
         return parts["title"] >= LINK_BAR["title"]
-    return scored.total >= SEARCH_BAR["total"] and all(
-        parts[name] >= bar for name, bar in SEARCH_BAR.items() if name != "total"
+    return (
+        scored.total >= SEARCH_BAR["total"]
+        and all(parts[name] >= bar for name, bar in SEARCH_BAR.items() if name != "total")
+        and not _other_barcode(album.upc, scored.release.barcode)
     )
+
+
+def _other_barcode(upc: str | None, barcode: str | None) -> bool:
+    """Both known and different, leading zeros aside."""
+    ours, theirs = barcode_key(upc), barcode_key(barcode)
+    return ours is not None and theirs is not None and ours != theirs
 
 
 def _confidence(best: Scored, method: Method) -> float:
