@@ -240,7 +240,7 @@ def test_a_few_bonus_tracks_or_a_nearby_date_still_pass_a_search(skinny_fists: R
     assert decision.status == "matched"
     assert decision.chosen is not None
     assert decision.chosen.parts["tracks"] == 0.5
-    assert decision.chosen.parts["date"] == 0.8
+    assert decision.chosen.parts["date"] == 0.6  # ten days apart: within two weeks
 
 
 # Same artist, another edition
