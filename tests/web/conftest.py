@@ -17,9 +17,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.fixtures.app import ServicesFactory
+from tests.fixtures.musicbrainz import TEST_RATE, USER_AGENT
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.db.migrate import upgrade
+from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
@@ -38,27 +40,32 @@ def web_services(make_services: ServicesFactory, sqlite_database: Database) -> S
     )
 
 
-@pytest.fixture(scope="session")
-def synced_template(
-    tmp_path_factory: pytest.TempPathFactory, _spotify_emulator_server: SpotifyEmulator
-) -> Path:
-    """A database after one real sync against the emulator, made once and copied per test."""
-    folder = tmp_path_factory.mktemp("synced")
-    emulator = _spotify_emulator_server
-    emulator.reset()
-    settings = Settings(
+def template_settings(folder: Path, spotify: SpotifyEmulator, **overrides: Any) -> Settings:
+    """Settings for a session's template database in `folder`, on the Spotify emulator."""
+    return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        spotify_client_id=emulator.client_id,
-        spotify_client_secret=emulator.client_secret,
-        spotify_api_base_url=emulator.base_url,
-        spotify_accounts_base_url=emulator.accounts_url,
+        spotify_client_id=spotify.client_id,
+        spotify_client_secret=spotify.client_secret,
+        spotify_api_base_url=spotify.base_url,
+        spotify_accounts_base_url=spotify.accounts_url,
         data_dir=folder / "data",
         database_url=f"sqlite:///{folder / 'template.sqlite3'}",
         spotify_markets=MARKETS,
         spotify_new_releases_limit=NEW_RELEASES,
         spotify_requests_per_minute=6000,
         spotify_daily_request_budget=100_000,
+        **overrides,
     )
+
+
+@pytest.fixture(scope="session")
+def synced_template(
+    tmp_path_factory: pytest.TempPathFactory, _spotify_emulator_server: SpotifyEmulator
+) -> Path:
+    """A database after one real sync against the emulator, made once and copied per test."""
+    folder = tmp_path_factory.mktemp("synced")
+    _spotify_emulator_server.reset()
+    settings = template_settings(folder, _spotify_emulator_server)
     database = Database(settings.resolved_database_url)
     upgrade(database)
     services = Services(settings, database=database)
@@ -68,17 +75,52 @@ def synced_template(
     return folder / "template.sqlite3"
 
 
+def copy_database(template: Path, path: Path) -> None:
+    with sqlite3.connect(template) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+
+
+@pytest.fixture(scope="session")
+def enriched_template(
+    synced_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    _spotify_emulator_server: SpotifyEmulator,
+    _musicbrainz_emulator_server: MusicBrainzEmulator,
+) -> Path:
+    """The synced database after enrichment ran until idle against the MusicBrainz emulator."""
+    folder = tmp_path_factory.mktemp("enriched")
+    path = folder / "template.sqlite3"
+    copy_database(synced_template, path)
+    emulator = _musicbrainz_emulator_server
+    emulator.reset()
+    emulator.requests_per_second = TEST_RATE
+    _spotify_emulator_server.reset()
+    settings = template_settings(
+        folder,
+        _spotify_emulator_server,
+        musicbrainz_base_url=emulator.base_url,
+        musicbrainz_rate=50,
+        musicbrainz_user_agent=USER_AGENT,
+    )
+    services = Services(settings, database=Database(settings.resolved_database_url))
+    results = services.enricher.run_until_idle()
+    services.close()
+    assert results, "nothing was enriched"
+    assert all(result.error is None for result in results), results
+    return path
+
+
 @pytest.fixture
 def make_synced_services(
     make_services: ServicesFactory, synced_template: Path, tmp_path: Path
 ) -> Iterator[Callable[..., Services]]:
-    """`make_synced_services(**settings)`: services on a copy of the synced database."""
+    """`make_synced_services(**settings)`: services on a copy of the synced database
+    (`_template=` another database file to copy instead)."""
     databases: list[Database] = []
 
-    def make(**overrides: Any) -> Services:
+    def make(_template: Path = synced_template, **overrides: Any) -> Services:
         path = tmp_path / f"synced-{len(databases)}.sqlite3"
-        with sqlite3.connect(synced_template) as source, sqlite3.connect(path) as target:
-            source.backup(target)
+        copy_database(_template, path)
         databases.append(Database(f"sqlite:///{path}"))
         values = {"spotify_markets": MARKETS, "spotify_new_releases_limit": NEW_RELEASES}
         return make_services(databases[-1], **{**values, **overrides})
@@ -92,6 +134,27 @@ def make_synced_services(
 def synced_services(make_synced_services: Callable[..., Services]) -> Services:
     """Services for two markets on a database holding one real sync's data."""
     return make_synced_services()
+
+
+@pytest.fixture
+def make_enrichable_services(
+    make_synced_services: Callable[..., Services], musicbrainz_emulator: MusicBrainzEmulator
+) -> Callable[..., Services]:
+    """Synced services that enrich from the MusicBrainz emulator (its albums all pending)."""
+
+    def make(**overrides: Any) -> Services:
+        values = {"musicbrainz_base_url": musicbrainz_emulator.base_url, "musicbrainz_rate": 50}
+        return make_synced_services(**{**values, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def enriched_services(
+    make_enrichable_services: Callable[..., Services], enriched_template: Path
+) -> Services:
+    """Services on a copy of the synced database after enrichment ran until idle."""
+    return make_enrichable_services(_template=enriched_template)
 
 
 @pytest.fixture

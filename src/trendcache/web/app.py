@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
-from trendcache.web.api import cache, spotify, status, sync
+from trendcache.web.api import cache, enrichment, spotify, status, sync
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
 from trendcache.web.docs import install_docs
@@ -37,6 +37,10 @@ demand when stale), cached in a database, and served from memory.
 
 Reads never wait on Spotify: `/api/cache/trending` and the browse page answer from the
 cache, and ask for a background sync when it is stale.
+
+Every album is matched to MusicBrainz in the background: its release, release-group and
+artist MBIDs show in the trending items as they land (`/api/enrichment/status` for the
+progress).
 """
 
 
@@ -88,7 +92,14 @@ def create_app(
     )
     app.context = context
     app.state.web = context
-    for router in (cache.router, sync.router, spotify.router, status.router, browse.router):
+    for router in (
+        cache.router,
+        enrichment.router,
+        sync.router,
+        spotify.router,
+        status.router,
+        browse.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_openapi(app, services.settings.spotify_markets)

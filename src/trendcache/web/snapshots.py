@@ -4,8 +4,14 @@ Per scope (every configured market, and `None` for all markets together) a `Snap
 holds the response body of `/api/cache/trending` as bytes with its strong ETag, and the
 decoded document the browse page renders. A background thread rebuilds them when
 `read_status(...).version` moves (polled about twice a second, or at once when this
-process's syncer reports a change) and when the data's `expires` passes, so `stale`
-flips on time. A request is a dict lookup.
+process's syncer or enricher reports a change) and when the data's `expires` passes, so
+`stale` flips on time. A request is a dict lookup.
+
+MusicBrainz matches come from each row's `metadata`, written by the enricher (which bumps
+the row, and so the version); see `web/musicbrainz.py`. The thread also keeps `enrichment`
+(is it off, is anything due or being worked on) for the browse page, which polls faster
+while matches may land: read at every rebuild, else every ENRICHMENT_POLL_SECONDS, since
+each read holds the GIL for a few milliseconds that the read path would wait out.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,12 +30,15 @@ from sqlalchemy import select
 
 from trendcache.db.models import CacheData
 from trendcache.db.types import utcnow
+from trendcache.pipeline.enrichment_status import read_enrichment_status
 from trendcache.pipeline.keys import trending_key
 from trendcache.pipeline.status import SyncStatus, read_status
 from trendcache.services import Services
+from trendcache.web.musicbrainz import EnrichmentActivity, Links, activity_of, annotate_view
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
+ENRICHMENT_POLL_SECONDS = 2.0
 Headers = list[tuple[bytes, bytes]]
 
 
@@ -74,8 +84,10 @@ def build_snapshot(
     status: SyncStatus,
     markets: list[str],
     now: datetime,
+    links: Links,
 ) -> Snapshot:
     view = row.data if row is not None else empty_view(scope, markets, status.tier)
+    view = annotate_view(view, row.meta if row is not None else None, links)
     last = status.last_run or {}
     error = row.error if row is not None else last.get("error")
     document = {
@@ -123,7 +135,10 @@ class TrendingSnapshots:
         self.markets = list(services.settings.spotify_markets)
         self.poll_seconds = poll_seconds
         self.on_rebuild = on_rebuild
+        self.links = Links(services.settings.musicbrainz_base_url)
         self.status: SyncStatus | None = None
+        self.enrichment: EnrichmentActivity | None = None
+        self._enrichment_read_at = -ENRICHMENT_POLL_SECONDS
         # Replaced whole, never mutated: readers on the event loop need no lock.
         self._by_scope: dict[str | None, Snapshot] = {}
         self._by_query: dict[bytes, Snapshot] = {}
@@ -151,12 +166,22 @@ class TrendingSnapshots:
             status = read_status(self.services.syncer)
             now = utcnow()
             reason = self._reason(status, now, force)
+            if reason is not None or self._enrichment_stale():
+                self._read_enrichment()
             if reason is None:
                 self.status = status
                 return False
             self._rebuild(status, now)
             self.on_rebuild(reason)
             return True
+
+    def _enrichment_stale(self) -> bool:
+        return time.monotonic() - self._enrichment_read_at >= ENRICHMENT_POLL_SECONDS
+
+    def _read_enrichment(self) -> None:
+        enrichment = read_enrichment_status(self.services.database)
+        self.enrichment = activity_of(enrichment, self.services.settings)
+        self._enrichment_read_at = time.monotonic()
 
     def _reason(self, status: SyncStatus, now: datetime, force: bool) -> str | None:
         if force or not self._by_scope:
@@ -179,7 +204,7 @@ class TrendingSnapshots:
                 for row in session.scalars(select(CacheData).where(CacheData.key.in_(keys)))
             }
         built = {
-            scope: build_snapshot(scope, rows.get(scope), status, self.markets, now)
+            scope: build_snapshot(scope, rows.get(scope), status, self.markets, now, self.links)
             for scope in scopes
         }
         by_query = {b"": built[None]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import select, update
 from tests.web.conftest import ClientFactory, wait_for
 from trendcache.db.models import CacheData
 from trendcache.db.types import utcnow
+from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import trending_key
 from trendcache.pipeline.store import put_cache
@@ -109,7 +111,8 @@ def test_stale_data_queues_a_sync(synced_services: Services, make_client: Client
 def test_fresh_data_queues_nothing(synced_services: Services, make_client: ClientFactory) -> None:
     queue = TaskQueue(synced_services.settings, lambda: synced_services)
     html = make_client(synced_services, queue).get("/").text
-    assert 'hx-trigger="every 10s"' in html
+    assert "Refreshing…" not in html  # no sync to wait for; its albums await MusicBrainz:
+    assert 'hx-trigger="every 1s"' in html
     assert pending_syncs(queue) == 0
 
 
@@ -148,3 +151,112 @@ def test_status_fragment_swaps_sections_only_when_they_changed(client: TestClien
     assert '<main id="sections"' in changed
     assert 'hx-swap-oob="true"' in changed
     assert "Trending artists" in changed
+
+
+MBID = "0f4d4a4e-6a4f-4c43-9f5c-2b0f8f4f3c1a"
+GROUP = "5b11f4ce-a62d-471e-81fc-a69a8278c7da"
+
+
+def mb_match(status: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "status": status,
+        "releaseMbid": None,
+        "releaseGroupMbid": None,
+        "artistMbids": [],
+        "method": None,
+        "confidence": None,
+        **fields,
+    }
+
+
+def test_a_musicbrainz_badge_for_every_state(synced_services: Services, client: TestClient) -> None:
+    """Matches as the enricher writes them into the row's metadata, one album per state."""
+    with synced_services.database.session() as session:
+        row = session.scalar(select(CacheData).where(CacheData.key == trending_key(None)))
+        assert row is not None
+        ids = [album["id"] for album in row.data["newReleases"][:5]]
+        total = len({a["id"] for s in ("newReleases", "popularAlbums") for a in row.data[s]})
+    matches = {
+        ids[0]: mb_match(
+            "matched",
+            releaseMbid=MBID,
+            releaseGroupMbid=GROUP,
+            artistMbids=[GROUP],
+            method="barcode",
+            confidence=0.97,
+        ),
+        ids[1]: mb_match("needs_review", method="fuzzy", confidence=0.8),
+        ids[2]: mb_match("no_match", method="fuzzy"),
+        ids[3]: mb_match("error"),
+        # Upstream data is never trusted into a link: not an MBID, no href.
+        ids[4]: mb_match("matched", releaseMbid=f'x"><script>{EVIL}', method=EVIL),
+    }
+    with synced_services.database.writer() as session:
+        session.execute(
+            update(CacheData)
+            .where(CacheData.key == trending_key(None))
+            .values(meta={"processed": ids, "mbMatches": matches})
+        )
+    html = wait_for(lambda: "needs review" in (t := client.get("/").text) and t)
+    cards = {
+        album_id: re.search(rf'data-album-id="{album_id}".*?</li>', html, re.S).group(0)  # type: ignore[union-attr]
+        for album_id in ids
+    }
+    assert (
+        f'<a class="mb mb--matched" data-musicbrainz="matched" '
+        f'href="https://musicbrainz.org/release/{MBID}" '
+        'title="Matched by barcode, confidence 0.97" target="_blank" rel="noopener">'
+        "✓ MusicBrainz</a>"
+    ) in cards[ids[0]]
+    assert 'data-musicbrainz="needs_review"' in cards[ids[1]]
+    assert ">MusicBrainz: needs review</span>" in cards[ids[1]]
+    assert ">Not in MusicBrainz yet</span>" in cards[ids[2]]
+    assert 'class="mb mb--pending" data-musicbrainz="error"' in cards[ids[3]]
+    assert "href" not in cards[ids[4]].split('class="musicbrainz"')[1]
+    assert EVIL not in html
+    others = html.split(f'data-album-id="{ids[4]}"', 1)[1]
+    assert 'data-musicbrainz="pending" title="Not looked up on MusicBrainz yet">MusicBrainz…' in (
+        others
+    )
+    progress = re.search(r'<span id="enrichment-progress".*?</span>\s*</span>', html, re.S)
+    assert progress is not None
+    assert f'data-done="4" data-total="{total}" data-pending="{total - 4}"' in progress.group(0)
+    assert f"4/{total} done · {total - 4} pending · 1 needs review" in progress.group(0)
+
+
+def test_enriched_page_links_artists_and_stops_polling_fast(
+    enriched_services: Services,
+    make_client: ClientFactory,
+    musicbrainz_emulator: MusicBrainzEmulator,
+) -> None:
+    html = make_client(enriched_services).get("/").text
+    base = musicbrainz_emulator.base_url
+    assert 'data-pending="0"' in html
+    assert 'hx-trigger="every 10s"' in html  # nothing left to land: back to the idle pace
+    assert 'data-musicbrainz="pending"' not in html
+    assert re.search(
+        rf'<a class="mb mb--matched" data-musicbrainz="matched" href="{re.escape(base)}'
+        r'/release/[0-9a-f-]{36}\?fmt=json" title="Matched by [a-zA-Z ]+, confidence '
+        r'[01]\.\d\d"',
+        html,
+    )
+    artists = html.split('id="trending-artists"', 1)[1]
+    assert re.search(
+        rf'href="{re.escape(base)}/artist/[0-9a-f-]{{36}}\?fmt=json" title="[^"]+ on MusicBrainz"',
+        artists,
+    )
+    assert "MusicBrainz matching is off" not in html
+
+
+def test_enrichment_off_is_explained_plainly_and_escaped(
+    make_enrichable_services: Callable[..., Services], make_client: ClientFactory
+) -> None:
+    services = make_enrichable_services(musicbrainz_user_agent=f"{EVIL}/1.0")
+    assert services.enricher.run_batch() is None
+    html = make_client(services).get("/").text
+    notice = re.search(r'<p class="notice notice--musicbrainz">([^<]*)</p>', html)
+    assert notice is not None
+    assert notice.group(1).startswith("MusicBrainz matching is off: MUSICBRAINZ_USER_AGENT")
+    assert ESCAPED in notice.group(1)
+    assert EVIL not in html
+    assert 'hx-trigger="every 10s"' in html  # nothing will land while it is off

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from tests.web.conftest import serving, wait_for
 from trendcache.db.models import CacheData
 from trendcache.db.types import utcnow
+from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import trending_key
 from trendcache.pipeline.store import put_cache
@@ -32,6 +33,15 @@ CHROMIUM_ARGS = [
 ]
 EVIL = "<script>window.__xss = 1; alert(1)</script>"
 SYNC_SECONDS = 2.0  # how long the emulator holds the sync's first listing request
+# Every `data-done` the progress indicator shows, as htmx swaps it in.
+RECORD_PROGRESS = """() => {
+  window.__done = [];
+  const note = () => {
+    const el = document.querySelector('#enrichment-progress');
+    if (el) window.__done.push(Number(el.dataset.done));
+  };
+  new MutationObserver(note).observe(document.body, {childList: true, subtree: true});
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -42,18 +52,23 @@ def browser(chromium_path: str) -> Iterator[Browser]:
         browser.close()
 
 
+class Served(NamedTuple):
+    url: str
+    queue: TaskQueue
+
+
 @pytest.fixture
-def serve() -> Iterator[Callable[[Services], str]]:
-    """`serve(services)`: the app on a real server with a queue consumer; returns its URL."""
+def serve() -> Iterator[Callable[[Services], Served]]:
+    """`serve(services)`: the app on a real server with a queue consumer (no periodic jobs)."""
     running: list[Any] = []
 
-    def start(services: Services) -> str:
+    def start(services: Services) -> Served:
         queue = TaskQueue(services.settings, lambda: services)
         consumer = queue.consumer(workers=1, periodic=False)
         consumer.start()
         server = serving(create_app(services, queue, demo_note="Demo data"))
         running.append((consumer, server))
-        return server.__enter__()
+        return Served(server.__enter__(), queue)
 
     yield start
     for consumer, server in running:
@@ -71,12 +86,12 @@ def open_page(browser: Browser, url: str) -> tuple[Page, list[str]]:
 
 def test_first_sync_fills_the_page_by_itself(
     browser: Browser,
-    serve: Callable[[Services], str],
+    serve: Callable[[Services], Served],
     web_services: Services,
     spotify_emulator: SpotifyEmulator,
 ) -> None:
     spotify_emulator.faults.slow(SYNC_SECONDS, path_prefix="/v1/browse/new-releases")
-    page, _ = open_page(browser, serve(web_services))
+    page, _ = open_page(browser, serve(web_services).url)
     expect(page.get_by_role("heading", name="First sync in progress")).to_be_visible()
     expect(page.locator("#sync-status")).to_contain_text("Refreshing…")
     page.evaluate("window.__sameDocument = true")
@@ -111,7 +126,7 @@ def test_first_sync_fills_the_page_by_itself(
 
 def test_escaped_names_and_a_stale_page_refreshing_in_place(
     browser: Browser,
-    serve: Callable[[Services], str],
+    serve: Callable[[Services], Served],
     synced_services: Services,
     spotify_emulator: SpotifyEmulator,
 ) -> None:
@@ -122,7 +137,7 @@ def test_escaped_names_and_a_stale_page_refreshing_in_place(
         view = row.data
         view["newReleases"][0]["name"] = EVIL
         put_cache(session, row.key, view, now, now + timedelta(hours=6))
-    url = serve(synced_services)
+    url = serve(synced_services).url
     page, dialogs = open_page(browser, url)
     title = page.locator("#new-releases h3").first
     expect(title).to_have_text(EVIL)  # shown as text, not run
@@ -144,6 +159,61 @@ def test_escaped_names_and_a_stale_page_refreshing_in_place(
     expect(page.locator("#sections")).not_to_have_attribute("data-etag", etag or "")
     expect(page.locator("#new-releases h3").first).not_to_have_text(EVIL)
     assert page.evaluate("window.__sameDocument") is True
+    assert dialogs == []
+
+
+def test_musicbrainz_badges_fill_in_as_enrichment_lands(
+    browser: Browser,
+    serve: Callable[[Services], Served],
+    make_enrichable_services: Callable[..., Services],
+    musicbrainz_emulator: MusicBrainzEmulator,
+) -> None:
+    """Enrichment in the queue consumer, MusicBrainz at its real pace of 1 request/s: the
+    open page's badges, artist links and progress fill in by themselves, then it calms."""
+    musicbrainz_emulator.requests_per_second = 1.0
+    services = make_enrichable_services(musicbrainz_rate=1.0)
+    served = serve(services)
+    page, dialogs = open_page(browser, served.url)
+    progress = page.locator("#enrichment-progress")
+    total = int(progress.get_attribute("data-total") or 0)
+    assert total > 0
+    expect(progress).to_have_attribute("data-pending", str(total))
+    expect(progress).to_contain_text(f"0/{total} done · {total} pending · 0 need review")
+    expect(page.locator("#sync-status")).to_have_attribute("hx-trigger", "every 1s")
+    pending = page.locator('#new-releases [data-musicbrainz="pending"]').first
+    expect(pending).to_have_text("MusicBrainz…")
+    expect(pending).to_have_attribute("title", "Not looked up on MusicBrainz yet")
+    assert page.locator('[data-musicbrainz="matched"]').count() == 0
+    page.evaluate("window.__sameDocument = true")
+    page.evaluate(RECORD_PROGRESS)
+
+    served.queue.request_enrichment()
+    matched = page.locator('#new-releases a[data-musicbrainz="matched"]')
+    expect(matched.first).to_be_visible(timeout=20_000)
+    expect(progress).to_have_attribute("data-pending", "0", timeout=30_000)
+    expect(page.locator("#sync-status")).to_have_attribute("hx-trigger", "every 10s")
+    assert page.evaluate("window.__sameDocument") is True  # no reload
+    assert int(progress.get_attribute("data-done") or 0) == total
+    seen = page.evaluate("window.__done")  # decisions landed step by step, not all at the end
+    assert any(0 < done < total for done in seen), seen
+
+    base = musicbrainz_emulator.base_url
+    truth = musicbrainz_emulator.truth
+    badge = matched.first
+    album_id = badge.locator("xpath=ancestor::li[1]").get_attribute("data-album-id") or ""
+    mbid = truth[album_id].release_mbid
+    expect(badge).to_have_attribute("href", f"{base}/release/{mbid}?fmt=json")
+    expect(badge).to_have_attribute(
+        "title", re.compile(r"^Matched by [a-zA-Z ]+, confidence [01]\.\d\d$")
+    )
+    lookup = page.request.get(badge.get_attribute("href") or "")  # the demo's link works
+    assert lookup.ok
+    assert lookup.json()["id"] == mbid
+    artist_link = page.locator('#trending-artists a[data-musicbrainz="matched"]').first
+    expect(artist_link).to_have_attribute(
+        "href", re.compile(rf"^{re.escape(base)}/artist/[0-9a-f-]{{36}}\?fmt=json$")
+    )
+    assert musicbrainz_emulator.stats.violations == []
     assert dialogs == []
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from trendcache.web.musicbrainz import EnrichmentActivity
 from trendcache.web.pages.format import (
     clock_time,
     compact_number,
@@ -14,7 +15,7 @@ from trendcache.web.pages.format import (
     release_date,
     web_url,
 )
-from trendcache.web.pages.state import page_state
+from trendcache.web.pages.state import enrichment_progress, page_state
 
 NOW = datetime(2026, 3, 3, 14, 5, tzinfo=UTC)
 
@@ -116,3 +117,33 @@ def test_states() -> None:
     assert backing_off.notice is not None
     fresh = page_state(document(stale=False), NOW, requested=False)
     assert (fresh.age, fresh.notice, fresh.poll_seconds) == ("7 hours ago", None, 10)
+
+
+def test_the_page_polls_fast_only_while_matches_may_land() -> None:
+    summary = {"matched": 30, "needs_review": 1, "no_match": 2, "pending": 6, "error": 1}
+    view = document(stale=False, enrichment={**summary, "total": 40})
+    working = EnrichmentActivity(disabled=None, due=7, working=0)
+    progress = enrichment_progress(view, working)
+    assert (progress.done, progress.total, progress.pending, progress.needs_review) == (
+        33,
+        40,
+        7,
+        1,
+    )
+    assert progress.active is True
+    assert page_state(view, NOW, requested=False, enriching=progress.active).poll_seconds == 1
+
+    done = {**summary, "matched": 36, "pending": 0, "error": 0, "total": 40}
+    idle = [
+        (view, EnrichmentActivity(disabled="MUSICBRAINZ_USER_AGENT is not set", due=7, working=0)),
+        (view, EnrichmentActivity(disabled=None, due=0, working=0)),  # retries not due yet
+        (document(stale=False, enrichment=done), EnrichmentActivity(None, due=3, working=0)),
+        (view, None),  # not read yet
+    ]
+    for page, activity in idle:
+        progress = enrichment_progress(page, activity)
+        assert progress.active is False, activity
+        assert page_state(page, NOW, requested=False, enriching=progress.active).poll_seconds == 10
+    # Someone else's albums being matched right now may still be ours in another view.
+    busy = enrichment_progress(document(enrichment=done), EnrichmentActivity(None, 0, 5))
+    assert busy.active is True

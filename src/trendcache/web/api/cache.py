@@ -28,6 +28,12 @@ Alongside the view: `fetchedAt`, `expires`, `stale` (now past `expires`, or no d
 `refreshing` (a sync runs now), `error` (why the last refresh failed, while this older data
 is served), `pausedUntil`/`pauseReason` (a quota pause) and `tier`.
 
+Every album carries `musicbrainz`: its MusicBrainz release, release-group and artist MBIDs,
+how they were found (`method`), a `confidence` and a link, or `status: pending` until the
+background enricher has tried it. Trending artists carry their MusicBrainz artist once a
+matched album credits them, and `enrichment` counts the view's albums by state. Matches
+land in place: the ETag changes with them.
+
 Before the first sync the sections are empty and `fetchedAt` is null. Responses carry a
 strong `ETag`; send it back in `If-None-Match` to get a 304 until something changes.
 

@@ -16,12 +16,52 @@ from trendcache.pipeline import trending
 # What "new releases", "popular albums" and "trending artists" mean in each tier.
 SECTIONS_DOC = (inspect.getdoc(trending) or "").split("\n", 1)[1].strip()
 Basis = Literal["popularity", "chart"]
+MatchStatus = Literal["pending", "matched", "needs_review", "no_match", "error"]
+MatchMethod = Literal["url", "barcode", "isrc", "fuzzy"]
 
 
 class ArtistRef(BaseModel):
     id: str
     name: str
     spotifyUrl: str | None
+
+
+class MusicBrainzMatch(BaseModel):
+    """An album's MusicBrainz match, as the background enricher last decided it."""
+
+    status: MatchStatus = Field(
+        description="`pending`: not tried yet; `matched`; `needs_review`: several releases fit "
+        "equally well, so none was picked; `no_match`: not in MusicBrainz (tried again later); "
+        "`error`: MusicBrainz failed us, retried soon."
+    )
+    releaseMbid: str | None
+    releaseGroupMbid: str | None
+    artistMbids: list[str] = Field(description="The release's artist credits, in order.")
+    method: MatchMethod | None = Field(
+        description="The step that decided: the release's Spotify URL relationship, the "
+        "barcode (UPC), track ISRCs, or a fuzzy title and artist search."
+    )
+    confidence: float | None = Field(description="0 to 1.")
+    url: str | None = Field(
+        description="The release on MusicBrainz: its page on musicbrainz.org, or the ws/2 "
+        "lookup on any other MUSICBRAINZ_BASE_URL (a mirror, the demo's emulator)."
+    )
+
+
+class ArtistMusicBrainz(BaseModel):
+    artistMbid: str
+    url: str = Field(description="The artist on MusicBrainz (see the album `url`).")
+
+
+class EnrichmentSummary(BaseModel):
+    """How many of the view's albums are in each MusicBrainz state."""
+
+    matched: int
+    needs_review: int
+    no_match: int
+    pending: int
+    error: int
+    total: int
 
 
 class AlbumItem(BaseModel):
@@ -41,6 +81,7 @@ class AlbumItem(BaseModel):
     positions: dict[str, int] = Field(description="Position in each market's new releases.")
     bestPosition: int
     score: float = Field(description="Chart score over the last 7 days (see the endpoint).")
+    musicbrainz: MusicBrainzMatch
 
 
 class PopularAlbum(AlbumItem):
@@ -63,6 +104,10 @@ class ArtistItem(BaseModel):
     albums: list[AlbumRef] = Field(description="Their albums among the current new releases.")
     score: float
     basis: Basis
+    musicbrainz: ArtistMusicBrainz | None = Field(
+        description="Their MusicBrainz artist, once a matched album credits them (matched by "
+        "credit position, only where Spotify and MusicBrainz credit as many artists)."
+    )
 
 
 class TrendingView(BaseModel):
@@ -73,6 +118,9 @@ class TrendingView(BaseModel):
     newReleases: list[AlbumItem]
     popularAlbums: list[PopularAlbum]
     trendingArtists: list[ArtistItem]
+    enrichment: EnrichmentSummary = Field(
+        description="MusicBrainz progress over the albums of this view."
+    )
 
 
 class CacheState(BaseModel):
@@ -119,6 +167,34 @@ class SpotifyErrorBody(BaseModel):
 
 class SpotifyErrorResponse(BaseModel):
     error: SpotifyErrorBody
+
+
+class EnrichmentCounts(BaseModel):
+    pending: int
+    matched: int
+    needs_review: int
+    no_match: int
+    error: int
+
+
+class EnrichmentStatusResponse(BaseModel):
+    counts: EnrichmentCounts = Field(description="Every album ever queued, by state.")
+    total: int
+    due: int = Field(description="Albums waiting for an attempt now (first or again).")
+    working: int = Field(description="Albums a worker is matching right now.")
+    done: int = Field(description="Albums decided: matched, needs review or no match.")
+    disabled: str | None = Field(
+        description="Why enrichment is off (MUSICBRAINZ_USER_AGENT missing or refused, "
+        "ENABLE_ENRICHMENT false); null when it is on."
+    )
+    lastDecidedAt: datetime | None
+    scope: str = Field(description="The market of `albums`, or `all`.")
+    albums: EnrichmentSummary = Field(
+        description="The albums of the current trending view, as the browse page counts them."
+    )
+    active: bool = Field(
+        description="Matches for these albums may land soon (the browse page polls faster)."
+    )
 
 
 class Message(BaseModel):

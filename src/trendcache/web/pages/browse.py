@@ -2,7 +2,9 @@
 
 Rendered from the in-memory snapshots, so it never waits: stale or missing data asks for a
 background sync and the page renders at once. While a sync runs the status fragment polls
-every second; when the data's ETag moves it swaps the sections in out of band.
+every second, and so it does while MusicBrainz matches for the page's albums may land,
+else every ten; when the data's ETag moves it swaps the sections in out of band, so badges
+fill in as enrichment decides.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from trendcache.db.types import utcnow
-from trendcache.web.api.models import SECTIONS_DOC
+from trendcache.web.api.models import SECTIONS_DOC, Message
 from trendcache.web.deps import Context, MarketScope, WebContext
-from trendcache.web.pages.state import page_state, wants_sync
+from trendcache.web.pages.state import enrichment_progress, page_state, wants_sync
 from trendcache.web.snapshots import Snapshot
 
 router = APIRouter(tags=["pages"])
+BAD_MARKET: dict[int | str, dict[str, Any]] = {
+    400: {"model": Message, "description": "A market this server does not track."},
+    503: {"model": Message, "description": "The app is still starting."},
+}
 
 
 async def _current(context: WebContext, scope: str | None) -> tuple[Snapshot, bool]:
@@ -34,12 +40,14 @@ async def _current(context: WebContext, scope: str | None) -> tuple[Snapshot, bo
 
 def _values(context: WebContext, snapshot: Snapshot, requested: bool) -> dict[str, Any]:
     now = utcnow()
+    progress = enrichment_progress(snapshot.document, context.snapshots.enrichment)
     return {
         "doc": snapshot.document,
         "etag": snapshot.etag,
         "market": snapshot.scope,
         "markets": context.markets,
-        "state": page_state(snapshot.document, now, requested=requested),
+        "state": page_state(snapshot.document, now, requested=requested, enriching=progress.active),
+        "enrichment": progress,
         "demo_note": context.demo_note,
     }
 
@@ -51,6 +59,7 @@ def _values(context: WebContext, snapshot: Snapshot, requested: bool) -> dict[st
     description="New releases, popular albums and trending artists as a web page, for all "
     "markets or one. Never waits: stale or missing data queues a background sync and the "
     f"page fills in by itself.\n\n{SECTIONS_DOC}",
+    responses=BAD_MARKET,
 )
 async def browse(request: Request, context: Context, scope: MarketScope) -> HTMLResponse:
     snapshot, requested = await _current(context, scope)
@@ -65,6 +74,7 @@ async def browse(request: Request, context: Context, scope: MarketScope) -> HTML
     summary="Browse page status fragment (htmx)",
     description="The page's status line; when the data changed since `shown`, also the new "
     "sections as an out-of-band swap.",
+    responses=BAD_MARKET,
 )
 async def status_fragment(
     request: Request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from jinja2 import Environment
 
@@ -71,6 +72,33 @@ def web_url(value: str | None) -> str | None:
     return None
 
 
+MATCH_METHODS = {
+    "url": "Spotify link",
+    "barcode": "barcode",
+    "isrc": "track ISRCs",
+    "fuzzy": "title and artist",
+}
+
+
+def match_title(match: dict[str, Any] | None) -> str:
+    """A badge's tooltip: 'Matched by barcode, confidence 0.97'."""
+    match = match or {}
+    status = match.get("status")
+    if status == "matched":
+        method = MATCH_METHODS.get(match.get("method") or "", match.get("method") or "")
+        how = f" by {method}" if method else ""
+        confidence = match.get("confidence")
+        sure = f", confidence {confidence:.2f}" if confidence is not None else ""
+        return f"Matched{how}{sure}"
+    if status == "needs_review":
+        return "Several MusicBrainz releases fit equally well, so none was picked"
+    if status == "no_match":
+        return "Not found on MusicBrainz; it will be looked for again later"
+    if status == "error":
+        return "MusicBrainz could not be asked; it will be tried again shortly"
+    return "Not looked up on MusicBrainz yet"
+
+
 def _month(moment: date) -> str:
     return MONTHS[moment.month - 1]
 
@@ -81,4 +109,5 @@ def install(env: Environment) -> None:
         release_date=release_date,
         compact_number=compact_number,
         web_url=web_url,
+        match_title=match_title,
     )

@@ -1,4 +1,5 @@
-"""What the browse page says about its data: how old, refreshing or not, and what went wrong."""
+"""What the browse page says about its data: how old, refreshing or not, what went wrong,
+and how far MusicBrainz matching has got."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from trendcache.web.musicbrainz import EnrichmentActivity, enriching
 from trendcache.web.pages.format import clock_time, parse_time, relative_age
 
+# While a sync runs or is about to, or MusicBrainz matches for the page's albums may land
+# (about one matching step a second, MusicBrainz's pace): the fragment is served from memory.
 FAST_POLL_SECONDS = 1
 IDLE_POLL_SECONDS = 10
 
@@ -31,7 +35,41 @@ def wants_sync(document: dict[str, Any]) -> bool:
     return bool(document["stale"] and not document["refreshing"] and not document["pausedUntil"])
 
 
-def page_state(document: dict[str, Any], now: datetime, *, requested: bool) -> PageState:
+@dataclass(frozen=True)
+class EnrichmentProgress:
+    """The page's albums on MusicBrainz: decided (`done`) of `total`, and what is left."""
+
+    total: int
+    done: int  # matched, needs review or not in MusicBrainz
+    matched: int
+    pending: int  # not tried yet, or to be tried again after an error
+    needs_review: int
+    disabled: str | None  # why matching is off, in plain words
+    active: bool  # matches may land soon: poll faster
+
+    @property
+    def shown(self) -> bool:
+        return self.total > 0 or self.disabled is not None
+
+
+def enrichment_progress(
+    document: dict[str, Any], activity: EnrichmentActivity | None
+) -> EnrichmentProgress:
+    summary: dict[str, int] = document["enrichment"]
+    return EnrichmentProgress(
+        total=summary["total"],
+        done=summary["matched"] + summary["needs_review"] + summary["no_match"],
+        matched=summary["matched"],
+        pending=summary["pending"] + summary["error"],
+        needs_review=summary["needs_review"],
+        disabled=activity.disabled if activity else None,
+        active=enriching(activity, summary),
+    )
+
+
+def page_state(
+    document: dict[str, Any], now: datetime, *, requested: bool, enriching: bool = False
+) -> PageState:
     fetched_at = parse_time(document["fetchedAt"])
     has_data = fetched_at is not None
     # A sync asked for moments ago may still wait for a queue worker: show it as under way,
@@ -47,7 +85,7 @@ def page_state(document: dict[str, Any], now: datetime, *, requested: bool) -> P
         fetched_at=fetched_at,
         age=age,
         notice=notice,
-        poll_seconds=FAST_POLL_SECONDS if fast else IDLE_POLL_SECONDS,
+        poll_seconds=FAST_POLL_SECONDS if fast or enriching else IDLE_POLL_SECONDS,
     )
 
 
