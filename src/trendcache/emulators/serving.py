@@ -2,14 +2,17 @@
 
 Binding in the caller's thread turns port 0 into a real free port known as soon as
 ``start()`` returns, and raises "address in use" there too. The host process's logging
-is left alone: uvicorn gets no log configuration, and ``QuietProtocol`` switches the
+is left alone: uvicorn gets no log configuration, ``QuietProtocol`` switches the
 access log off per connection, because uvicorn's own switch reconfigures the
-process-wide ``uvicorn.access`` logger.
+process-wide ``uvicorn.access`` logger, and a filter on ``uvicorn.error`` drops the
+emulator threads' start-up chatter ("Started server process") below warnings, which
+would otherwise read as the host's own server starting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
@@ -22,6 +25,17 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
+_QUIET_THREADS: set[str] = set()
+
+
+class _QuietThreadsFilter(logging.Filter):
+    """Drops uvicorn's info lines logged from the threads of servers run here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.threadName not in _QUIET_THREADS
+
+
+logging.getLogger("uvicorn.error").addFilter(_QuietThreadsFilter())
 
 
 def quiet_config(
@@ -105,6 +119,7 @@ class ThreadedServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
+        _QUIET_THREADS.add(self._thread_name)
         server = uvicorn.Server(self._config())
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name=self._thread_name, daemon=True
