@@ -54,6 +54,7 @@ class AlbumAppearance(Base):
     __table_args__ = (
         Index("ix_album_appearances_album_seen", "album_id", "seen_at"),
         Index("ix_album_appearances_source_market_seen", "source", "market", "seen_at"),
+        Index("ix_album_appearances_snapshot", "snapshot_id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -62,6 +63,9 @@ class AlbumAppearance(Base):
     market: Mapped[str] = mapped_column(String(8))
     position: Mapped[int | None]
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The listing it was seen in (`history.Snapshot`); null only on rows written before
+    # snapshots existed, until `trendcache backfill` attaches them.
+    snapshot_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
 
 
 class SpotifyAlbum(Base):

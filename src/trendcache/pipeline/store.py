@@ -5,21 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from trendcache.db.models import (
-    AlbumAppearance,
     CacheData,
     EnrichmentState,
     SpotifyAlbum,
     SpotifyArtist,
-    new_id,
 )
 from trendcache.db.types import utcnow
 from trendcache.db.upsert import upsert
 from trendcache.pipeline.enrichment_store import refresh_seed_metadata
 from trendcache.pipeline.fetch import FetchResult
+from trendcache.pipeline.history import record_albums, record_listing
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key, trending_key
 from trendcache.pipeline.trending import build_views
 
@@ -37,23 +36,21 @@ def put_cache(
 def write_fetch(
     session: Session, result: FetchResult, markets: list[str], now: datetime, expires: datetime
 ) -> list[str]:
-    """Store listings, details, appearances and enrichment jobs; return albums newly queued."""
+    """Store listings, history, details and enrichment jobs; return albums newly queued."""
     for market, listing in result.listings.items():
         put_cache(session, new_releases_key(market), listing.document, now, expires)
-    appearances = [
-        {
-            "id": new_id(),
-            "album_id": album_id,
-            "source": NEW_RELEASES,
-            "market": market,
-            "position": position,
-            "seen_at": now,
-        }
-        for market, listing in result.listings.items()
-        for position, album_id in enumerate(listing.album_ids, start=1)
-    ]
-    if appearances:
-        session.execute(insert(AlbumAppearance), appearances)
+    for market, listing in result.listings.items():
+        record_listing(session, NEW_RELEASES, market, listing.document["albums"]["items"], now)
+    record_albums(
+        session,
+        (
+            item
+            for listing in result.listings.values()
+            for item in listing.document["albums"]["items"]
+        ),
+        result.albums,
+        now,
+    )
     upsert(
         session,
         SpotifyAlbum,
