@@ -1,4 +1,4 @@
-"""The `trendcache` command: serve, worker, sync, migrate, settings."""
+"""The `trendcache` command: serve, worker, sync, enrich, backfill, migrate, settings."""
 
 from __future__ import annotations
 
@@ -188,6 +188,47 @@ def migrate() -> None:
     upgrade(database)
     database.dispose()
     console.print(f"Database is up to date: {database.url.render_as_string(hide_password=True)}")
+
+
+@app.command()
+def backfill() -> None:
+    """Build the trending history from what is already stored (idempotent: safe to rerun)."""
+    from trendcache.db import Database
+    from trendcache.db.migrate import upgrade
+    from trendcache.pipeline.backfill import backfill as run
+
+    settings, _ = _settings()
+    database = Database(settings.resolved_database_url)
+    upgrade(database)
+    stages = {
+        "attach": "Attaching appearances to snapshots",
+        "parse": "Parsing cached listings",
+        "albums": "Adding albums and artists",
+        "charts": "Rebuilding charts and days",
+    }
+    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed:,.0f}"))
+    try:
+        with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task(stages["attach"], total=None)
+
+            def on_progress(stage: str, done: int) -> None:
+                bar.update(task, description=stages[stage], advance=done)
+
+            report = run(database, on_progress)
+    finally:
+        database.dispose()
+    table = Table(show_header=False, box=None)
+    for label, value in (
+        ("appearances attached to snapshots", report.attached),
+        ("snapshots from appearances", report.snapshots_from_appearances),
+        ("snapshots parsed from cached listings", report.snapshots_from_cache),
+        ("appearances parsed from cached listings", report.appearances_from_cache),
+        ("albums added", report.albums_added),
+        ("album charts", report.charts),
+        ("album days", report.days),
+    ):
+        table.add_row(label, f"{value:,}")
+    console.print(table)
 
 
 @app.command(name="settings")

@@ -149,16 +149,19 @@ def record_albums(
     items: Iterable[dict[str, Any]],
     details: Mapping[str, dict[str, Any]],
     at: datetime,
+    *,
+    refresh: bool = True,
 ) -> None:
-    """Upsert albums, artists and credits from listed items; label and UPC from `details`
-    (full albums fetched in this sync), kept from before when this sync had none."""
+    """Upsert albums, artists and credits from listed items, label and UPC from `details`
+    (full albums), kept from before for albums without. `refresh=False` only adds what is
+    missing (the backfill: what a sync wrote is newer than any cached JSON)."""
     albums: dict[str, Row] = {}
     artists: dict[str, Row] = {}
     credits: list[Row] = []
     for item in items:
         if item["id"] in albums:
             continue
-        albums[item["id"]] = album_row(item, at)
+        albums[item["id"]] = album_row(item, details.get(item["id"]), at)
         for position, artist in enumerate(item["artists"], start=1):
             artists[artist["id"]] = {
                 "id": artist["id"],
@@ -169,18 +172,19 @@ def record_albums(
             credits.append(
                 {"album_id": item["id"], "position": position, "artist_id": artist["id"]}
             )
-    upsert(session, Album, list(albums.values()), ["id"], ALBUM_LISTED)
-    facts = [
-        {**albums[album_id], **detail_facts(detail)}
-        for album_id, detail in details.items()
-        if album_id in albums
-    ]
-    upsert(session, Album, facts, ["id"], ("label", "upc"))
-    upsert(session, Artist, list(artists.values()), ["id"], ("name", "spotify_url", "updated_at"))
-    upsert(session, AlbumArtist, credits, ["album_id", "position"], ("artist_id",))
+    detailed = [row for album_id, row in albums.items() if album_id in details]
+    plain = [row for album_id, row in albums.items() if album_id not in details]
+    upsert(session, Album, plain, ["id"], ALBUM_LISTED if refresh else ())
+    upsert(session, Album, detailed, ["id"], (*ALBUM_LISTED, "label", "upc") if refresh else ())
+    artist_update = ("name", "spotify_url", "updated_at") if refresh else ()
+    upsert(session, Artist, list(artists.values()), ["id"], artist_update)
+    upsert(
+        session, AlbumArtist, credits, ["album_id", "position"], ("artist_id",) if refresh else ()
+    )
 
 
-def album_row(item: dict[str, Any], at: datetime) -> Row:
+def album_row(item: dict[str, Any], detail: dict[str, Any] | None, at: datetime) -> Row:
+    detail = detail or {}
     return {
         "id": item["id"],
         "name": item["name"],
@@ -188,15 +192,11 @@ def album_row(item: dict[str, Any], at: datetime) -> Row:
         "release_date": item.get("release_date"),
         "release_date_precision": item.get("release_date_precision"),
         "total_tracks": item.get("total_tracks"),
-        "label": None,
-        "upc": None,
+        "label": detail.get("label"),
+        "upc": (detail.get("external_ids") or {}).get("upc"),
         "image": pick_image(item.get("images") or []),
         "spotify_url": (item.get("external_urls") or {}).get("spotify"),
         "first_seen_at": at,
         "last_seen_at": at,
         "updated_at": at,
     }
-
-
-def detail_facts(detail: dict[str, Any]) -> Row:
-    return {"label": detail.get("label"), "upc": (detail.get("external_ids") or {}).get("upc")}
