@@ -107,8 +107,10 @@ class Hydrator:
 
     def _affordable(self) -> bool:
         """Room for one more request after the listing's and the queued ones; reserves it."""
-        remaining = self.budget.remaining()
         with self._lock:
+            # Read under the lock: a finished request is recorded before its `_pending`
+            # is released (under this lock), so it is counted once, never zero times.
+            remaining = self.budget.remaining()
             if self._stopped or remaining - self.reserved - self._pending < 1:
                 return False
             self._pending += 1
