@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -24,7 +25,8 @@ def upsert(
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # Rows go as parameters, not in the statement: one compiled (and cached) statement,
     # sent with SQLAlchemy's "insertmanyvalues" batching.
-    statement = insert(model)
+    # The Core table, not the ORM entity: the ORM's bulk path costs more than the database.
+    statement = insert(cast(Table, model.__table__))
     if update:
         statement = statement.on_conflict_do_update(
             index_elements=list(conflict),

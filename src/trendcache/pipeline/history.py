@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from trendcache.db.history import Album, AlbumArtist, AlbumChart, AlbumDay, Artist, Snapshot
@@ -48,7 +48,7 @@ def record_listing(
     if not positions:
         return snapshot_id
     session.execute(
-        insert(AlbumAppearance),
+        insert(cast(Table, AlbumAppearance.__table__)),  # Core: no ORM bulk overhead
         [
             {
                 "id": new_id(),
