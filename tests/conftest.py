@@ -14,4 +14,5 @@ pytest_plugins = [
     "tests.fixtures.spotify",
     "tests.fixtures.musicbrainz",
     "tests.fixtures.app",
+    "tests.fixtures.accounts",
 ]

@@ -1,4 +1,4 @@
-"""The `trendcache` command: serve, worker, sync, enrich, backfill, migrate, settings."""
+"""The `trendcache` command: serve, worker, sync, enrich, backfill, migrate, settings, users."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from trendcache.cli_users import users
 from trendcache.config import AccessTier, ConfigError, Settings, load_settings
 from trendcache.logs import Redactor, configure_logging
 
@@ -32,8 +33,8 @@ def _settings() -> tuple[Settings, Redactor]:
     except ConfigError as exc:
         errors.print(f"trendcache: {exc}", markup=False)
         raise typer.Exit(2) from None
-    secret = settings.spotify_client_secret
-    redactor = Redactor([secret.get_secret_value()] if secret else [])
+    secrets = (settings.spotify_client_secret, settings.secret_key)
+    redactor = Redactor([secret.get_secret_value() for secret in secrets if secret])
     configure_logging(settings.log_level, redactor)
     return settings, redactor
 
@@ -241,6 +242,9 @@ def show_settings() -> None:
         shown = "(set)" if "secret" in name and value else str(value)
         table.add_row(name.upper(), shown, field.description or "")
     console.print(table)
+
+
+app.add_typer(users, name="users")
 
 
 def main() -> None:

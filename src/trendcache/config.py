@@ -117,6 +117,12 @@ class Settings(BaseSettings):
         60, ge=1, description="Requests per minute per client to GET /api/spotify/trending."
     )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Signs browse-page sign-in cookies (never logged). Unset: generated once "
+        "and kept in DATA_DIR/secret_key; set the same value on every web process of a "
+        "scaled-out deployment.",
+    )
 
     @field_validator("spotify_markets", mode="before")
     @classmethod
@@ -156,6 +162,13 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis://")
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("needs at least 32 characters, e.g. from `openssl rand -hex 32`")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _check_log_level(cls, value: str) -> str:
@@ -193,6 +206,6 @@ def describe_validation_error(exc: ValidationError) -> str:
         name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
         message = error["msg"].removeprefix("Value error, ")
         given = error.get("input")
-        shown = "" if name.endswith("SECRET") or isinstance(given, dict) else f" (got {given!r})"
+        shown = "" if "SECRET" in name or isinstance(given, dict) else f" (got {given!r})"
         lines.append(f"invalid configuration: {name}: {message}{shown}")
     return "; ".join(lines)

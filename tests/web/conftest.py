@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import sqlite3
 import threading
@@ -221,3 +222,20 @@ def wait_for(condition: Callable[[], Any], timeout: float = 15.0) -> Any:
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {timeout} s")
         time.sleep(0.05)
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, name: str, password: str) -> Any:
+    """Sign `client` in through the sign-in form, as a browser would; the POST's response."""
+    form = client.get("/login")
+    return client.post(
+        "/login",
+        data={"csrf_token": csrf_of(form.text), "name": name, "password": password},
+        follow_redirects=False,
+    )

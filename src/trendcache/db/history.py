@@ -93,6 +93,8 @@ class AlbumChart(Base):
         Index("ix_album_charts_first_seen", "first_seen_at"),
         Index("ix_album_charts_source_market_last", "source", "market", "last_snapshot_id"),
         Index("ix_album_charts_snapshots", "snapshots"),
+        # Trending statistics: whether a new entry was seen earlier elsewhere, in one probe.
+        Index("ix_album_charts_album_first_seen", "album_id", "first_seen_at"),
     )
 
     album_id: Mapped[str] = mapped_column(String(64), primary_key=True)

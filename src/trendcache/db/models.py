@@ -53,6 +53,16 @@ class AlbumAppearance(Base):
     __tablename__ = "album_appearances"
     __table_args__ = (
         Index("ix_album_appearances_album_seen", "album_id", "seen_at"),
+        # An album's series in one listing, newest first, read from the index alone on
+        # PostgreSQL (see pipeline/album_history.py).
+        Index(
+            "ix_album_appearances_album_listing_seen",
+            "album_id",
+            "source",
+            "market",
+            "seen_at",
+            postgresql_include=["position", "snapshot_id"],
+        ),
         Index("ix_album_appearances_source_market_seen", "source", "market", "seen_at"),
         Index("ix_album_appearances_snapshot", "snapshot_id"),
     )
@@ -102,6 +112,8 @@ class EnrichmentState(Base):
         Index("ix_enrichment_state_status_next", "status", "next_attempt_at"),
         Index("ix_enrichment_state_release", "release_mbid"),
         Index("ix_enrichment_state_batch", "batch_id"),
+        # The last change, one probe: cached trending statistics check it per request.
+        Index("ix_enrichment_state_updated", "updated_at"),
     )
 
     album_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -17,19 +17,26 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.types import Receive, Scope, Send
 
+from trendcache.pipeline.stats_cache import StatsCache
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
-from trendcache.web.api import cache, enrichment, spotify, status, sync
+from trendcache.web.api import albums, cache, collection, enrichment, spotify, status, sync
+from trendcache.web.api import stats as stats_api
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
 from trendcache.web.docs import install_docs
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
-from trendcache.web.pages import browse, format
+from trendcache.web.pages import account, album, browse, errors, format
+from trendcache.web.pages import collection as collection_page
+from trendcache.web.pages import stats as stats_page
 from trendcache.web.ratelimit import ClientRateLimiter
+from trendcache.web.secret_key import secret_key
+from trendcache.web.sessions import SessionSigner
 from trendcache.web.snapshots import TrendingSnapshots
 
 HERE = Path(__file__).parent
+SIGN_INS_PER_MINUTE = 10
 
 DESCRIPTION = """
 New and trending music from the Spotify Web API, synced every CACHE_DURATION_HOURS (or on
@@ -72,6 +79,8 @@ def create_app(
         metrics=metrics,
         templates=Jinja2Templates(env=env),
         demo_note=demo_note,
+        sessions=SessionSigner(secret_key(services.settings)),
+        sign_ins=ClientRateLimiter(SIGN_INS_PER_MINUTE),
     )
 
     @asynccontextmanager
@@ -92,15 +101,24 @@ def create_app(
     )
     app.context = context
     app.state.web = context
+    app.state.stats = StatsCache(services.database)  # trending statistics, per process
     for router in (
         cache.router,
         enrichment.router,
         sync.router,
         spotify.router,
         status.router,
+        collection.router,
+        albums.router,
+        stats_api.router,
         browse.router,
+        album.router,
+        account.router,
+        collection_page.router,
+        stats_page.router,
     ):
         app.include_router(router)
+    app.add_exception_handler(errors.PageError, errors.render)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_openapi(app, services.settings.spotify_markets)
     install_docs(app)

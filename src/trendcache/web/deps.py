@@ -13,6 +13,7 @@ from trendcache.services import Services
 from trendcache.web.background import SyncRequests
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.ratelimit import ClientRateLimiter
+from trendcache.web.sessions import SessionSigner
 from trendcache.web.snapshots import TrendingSnapshots
 
 MARKET_PATTERN = "^[A-Za-z]{2}$"
@@ -29,6 +30,8 @@ class WebContext:
     metrics: WebMetrics
     templates: Jinja2Templates
     demo_note: str | None
+    sessions: SessionSigner
+    sign_ins: ClientRateLimiter  # sign-in attempts per client, against password guessing
 
     @property
     def settings(self) -> Settings:

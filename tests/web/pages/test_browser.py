@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select, update
 
+from tests.fixtures.accounts import PASSWORD
 from tests.web.conftest import serving, wait_for
+from trendcache.accounts.users import create_user
 from trendcache.db.models import CacheData
 from trendcache.db.types import utcnow
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
@@ -109,8 +111,12 @@ def test_first_sync_fills_the_page_by_itself(
         "() => { const img = document.querySelector('#new-releases img');"
         " return img && img.complete && img.naturalWidth > 0; }"
     )
-    album_link = page.locator("#new-releases h3 a").first
-    expect(album_link).to_have_attribute("href", re.compile(r"^https://open\.spotify\.com/album/"))
+    album_link = page.locator("#new-releases h3 a").first  # to its chart history
+    expect(album_link).to_have_attribute("href", re.compile(r"^/albums/[0-9A-Za-z]{22}$"))
+    spotify_link = page.locator("#new-releases a.spotify").first
+    expect(spotify_link).to_have_attribute(
+        "href", re.compile(r"^https://open\.spotify\.com/album/")
+    )
     artist_link = page.locator("#trending-artists h3 a").first
     expect(artist_link).to_have_attribute(
         "href", re.compile(r"^https://open\.spotify\.com/artist/")
@@ -214,6 +220,63 @@ def test_musicbrainz_badges_fill_in_as_enrichment_lands(
         "href", re.compile(rf"^{re.escape(base)}/artist/[0-9a-f-]{{36}}\?fmt=json$")
     )
     assert musicbrainz_emulator.stats.violations == []
+    assert dialogs == []
+
+
+def test_sign_in_collect_an_album_remove_it_and_sign_out(
+    browser: Browser, serve: Callable[[Services], Served], synced_services: Services
+) -> None:
+    create_user(synced_services.database, "alice", PASSWORD)
+    url = serve(synced_services).url
+    page, dialogs = open_page(browser, url)
+    account = page.get_by_role("navigation", name="Account")
+    account.get_by_role("link", name="Sign in").click()
+    page.wait_for_url("**/login")
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("Wrong user name or password.")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{url}/")
+    expect(account).to_contain_text("Signed in as alice")
+
+    card = page.locator("#new-releases li.card").first
+    album_id = card.get_attribute("data-album-id") or ""
+    name = card.locator("h3").inner_text()
+    page.evaluate("window.__sameDocument = true")
+    card.get_by_role("button", name="Add to collection").click()
+    expect(card.locator(".collected")).to_have_text("In collection ✓")
+    assert page.evaluate("window.__sameDocument") is True  # swapped by htmx, no reload
+
+    # Live updates go on: new data swaps the sections in, and they know the collection.
+    etag = page.locator("#sections").get_attribute("data-etag") or ""
+    assert synced_services.syncer.sync("api", force=True).source == "fresh"
+    expect(page.locator("#sections")).not_to_have_attribute("data-etag", etag, timeout=20_000)
+    assert page.evaluate("window.__sameDocument") is True
+    swapped = page.locator(f'#sections li[data-album-id="{album_id}"]').first
+    expect(swapped.locator(".collected")).to_have_text("In collection ✓")
+    expect(page.get_by_role("button", name="Add to collection").first).to_be_visible()
+
+    account.get_by_role("link", name="My collection").click()
+    page.wait_for_url("**/collection")
+    item = page.locator(f'#collection li[data-album-id="{album_id}"]')
+    expect(item).to_contain_text(name)
+    expect(page.get_by_role("heading", name="Nothing here yet")).to_be_hidden()
+    page.evaluate("window.__sameDocument = true")
+    item.get_by_role("button", name="Remove").click()
+    expect(item).to_have_count(0)
+    expect(page.get_by_role("heading", name="Nothing here yet")).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True
+    page.reload()
+    expect(page.locator("#collection li.card")).to_have_count(0)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{url}/")
+    expect(account.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Add to collection")).to_have_count(0)
+    page.goto(f"{url}/collection")
+    page.wait_for_url("**/login?next=/collection")
     assert dialogs == []
 
 

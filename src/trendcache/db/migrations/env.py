@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from trendcache.db import accounts  # noqa: F401  (its tables join Base.metadata)
 from trendcache.db.models import Base
 
 connection = context.config.attributes.get("connection")

@@ -205,3 +205,39 @@ class Health(BaseModel):
     status: Literal["ok", "unavailable"]
     database: str
     snapshots: bool = Field(description="The in-memory trending snapshots are built.")
+
+
+SPOTIFY_ID_PATTERN = "^[0-9A-Za-z]{22}$"
+
+
+class AddAlbum(BaseModel):
+    albumId: str = Field(
+        pattern=SPOTIFY_ID_PATTERN,
+        description="The Spotify id of an album trendcache has synced (any album in "
+        "`/api/cache/trending`, or seen in an earlier sync).",
+        examples=["3IqzqH6ShrRtie9Yd2ODyG"],
+    )
+
+
+class CollectionArtist(BaseModel):
+    id: str
+    name: str
+    spotifyUrl: str | None
+
+
+class CollectionItem(BaseModel):
+    """An album in a collection, as it was when added (it stays readable if the album
+    leaves the trending lists)."""
+
+    albumId: str
+    name: str
+    artists: list[CollectionArtist]
+    image: str | None = Field(description="Cover URL, about 300 px wide.")
+    spotifyUrl: str | None
+    releaseDate: str | None
+    addedAt: datetime
+
+
+class CollectionResponse(BaseModel):
+    items: list[CollectionItem] = Field(description="Newest first.")
+    total: int

@@ -19,7 +19,9 @@ from trendcache.db.types import utcnow
 from trendcache.web.api.models import SECTIONS_DOC, Message
 from trendcache.web.deps import Context, MarketScope, WebContext
 from trendcache.web.pages.state import enrichment_progress, page_state, wants_sync
+from trendcache.web.sessions import PRIVATE
 from trendcache.web.snapshots import Snapshot
+from trendcache.web.viewer import ANONYMOUS, Viewer, viewer_of
 
 router = APIRouter(tags=["pages"])
 BAD_MARKET: dict[int | str, dict[str, Any]] = {
@@ -38,7 +40,9 @@ async def _current(context: WebContext, scope: str | None) -> tuple[Snapshot, bo
     return snapshot, requested
 
 
-def _values(context: WebContext, snapshot: Snapshot, requested: bool) -> dict[str, Any]:
+def _values(
+    context: WebContext, snapshot: Snapshot, requested: bool, viewer: Viewer
+) -> dict[str, Any]:
     now = utcnow()
     progress = enrichment_progress(snapshot.document, context.snapshots.enrichment)
     return {
@@ -49,6 +53,7 @@ def _values(context: WebContext, snapshot: Snapshot, requested: bool) -> dict[st
         "state": page_state(snapshot.document, now, requested=requested, enriching=progress.active),
         "enrichment": progress,
         "demo_note": context.demo_note,
+        "viewer": viewer,
     }
 
 
@@ -63,8 +68,12 @@ def _values(context: WebContext, snapshot: Snapshot, requested: bool) -> dict[st
 )
 async def browse(request: Request, context: Context, scope: MarketScope) -> HTMLResponse:
     snapshot, requested = await _current(context, scope)
+    viewer = await viewer_of(request, context, with_collection=True)
     return context.templates.TemplateResponse(
-        request, "browse.html", _values(context, snapshot, requested)
+        request,
+        "browse.html",
+        _values(context, snapshot, requested, viewer),
+        headers=PRIVATE if viewer.signed_in else None,
     )
 
 
@@ -85,6 +94,9 @@ async def status_fragment(
     ] = None,
 ) -> HTMLResponse:
     snapshot, requested = await _current(context, scope)
-    values = _values(context, snapshot, requested)
-    values["swap_sections"] = shown != snapshot.etag
+    swap_sections = shown != snapshot.etag
+    # Only new sections need to know the viewer (their "Add to collection" buttons).
+    viewer = await viewer_of(request, context, with_collection=True) if swap_sections else ANONYMOUS
+    values = _values(context, snapshot, requested, viewer)
+    values["swap_sections"] = swap_sections
     return context.templates.TemplateResponse(request, "fragments/status.html", values)

@@ -1,0 +1,1 @@
+"""Users, API tokens, web passwords and album collections: the domain, no web framework."""

@@ -1,0 +1,145 @@
+"""`trendcache users`: create users, issue API tokens, set web passwords, list them.
+
+A token is printed once, when it is made: only its hash is stored, so nobody (not even
+this command) can show it again.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from trendcache.db import Database
+
+T = TypeVar("T")
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+users = typer.Typer(
+    help="Users: their API tokens, web passwords and album collections.",
+    no_args_is_help=True,
+)
+NameArgument = Annotated[str, typer.Argument(help="The user's name.", show_default=False)]
+
+
+@users.command("create")
+def create(
+    name: NameArgument,
+    password: Annotated[
+        bool, typer.Option("--password", help="Also ask for a password to sign in to the page.")
+    ] = False,
+) -> None:
+    """Create a user and print their first API token (shown this once only)."""
+    from trendcache.accounts.users import create_user
+
+    secret = _ask_password() if password else None
+    with _database() as database:
+        token = _refusing(lambda: create_user(database, name, secret), "create")
+    console.print(f"Created user {name}.", markup=False)
+    _show_token(token)
+    if secret is None:
+        console.print(
+            f"To sign in on the browse page, give them a password: "
+            f"trendcache users password {name}",
+            markup=False,
+        )
+
+
+@users.command("token")
+def token(name: NameArgument) -> None:
+    """Issue another API token for a user (one per device or script, say)."""
+    from trendcache.accounts.users import issue_token
+
+    with _database() as database:
+        issued = _refusing(lambda: issue_token(database, name), "token")
+    console.print(f"New API token for {name}.", markup=False)
+    _show_token(issued)
+
+
+@users.command("password")
+def password(name: NameArgument) -> None:
+    """Set or change a user's password for the browse page (signs out their browsers)."""
+    from trendcache.accounts.users import set_password
+
+    secret = _ask_password()
+    with _database() as database:
+        _refusing(lambda: set_password(database, name, secret), "password")
+    console.print(f"Password set for {name}.", markup=False)
+
+
+@users.command("list")
+def list_() -> None:
+    """List users: their tokens, when one was last used, web sign-in, collection size."""
+    from trendcache.accounts.users import list_users
+
+    with _database() as database:
+        summaries = list_users(database)
+    if not summaries:
+        console.print("No users yet: trendcache users create NAME")
+        return
+    table = Table("name", "created", "API tokens", "last used", "web sign-in", "albums")
+    for user in summaries:
+        table.add_row(
+            user.name,
+            f"{user.created_at:%Y-%m-%d}",
+            ", ".join(f"{prefix}…" for prefix in user.token_prefixes) or "-",
+            f"{user.last_used_at:%Y-%m-%d %H:%M} UTC" if user.last_used_at else "never",
+            "password" if user.has_password else "-",
+            str(user.albums),
+        )
+    console.print(table)
+
+
+def _show_token(token: str) -> None:
+    console.print("API token (it will not be shown again; keep it somewhere safe):")
+    console.print(token, markup=False)
+
+
+def _ask_password() -> str:
+    """Asked twice at a terminal; read as one line from standard input otherwise (scripts)."""
+    from trendcache.accounts.passwords import WeakPassword, check_strength
+
+    if sys.stdin.isatty():
+        secret: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    try:
+        check_strength(secret)
+    except WeakPassword as exc:
+        errors.print(f"trendcache users: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    return secret
+
+
+@contextmanager
+def _database() -> Iterator[Database]:
+    """The configured database, migrated (users need the accounts tables)."""
+    from trendcache.cli import _settings  # imported late: trendcache.cli registers us
+    from trendcache.db import Database
+    from trendcache.db.migrate import upgrade
+
+    settings, _ = _settings()
+    database = Database(settings.resolved_database_url)
+    try:
+        upgrade(database)
+        yield database
+    finally:
+        database.dispose()
+
+
+def _refusing(action: Callable[[], T], command: str) -> T:
+    """Run `action`; a refusal (name taken, unknown user…) is one line and exit status 1."""
+    from trendcache.accounts.users import AccountError
+
+    try:
+        return action()
+    except AccountError as exc:
+        errors.print(f"trendcache users {command}: {exc}", markup=False)
+        raise typer.Exit(1) from None

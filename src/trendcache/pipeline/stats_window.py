@@ -1,0 +1,141 @@
+"""The window trending statistics are computed over: `since`, `until`, `source`, `market`.
+
+Parsing lives here, not in the web layer, so the API, the page and any other caller refuse
+the same values with the same words. Every refusal is a `StatsWindowError` whose message a
+person can act on.
+
+A date means a whole UTC day: `since=2026-11-01&until=2026-11-30` is all of November. A
+date-time without an offset is UTC. Without `until` the window ends now, without `since`
+it starts 30 days before `until`; such a window moves with the clock (`relative`), which
+the cache needs to know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from trendcache.db.types import utcnow
+from trendcache.pipeline.keys import NEW_RELEASES
+
+KNOWN_SOURCES = (NEW_RELEASES,)
+DEFAULT_DAYS = 30
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+EXAMPLES = "e.g. 2026-11-20 or 2026-11-20T06:00:00Z"
+
+
+class StatsWindowError(ValueError):
+    """A statistics parameter that cannot be used; the message says why and what would do."""
+
+
+@dataclass(frozen=True)
+class StatsWindow:
+    """A validated window: inclusive UTC bounds, optional source and market filters."""
+
+    since: datetime
+    until: datetime
+    source: str | None = None
+    market: str | None = None
+    limit: int = DEFAULT_LIMIT
+    relative: bool = False  # `until` was "now": the same request means another window later
+    since_given: bool = True  # `since` was asked for, not derived from `until`
+
+    @property
+    def first_day(self) -> date:
+        return self.since.date()
+
+    @property
+    def last_day(self) -> date:
+        return self.until.date()
+
+    @property
+    def days(self) -> int:
+        """How many UTC days the day-granular statistics cover."""
+        return (self.last_day - self.first_day).days + 1
+
+    @property
+    def key(self) -> Hashable:
+        """The cache key: the bounds, or for a relative window what was asked for (its
+        bounds move with the clock; the cache gives such entries a short life)."""
+        bounds: tuple[datetime | None, datetime | None]
+        if self.relative:
+            bounds = (self.since if self.since_given else None, None)
+        else:
+            bounds = (self.since, self.until)
+        return (bounds, self.source, self.market, self.limit)
+
+
+def parse_moment(name: str, value: str, *, end: bool = False) -> datetime:
+    """An ISO 8601 date or date-time as an aware UTC datetime. A date is its day's first
+    moment, or with `end` its last (so `until=<date>` includes that whole day)."""
+    text = value.strip()
+    if len(text) > 64:
+        raise StatsWindowError(f"{name}: too long for a date or date-time ({EXAMPLES})")
+    try:
+        if len(text) <= 10 and "T" not in text.upper():
+            day = date.fromisoformat(text)
+            return _day_edge(day, end)
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise StatsWindowError(f"{name}: {value!r} is out of range") from None
+    except ValueError:
+        raise StatsWindowError(
+            f"{name}: {value!r} is not an ISO 8601 date or date-time ({EXAMPLES})"
+        ) from None
+
+
+def _day_edge(day: date, end: bool) -> datetime:
+    start = datetime.combine(day, time(), tzinfo=UTC)
+    if not end:
+        return start
+    return LATEST if day == date.max else start + timedelta(days=1) - timedelta(microseconds=1)
+
+
+def make_window(
+    since: str | None = None,
+    until: str | None = None,
+    source: str | None = None,
+    market: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    *,
+    now: datetime | None = None,
+) -> StatsWindow:
+    """The window for these (raw) parameters; empty strings count as not given.
+
+    `market` is taken as given (upper-cased): which markets exist is the caller's to check,
+    against its configuration.
+    """
+    since, until = since or None, until or None
+    end = parse_moment("until", until, end=True) if until else (now or utcnow())
+    if since:
+        start = parse_moment("since", since)
+    else:
+        try:
+            start = end - timedelta(days=DEFAULT_DAYS)
+        except OverflowError:
+            start = EARLIEST
+    if start > end:
+        raise StatsWindowError(
+            f"since ({start.isoformat()}) is after until ({end.isoformat()}): "
+            "the window would be empty"
+        )
+    if source and source not in KNOWN_SOURCES:
+        raise StatsWindowError(f"unknown source {source!r}: one of {', '.join(KNOWN_SOURCES)}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise StatsWindowError(f"limit: {limit} is not between 1 and {MAX_LIMIT}")
+    return StatsWindow(
+        since=start,
+        until=end,
+        source=source or None,
+        market=market.upper() if market else None,
+        limit=limit,
+        relative=until is None,
+        since_given=since is not None,
+    )

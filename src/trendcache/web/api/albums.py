@@ -1,0 +1,230 @@
+"""`GET /api/albums/appearances/{albumId}`: an album's trending history, as JSON or CSV.
+
+The JSON (`history_json`) is also what the album page renders, so the page and the API
+never disagree. The CSV holds exactly the JSON's points, one row per appearance.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from trendcache.pipeline.album_history import MAX_POINTS, read_album_history
+from trendcache.pipeline.album_history_types import AlbumHistory, ChartHistory
+from trendcache.web.api.album_models import AlbumHistoryResponse
+from trendcache.web.api.models import SPOTIFY_ID_PATTERN, Message
+from trendcache.web.deps import Context, WebContext
+from trendcache.web.musicbrainz import Links, album_match
+
+router = APIRouter(tags=["albums"])
+PATH = "/api/albums/appearances/{albumId}"
+CSV_COLUMNS = ("seen_at", "source", "market", "position", "snapshot_id")
+
+DESCRIPTION = f"""
+An album's trending history, from every snapshot trendcache recorded: the album (names,
+cover, release date, label, UPC, Spotify link and MusicBrainz match) and, per listing (a
+source in a market), its figures and its positions over time.
+
+The figures cover the whole history: first and last seen, peak position and when it was
+first reached, how many snapshots had it, its current streak (consecutive snapshots up to
+the listing's latest; 0 once it has dropped out) and how often it re-entered.
+
+`points` are its appearances between `since` and `until` (both inclusive), at most `limit`
+per listing (the latest; `truncated` says when older ones were left out), and `gaps` the
+runs of snapshots between its first and last point that did not list it, where a chart
+breaks its line.
+
+`format=csv` returns the same points as CSV, one row per appearance
+(`{",".join(CSV_COLUMNS)}`, oldest first), as a download named `<albumId>-history.csv`.
+"""
+
+AlbumIdPath = Annotated[
+    str,
+    Path(
+        alias="albumId",
+        pattern=SPOTIFY_ID_PATTERN,
+        description="The album's Spotify id (22 characters).",
+        examples=["3IqzqH6ShrRtie9Yd2ODyG"],
+    ),
+]
+TIME_DOC = "ISO 8601 date or time; without a zone, UTC."
+
+
+@dataclass(frozen=True)
+class Window:
+    since: datetime | None
+    until: datetime | None
+    limit: int
+
+
+def window_of(
+    since: Annotated[
+        datetime | None, Query(description=f"Points seen at or after this. {TIME_DOC}")
+    ] = None,
+    until: Annotated[
+        datetime | None, Query(description=f"Points seen at or before this. {TIME_DOC}")
+    ] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_POINTS, description="Points per listing at most (the latest).")
+    ] = MAX_POINTS,
+) -> Window:
+    since, until = _utc(since), _utc(until)
+    if since is not None and until is not None and since > until:
+        raise HTTPException(
+            400, f"since ({since.isoformat()}) is after until ({until.isoformat()})"
+        )
+    return Window(since, until, limit)
+
+
+HistoryWindow = Annotated[Window, Depends(window_of)]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+async def load_history(context: WebContext, album_id: str, window: Window) -> AlbumHistory | None:
+    def read() -> AlbumHistory | None:
+        with context.services.database.session() as session:
+            return read_album_history(
+                session,
+                album_id,
+                since=window.since,
+                until=window.until,
+                max_points=window.limit,
+            )
+
+    return await run_in_threadpool(read)
+
+
+def unknown_album(album_id: str) -> str:
+    return (
+        f"album {album_id!r} has no trending history: trendcache has not seen it in any "
+        "listing it synced"
+    )
+
+
+@router.get(
+    PATH,
+    response_model=AlbumHistoryResponse,
+    summary="An album's trending history",
+    description=DESCRIPTION,
+    responses={
+        200: {
+            "description": "The history (JSON), or with `format=csv` its points as CSV.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        400: {"model": Message, "description": "`since` is after `until`."},
+        404: {"model": Message, "description": "An album trendcache never saw listed."},
+    },
+)
+async def album_appearances(
+    context: Context,
+    album_id: AlbumIdPath,
+    window: HistoryWindow,
+    format: Annotated[
+        Literal["json", "csv"], Query(description="`json`, or `csv` for a download.")
+    ] = "json",
+) -> Any:
+    history = await load_history(context, album_id, window)
+    if history is None:
+        raise HTTPException(404, unknown_album(album_id))
+    if format == "csv":
+        return Response(
+            history_csv(history),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{album_id}-history.csv"'},
+        )
+    return history_json(history, Links(context.settings.musicbrainz_base_url), window)
+
+
+def history_json(history: AlbumHistory, links: Links, window: Window) -> dict[str, Any]:
+    album = history.album
+    return {
+        "album": {
+            "id": album.id,
+            "name": album.name,
+            "albumType": album.album_type,
+            "artists": [
+                {"id": a.id, "name": a.name, "spotifyUrl": a.spotify_url} for a in history.artists
+            ],
+            "releaseDate": album.release_date,
+            "releaseDatePrecision": album.release_date_precision,
+            "totalTracks": album.total_tracks,
+            "label": album.label,
+            "upc": album.upc,
+            "image": album.image,
+            "spotifyUrl": album.spotify_url,
+            "firstSeenAt": history.first_seen_at,
+            "lastSeenAt": history.last_seen_at,
+            "musicbrainz": album_match(history.musicbrainz, links),
+        },
+        "since": window.since,
+        "until": window.until,
+        "limit": window.limit,
+        "charts": [chart_json(chart) for chart in history.charts],
+    }
+
+
+def chart_json(chart: ChartHistory) -> dict[str, Any]:
+    return {
+        "source": chart.source,
+        "market": chart.market,
+        "firstSeenAt": chart.first_seen_at,
+        "lastSeenAt": chart.last_seen_at,
+        "lastPosition": chart.last_position,
+        "peakPosition": chart.peak_position,
+        "peakAt": chart.peak_at,
+        "snapshots": chart.snapshots,
+        "listed": chart.listed,
+        "currentStreak": chart.current_streak,
+        "reentries": chart.reentries,
+        "points": [
+            {"seenAt": p.seen_at, "position": p.position, "snapshotId": p.snapshot_id}
+            for p in chart.points
+        ],
+        "truncated": chart.truncated,
+        "gaps": [
+            {
+                "firstMissedAt": g.first_missed_at,
+                "lastMissedAt": g.last_missed_at,
+                "snapshots": g.snapshots,
+            }
+            for g in chart.gaps
+        ],
+    }
+
+
+def history_csv(history: AlbumHistory) -> str:
+    """One row per point, oldest first (listings merged; their points are in order)."""
+    rows = heapq.merge(
+        *(
+            [
+                (p.seen_at, chart.source, chart.market, p.position, p.snapshot_id)
+                for p in chart.points
+            ]
+            for chart in history.charts
+        ),
+        key=lambda row: row[:3],
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(
+        (_iso(at), source, market, pos, snapshot) for at, source, market, pos, snapshot in rows
+    )
+    return out.getvalue()
+
+
+def _iso(moment: datetime) -> str:
+    """As the JSON writes times: UTC with a Z."""
+    return moment.isoformat().replace("+00:00", "Z")

@@ -1,0 +1,113 @@
+"""Signing in to the pages (`/login`) and out (`/logout`).
+
+People sign in with their user name and a password set on the server (`trendcache users
+create NAME --password` or `trendcache users password NAME`); API tokens are for programs
+and are not accepted here. Before the form is shown the visitor gets an anonymous session,
+so even the sign-in form carries a CSRF token (no signing someone in as somebody else).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from trendcache.accounts.users import is_valid_name, sign_in
+from trendcache.web.deps import Context, WebContext
+from trendcache.web.pages.errors import PageError
+from trendcache.web.sessions import COOKIE, PRIVATE, BrowserSession
+from trendcache.web.viewer import check_csrf, local_path, read_form, viewer_of
+
+router = APIRouter(tags=["pages"])
+log = logging.getLogger(__name__)
+NextQuery = Annotated[
+    str | None, Query(max_length=500, description="Where to go once signed in (a path here).")
+]
+
+
+def _form(
+    request: Request,
+    context: WebContext,
+    session: BrowserSession,
+    target: str,
+    *,
+    name: str = "",
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    values = {
+        "csrf": session.csrf,
+        "next": target,
+        "name": name,
+        "error": error,
+        "demo_note": context.demo_note,
+    }
+    response: HTMLResponse = context.templates.TemplateResponse(
+        request, "login.html", values, status_code=status_code, headers=PRIVATE
+    )
+    return response
+
+
+@router.get(
+    "/login",
+    response_class=HTMLResponse,
+    summary="Sign-in page",
+    description="The form to sign in to the browse page with a user name and password "
+    "(signed in already: a redirect to `next`).",
+    responses={303: {"description": "Signed in already: on to `next`."}},
+)
+async def login_page(request: Request, context: Context, next: NextQuery = None) -> Response:
+    target = local_path(next)
+    viewer = await viewer_of(request, context)
+    if viewer.signed_in:
+        return RedirectResponse(target, status_code=303)
+    session = viewer.session or BrowserSession.new()
+    response = _form(request, context, session, target)
+    if viewer.session is None:
+        context.sessions.write(response, request, session)
+    return response
+
+
+@router.post("/login", include_in_schema=False)
+async def login(request: Request, context: Context) -> Response:
+    form = await read_form(request)
+    viewer = await viewer_of(request, context)
+    check_csrf(request, viewer, form)
+    assert viewer.session is not None  # check_csrf refuses a request without one
+    target = local_path(form.get("next"))
+    name = form.get("name", "").strip()
+    client = request.client.host if request.client else "unknown"
+    wait = context.sign_ins.acquire(client)
+    if wait is not None:
+        raise PageError(
+            429,
+            f"Too many sign-in attempts: try again in {wait} seconds.",
+            {"Retry-After": str(wait)},
+        )
+    account = await run_in_threadpool(
+        sign_in, context.services.database, name, form.get("password", "")
+    )
+    if account is None:
+        # Only names of the allowed shape reach the log: no arbitrary text, no line breaks.
+        shown = repr(name) if is_valid_name(name) else "(not a valid user name)"
+        log.info("sign-in refused for user name %s from %s", shown, client)
+        error = "Wrong user name or password."
+        return _form(request, context, viewer.session, target, name=name, error=error)
+    log.info("%s signed in from %s", account.name, client)
+    response = RedirectResponse(target, status_code=303)
+    context.sessions.write(response, request, BrowserSession.new(account.id, account.stamp))
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+async def logout(request: Request, context: Context) -> Response:
+    form = await read_form(request)
+    check_csrf(request, await viewer_of(request, context), form)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(
+        COOKIE, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+    )
+    return response

@@ -1,0 +1,99 @@
+"""The stats page (`/stats`): the trending statistics as charts and tables.
+
+A GET form picks the window, market and source; the page renders server-side (SVG charts,
+no script) from the same in-memory cache as `GET /api/stats/trending`, and links that
+endpoint's CSV and JSON for exactly the window shown. A bad parameter re-renders the form
+with the reason (400), so it can be corrected in place.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from trendcache.pipeline.stats_csv import when
+from trendcache.pipeline.stats_types import TrendingStats
+from trendcache.pipeline.stats_window import KNOWN_SOURCES
+from trendcache.web.api.models import Message
+from trendcache.web.api.stats import PATH, stats_cache, window_of
+from trendcache.web.deps import Context, known_market
+from trendcache.web.pages import stats_charts as charts
+
+router = APIRouter(tags=["pages"])
+Text = Annotated[str | None, Query(max_length=64, description="As in /api/stats/trending.")]
+PAGE_LIMIT = 10
+
+
+def export_url(found: TrendingStats, format_: str) -> str:
+    """The API for exactly the window shown (its computed bounds, not "now")."""
+    window = found.window
+    params = {"since": when(window.since), "until": when(window.until)}
+    if window.source:
+        params["source"] = window.source
+    if window.market:
+        params["market"] = window.market
+    return f"{PATH}?{urlencode({**params, 'limit': str(window.limit), 'format': format_})}"
+
+
+def chart_values(found: TrendingStats) -> dict[str, Any]:
+    return {
+        "moves_chart": charts.movement_chart(found),
+        "longest_chart": charts.longest_chart(found),
+        "artists_chart": charts.artists_chart(found),
+        "heat_map": charts.heat_map(found.overlap),
+        "coverage": charts.coverage_segments(found),
+        "csv_url": export_url(found, "csv"),
+        "json_url": export_url(found, "json"),
+    }
+
+
+@router.get(
+    "/stats",
+    response_class=HTMLResponse,
+    summary="Stats page",
+    description="The trending statistics of `/api/stats/trending` as a web page: charts of "
+    "climbers and fallers, longest-running albums, top artists, market overlap and "
+    "MusicBrainz coverage, with tables and CSV/JSON exports of the window shown. An empty "
+    "parameter counts as absent (the form's “All”).",
+    responses={400: {"model": Message, "description": "A bad window, market or source."}},
+)
+async def stats_page(
+    request: Request,
+    context: Context,
+    since: Text = None,
+    until: Text = None,
+    market: Text = None,
+    source: Text = None,
+) -> HTMLResponse:
+    values: dict[str, Any] = {
+        "markets": context.markets,
+        "sources": KNOWN_SOURCES,
+        "form": {
+            "since": since or "",
+            "until": until or "",
+            "market": market or "",
+            "source": source or "",
+        },
+        "demo_note": context.demo_note,
+        "error": None,
+        "stats": None,
+    }
+    try:
+        scope = known_market(context, market) if market else None
+        window = window_of(since, until, source, scope, PAGE_LIMIT)
+    except HTTPException as exc:
+        values["error"] = exc.detail
+        return context.templates.TemplateResponse(request, "stats.html", values, status_code=400)
+    found = await run_in_threadpool(stats_cache(request).get, window)
+    values.update(stats=found, **chart_values(found))
+    values["form"] = {
+        "since": found.window.since.date().isoformat(),
+        "until": found.window.until.date().isoformat(),
+        "market": found.window.market or "",
+        "source": found.window.source or "",
+    }
+    return context.templates.TemplateResponse(request, "stats.html", values)

@@ -1,0 +1,132 @@
+"""The album page, rendered server-side (TestClient; in Chromium in test_album_browser.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import escape
+from sqlalchemy import update
+
+from tests.web.history import EVIL, History, record_history
+from trendcache.db.history import Album, Artist
+from trendcache.services import Services
+
+ESCAPED = "&lt;script&gt;window.__xss = 1; alert(1)&lt;/script&gt;"
+
+
+@pytest.fixture
+def history(synced_services: Services) -> History:
+    return record_history(synced_services)
+
+
+def row(html: str, market: str) -> str:
+    found = re.search(rf'<tr data-market="{market}"[^>]*>(.*?)</tr>', html, re.S)
+    assert found is not None, market
+    return found.group(1)
+
+
+def cell(row_html: str, name: str) -> str:
+    found = re.search(rf'<td class="{name}">(.*?)</td>', row_html, re.S)
+    assert found is not None, name
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+def test_header_figures_chart_and_exports(client: TestClient, history: History) -> None:
+    back = history.back
+    page = client.get(f"/albums/{back['id']}")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    name = str(escape(back["name"]))
+    assert f'<h1 id="album-name">{name}</h1>' in html
+    assert re.search(r'<img src="http://127\.0\.0\.1:\d+/image/\w+" alt="Cover of ', html)
+    assert f'<a class="spotify" href="{back["external_urls"]["spotify"]}"' in html
+    assert 'data-musicbrainz="pending"' in html
+    assert str(escape(back["artists"][0]["name"])) in html
+    export = f"/api/albums/appearances/{back['id']}"
+    assert f'<a href="{export}?format=csv" download>Download CSV</a>' in html
+    assert f'<a href="{export}?format=json">JSON</a>' in html
+
+    se = row(html, "SE")
+    assert cell(se, "source") == "new releases"
+    assert cell(se, "first-seen") == "20 Nov 2026 00:00"
+    assert cell(se, "last-seen") == "20 Nov 2026 18:00"
+    assert cell(se, "now") == "#1"
+    assert cell(se, "peak") == "#1 20 Nov 2026 18:00"
+    assert (cell(se, "snapshots"), cell(se, "streak"), cell(se, "reentries")) == ("2", "1", "1")
+    us = row(html, "US")
+    assert (cell(us, "snapshots"), cell(us, "streak"), cell(us, "reentries")) == ("1", "1", "0")
+
+    svg = re.search(r'<svg class="positions".*?</svg>', html, re.S)
+    assert svg is not None
+    chart = svg.group(0)
+    assert 'role="img" aria-labelledby="chart-title chart-desc"' in chart
+    assert f'<title id="chart-title">Chart positions of {name} over time</title>' in chart
+    assert "SE: 2 appearances from 20 Nov 2026 00:00 UTC to 20 Nov 2026 18:00 UTC" in chart
+    lines = re.findall(
+        r'<g class="series" data-market="(\w+)".*?<path class="line" d="([^"]+)"', chart, re.S
+    )
+    markets = [market for market, _ in lines]
+    assert sorted(markets) == sorted(re.findall(r'<tr data-market="(\w+)"', html))
+    se_path = dict(lines)["SE"]
+    assert se_path.count("M") == 2  # broken where it was absent
+    assert ">#1</text>" in chart  # the top of the y axis
+    assert re.search(r">2\d Nov</text>", chart)  # dated x ticks
+    legend = re.findall(r'<li data-market="(\w+)"><span class="swatch"', html)
+    assert legend == markets
+
+
+def test_a_dropped_album_shows_no_streak(client: TestClient, history: History) -> None:
+    html = client.get(f"/albums/{history.gone['id']}").text
+    se = row(html, "SE")
+    assert cell(se, "streak") == "0"
+    assert cell(se, "last-seen") == "20 Nov 2026 06:00"
+    assert cell(se, "now") == "dropped out"
+    assert "Times in UTC; first seen 20 Nov 2026 00:00 UTC" in html
+
+
+def test_unknown_album_gets_a_friendly_404(client: TestClient) -> None:
+    page = client.get(f"/albums/{'0' * 22}")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<h1>Sorry</h1>" in page.text
+    assert "0000000000000000000000" in page.text
+    assert "has no trending history" in page.text
+    odd = client.get("/albums/<img src=x onerror=alert(1)>")
+    assert odd.status_code == 404
+    assert "is not a Spotify album id" in odd.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in odd.text
+    assert "<img src=x" not in odd.text
+
+
+def test_upstream_strings_are_escaped(
+    synced_services: Services, client: TestClient, history: History
+) -> None:
+    album_id = history.steady["id"]
+    with synced_services.database.writer() as session:
+        session.execute(
+            update(Album)
+            .where(Album.id == album_id)
+            .values(name=EVIL, label=EVIL, image="javascript:alert(2)", spotify_url="javascript:x")
+        )
+        artist_id = history.steady["artists"][0]["id"]
+        session.execute(update(Artist).where(Artist.id == artist_id).values(name=EVIL))
+    html = client.get(f"/albums/{album_id}").text
+    assert EVIL not in html
+    assert ESCAPED in html
+    assert f'<title id="chart-title">Chart positions of {ESCAPED} over time</title>' in html
+    assert "javascript:" not in html
+
+
+def test_browse_cards_link_to_the_album_page(client: TestClient) -> None:
+    html = client.get("/").text
+    cards = re.findall(
+        r'<li class="card album" data-album-id="(\w+)">.*?<h3 class="title"><a href="([^"]+)"',
+        html,
+        re.S,
+    )
+    assert cards
+    assert all(href == f"/albums/{album_id}" for album_id, href in cards)
+    assert 'class="spotify" target="_blank" rel="noopener">Open in Spotify</a>' in html

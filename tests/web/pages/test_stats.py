@@ -1,0 +1,125 @@
+"""The stats page (`/stats`), rendered server-side (TestClient; see test_stats_browser.py)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from tests.web.conftest import ClientFactory
+from tests.web.stats_history import Listings, add_day_before
+from trendcache.db.history import Album, Artist
+from trendcache.services import Services
+
+EVIL = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+@pytest.fixture
+def history(synced_services: Services) -> Listings:
+    return add_day_before(synced_services)
+
+
+@pytest.fixture
+def stats_client(
+    synced_services: Services, history: Listings, make_client: ClientFactory
+) -> TestClient:
+    return make_client(synced_services)
+
+
+def svg(page: str, chart: str) -> str:
+    found = re.search(rf'<svg id="chart-{chart}".*?</svg>', page, re.S)
+    assert found, f"no {chart} chart"
+    return found.group(0)
+
+
+def export(page: str, attributes: str) -> str:
+    found = re.search(rf'<a href="([^"]+)" {attributes}', page)
+    assert found, attributes
+    return html.unescape(found.group(1))
+
+
+def test_charts_tables_and_exports_of_the_last_30_days(
+    stats_client: TestClient, history: Listings
+) -> None:
+    response = stats_client.get("/stats")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    moves = svg(page, "moves")
+    assert moves.count('class="bar bar--up"') == 4  # two climbers in each market
+    assert moves.count('class="bar bar--down"') == 4
+    assert svg(page, "longest").count('class="bar bar--plain"') == 10
+    assert svg(page, "artists").count('class="bar bar--plain"') == 10
+    assert svg(page, "overlap").count('<rect class="cell"') == 4  # GB and US, both ways
+    assert svg(page, "enrichment").count('class="seg seg--pending"') == 1
+    top = history["GB"][0]
+    assert f'<a href="/albums/{top["id"]}">{html.escape(top["name"])}</a>' in page
+    assert "Climbers (4)" in page
+    assert "Entered (2)" in page
+    # The form shows the window; the exports are that very window.
+    assert re.search(
+        r'<input type="date" id="stats-since" name="since" value="\d{4}-\d{2}-\d{2}">', page
+    )
+    assert '<option value="" selected>All</option>' in page
+    csv_url, json_url = export(page, 'download id="export-csv"'), export(page, 'id="export-json"')
+    assert "format=csv" in csv_url
+    exported = stats_client.get(csv_url)
+    assert exported.status_code == 200
+    assert exported.headers["content-disposition"].startswith(
+        'attachment; filename="trending-stats-'
+    )
+    assert stats_client.get(json_url).json()["movements"]["climbers"]["count"] == 4
+
+
+def test_a_market_narrows_the_movements_and_keeps_its_overlap(
+    stats_client: TestClient,
+) -> None:
+    page = stats_client.get("/stats", params={"market": "GB", "since": "", "until": ""}).text
+    assert '<option value="GB" selected>GB</option>' in page
+    moves = svg(page, "moves")
+    assert moves.count('class="bar bar--up"') == moves.count('class="bar bar--down"') == 2
+    assert "(US)" not in moves
+    assert svg(page, "overlap").count('<rect class="cell"') == 4
+    assert "market=GB" in page
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"since": "last week"}, "since: &#39;last week&#39; is not an ISO 8601 date"),
+        ({"since": "2026-11-10", "until": "2026-11-01"}, "is after until"),
+        ({"market": "JP"}, "unknown market &#39;JP&#39;"),
+        ({"source": "elsewhere"}, "unknown source &#39;elsewhere&#39;"),
+    ],
+)
+def test_a_bad_parameter_shows_the_form_again_with_the_reason(
+    client: TestClient, params: dict[str, str], words: str
+) -> None:
+    response = client.get("/stats", params=params)
+    assert response.status_code == 400
+    assert words in response.text
+    assert '<form class="stats-form"' in response.text
+    assert "<svg" not in response.text
+
+
+def test_upstream_strings_are_escaped(
+    synced_services: Services, stats_client: TestClient, history: Listings
+) -> None:
+    album = history["US"][0]
+    with synced_services.database.writer() as session:
+        session.execute(update(Album).where(Album.id == album["id"]).values(name=EVIL))
+        session.execute(
+            update(Artist).where(Artist.id == album["artists"][0]["id"]).values(name=EVIL)
+        )
+    page = stats_client.get("/stats", params={"since": "2020-01-01"}).text
+    assert EVIL not in page
+    assert ESCAPED in svg(page, "moves")
+    assert ESCAPED in svg(page, "artists") or ESCAPED in page
+
+
+def test_the_browse_page_links_to_the_stats(client: TestClient) -> None:
+    assert '<a href="/stats">Stats</a>' in client.get("/").text
