@@ -61,6 +61,16 @@ def settings_for(url: str, markets: list[str], folder: Path) -> Any:
     )
 
 
+def drop_postgres(*names: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for name in names:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def postgres_url(name: str = BENCH_DB) -> str:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
@@ -258,7 +268,10 @@ def main() -> None:
             run_backend("SQLite", url, markets, days, args.requests, path)
         if not args.skip_postgres:
             markets, days = (int(x) for x in args.postgres.split("x"))
-            run_backend("PostgreSQL", postgres_url(), markets, days, args.requests, path)
+            try:
+                run_backend("PostgreSQL", postgres_url(), markets, days, args.requests, path)
+            finally:
+                drop_postgres(BENCH_DB, f"{BENCH_DB}_empty")
     print("\ntarget: p99 < 50 ms for both endpoints; the history write flat in history size")
 
 
