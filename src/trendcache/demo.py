@@ -4,9 +4,19 @@ Both: Spotify for the data, MusicBrainz (at its real pace of one request a secon
 enrichment fills in live) for the identifiers. The demo keeps its data apart
 (DATA_DIR/demo) so that setting real credentials later starts from a clean cache instead
 of mixing invented albums into real history.
+
+The emulators come back on the ports they had last time (kept in DATA_DIR/demo/ports.json):
+the cached views and the history hold URLs on them (covers, MusicBrainz links), which a
+restart on new ports would break until the next sync. When a port is taken, they get free
+ones and the caller is told to refresh the cache at once.
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 from pydantic import SecretStr
 
@@ -16,26 +26,60 @@ from trendcache.emulators.spotify import SpotifyEmulator
 
 DEMO_LATENCY_SECONDS = 0.02
 DEMO_USER_AGENT = "trendcache-demo/0.1 ( https://github.com/trendcache/trendcache )"
+Server = TypeVar("Server", SpotifyEmulator, MusicBrainzEmulator)
 
 
 class Demo:
     """The two emulators behind a demo, stopped together."""
 
-    def __init__(self, spotify: SpotifyEmulator, musicbrainz: MusicBrainzEmulator) -> None:
+    def __init__(
+        self, spotify: SpotifyEmulator, musicbrainz: MusicBrainzEmulator, *, moved: bool
+    ) -> None:
         self.spotify, self.musicbrainz = spotify, musicbrainz
+        self.moved = moved  # not on last time's ports: cached URLs point nowhere
 
     def stop(self) -> None:
         self.musicbrainz.stop()
         self.spotify.stop()
 
 
+def _ports_file(demo_dir: Path) -> Path:
+    return demo_dir / "ports.json"
+
+
+def _saved_ports(demo_dir: Path) -> dict[str, int]:
+    try:
+        saved = json.loads(_ports_file(demo_dir).read_text())
+        return {name: int(port) for name, port in saved.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _start_on(make: Callable[[int], Server], port: int | None) -> Server:
+    """Started on `port` when it is free, else on any free port."""
+    if port:
+        try:
+            return make(port).start()
+        except OSError:
+            pass
+    return make(0).start()
+
+
 def start_demo(settings: Settings, tier: AccessTier) -> tuple[Settings, Demo, str]:
     """Start the emulators and return settings pointing at them, plus a one-line notice."""
     emulator_tier = "development" if tier == AccessTier.DEVELOPMENT else "extended"
-    emulator = SpotifyEmulator(tier=emulator_tier, latency=DEMO_LATENCY_SECONDS)
-    emulator.start()
-    musicbrainz = MusicBrainzEmulator(emulator.catalog).start()
     demo_dir = settings.data_dir / "demo"
+    saved = _saved_ports(demo_dir)
+    emulator = _start_on(
+        lambda port: SpotifyEmulator(tier=emulator_tier, latency=DEMO_LATENCY_SECONDS, port=port),
+        saved.get("spotify"),
+    )
+    musicbrainz = _start_on(
+        lambda port: MusicBrainzEmulator(emulator.catalog, port=port), saved.get("musicbrainz")
+    )
+    ports = {"spotify": emulator.port, "musicbrainz": musicbrainz.port}
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    _ports_file(demo_dir).write_text(json.dumps(ports))
     demo = settings.model_copy(
         update={
             "spotify_client_id": emulator.client_id,
@@ -54,4 +98,4 @@ def start_demo(settings: Settings, tier: AccessTier) -> tuple[Settings, Demo, st
         f"data from the built-in Spotify emulator ({emulator_tier} tier) at {emulator.base_url}"
         f" and MusicBrainz emulator at {musicbrainz.base_url}"
     )
-    return demo, Demo(emulator, musicbrainz), notice
+    return demo, Demo(emulator, musicbrainz, moved=bool(saved) and saved != ports), notice

@@ -45,7 +45,9 @@ def serve(
     services.on_queued(queue.request_enrichment)
     consumer = queue.consumer(workers=3, periodic=True)
     consumer.start()
-    if not services.syncer.is_fresh():
+    if demo is not None and demo.moved:
+        queue.request_sync("on_demand", force=True)  # the cache's URLs name the old ports
+    elif not services.syncer.is_fresh():
         queue.request_sync("on_demand", force=False)
     queue.request_enrichment()
     app = create_app(services, queue, demo_note=demo_note)
