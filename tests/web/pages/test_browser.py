@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any, NamedTuple
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select, update
 
 from tests.fixtures.accounts import PASSWORD
@@ -25,14 +25,6 @@ from trendcache.tasks import TaskQueue
 from trendcache.web.app import create_app
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EVIL = "<script>window.__xss = 1; alert(1)</script>"
 SYNC_SECONDS = 2.0  # how long the emulator holds the sync's first listing request
 # Every `data-done` the progress indicator shows, as htmx swaps it in.
@@ -44,14 +36,6 @@ RECORD_PROGRESS = """() => {
   };
   new MutationObserver(note).observe(document.body, {childList: true, subtree: true});
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Served(NamedTuple):

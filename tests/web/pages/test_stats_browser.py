@@ -4,29 +4,20 @@ picker, and the CSV download."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy import update
 
 from tests.web.conftest import serving
-from tests.web.pages.test_browser import CHROMIUM_ARGS, EVIL
+from tests.web.pages.test_browser import EVIL
 from tests.web.stats_history import add_day_before
 from trendcache.db.history import Album
 from trendcache.services import Services
 from trendcache.web.app import create_app
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_charts_market_picker_and_csv_download(

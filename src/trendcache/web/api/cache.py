@@ -13,7 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Response
 from starlette.types import Scope, Send
 
-from trendcache.web.api.models import SECTIONS_DOC, Message, TrendingResponse, TrendingView
+from trendcache.web.api.models import (
+    SECTIONS_DOC,
+    SNAPSHOT_ERRORS,
+    TrendingResponse,
+    TrendingView,
+)
 from trendcache.web.deps import Context, MarketScope
 from trendcache.web.snapshots import Snapshot, TrendingSnapshots
 
@@ -50,8 +55,7 @@ What the sections mean, per Spotify access tier:
     description=DESCRIPTION,
     responses={
         304: {"description": "Not modified: the `If-None-Match` ETag is current."},
-        400: {"model": Message, "description": "A market this server does not track."},
-        503: {"model": Message, "description": "The app is still starting."},
+        **SNAPSHOT_ERRORS,
     },
 )
 async def cached_trending(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException
 from starlette.concurrency import run_in_threadpool
 
 from trendcache.pipeline.enrichment_status import read_enrichment_status
-from trendcache.web.api.models import EnrichmentStatusResponse, Message
+from trendcache.web.api.models import SNAPSHOT_ERRORS, EnrichmentStatusResponse
 from trendcache.web.deps import Context, MarketScope
 from trendcache.web.musicbrainz import activity_of, enriching
 
@@ -31,10 +31,7 @@ as the browse page shows them; `active` is true while matches for them may land 
     response_model=EnrichmentStatusResponse,
     summary="MusicBrainz enrichment progress",
     description=DESCRIPTION,
-    responses={
-        400: {"model": Message, "description": "A market this server does not track."},
-        503: {"model": Message, "description": "The app is still starting."},
-    },
+    responses=SNAPSHOT_ERRORS,
 )
 async def enrichment_status(context: Context, scope: MarketScope) -> dict[str, Any]:
     snapshot = context.snapshots.get(scope)

@@ -201,6 +201,13 @@ class Message(BaseModel):
     detail: str
 
 
+# What every route that takes `market` and reads the trending snapshots may answer besides 200.
+SNAPSHOT_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Message, "description": "A market this server does not track."},
+    503: {"model": Message, "description": "The app is still starting."},
+}
+
+
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
     database: str

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from trendcache.db.types import utcnow
-from trendcache.web.api.models import SECTIONS_DOC, Message
+from trendcache.web.api.models import SECTIONS_DOC, SNAPSHOT_ERRORS
 from trendcache.web.deps import Context, MarketScope, WebContext
 from trendcache.web.pages.state import enrichment_progress, page_state, wants_sync
 from trendcache.web.sessions import PRIVATE
@@ -24,10 +24,6 @@ from trendcache.web.snapshots import Snapshot
 from trendcache.web.viewer import ANONYMOUS, Viewer, viewer_of
 
 router = APIRouter(tags=["pages"])
-BAD_MARKET: dict[int | str, dict[str, Any]] = {
-    400: {"model": Message, "description": "A market this server does not track."},
-    503: {"model": Message, "description": "The app is still starting."},
-}
 
 
 async def _current(context: WebContext, scope: str | None) -> tuple[Snapshot, bool]:
@@ -64,7 +60,7 @@ def _values(
     description="New releases, popular albums and trending artists as a web page, for all "
     "markets or one. Never waits: stale or missing data queues a background sync and the "
     f"page fills in by itself.\n\n{SECTIONS_DOC}",
-    responses=BAD_MARKET,
+    responses=SNAPSHOT_ERRORS,
 )
 async def browse(request: Request, context: Context, scope: MarketScope) -> HTMLResponse:
     snapshot, requested = await _current(context, scope)
@@ -83,7 +79,7 @@ async def browse(request: Request, context: Context, scope: MarketScope) -> HTML
     summary="Browse page status fragment (htmx)",
     description="The page's status line; when the data changed since `shown`, also the new "
     "sections as an out-of-band swap.",
-    responses=BAD_MARKET,
+    responses=SNAPSHOT_ERRORS,
 )
 async def status_fragment(
     request: Request,
