@@ -39,6 +39,7 @@ from trendcache.web.musicbrainz import EnrichmentActivity, Links, activity_of, a
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 ENRICHMENT_POLL_SECONDS = 2.0
+READ_ATTEMPTS = 3
 Headers = list[tuple[bytes, bytes]]
 
 
@@ -147,6 +148,7 @@ class TrendingSnapshots:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._keys = [trending_key(scope) for scope in [None, *self.markets]]
         services.on_change(self.notify)
 
     def get(self, scope: str | None) -> Snapshot | None:
@@ -175,6 +177,26 @@ class TrendingSnapshots:
             self.on_rebuild(reason)
             return True
 
+    def _read_rows(self, status: SyncStatus) -> tuple[SyncStatus, dict[str, CacheData]]:
+        """The cached views, with a status read around them that matches them.
+
+        A failing sync writes its pause, then its error; rows read between two status reads
+        that agree belong to that status, so a page never shows an error without its pause.
+        """
+        for _ in range(READ_ATTEMPTS):
+            with self.services.database.session() as session:
+                rows = {
+                    row.key: row
+                    for row in session.scalars(
+                        select(CacheData).where(CacheData.key.in_(self._keys))
+                    )
+                }
+            after = read_status(self.services.syncer)
+            if after.version == status.version:
+                break
+            status = after
+        return status, rows
+
     def _enrichment_stale(self) -> bool:
         return time.monotonic() - self._enrichment_read_at >= ENRICHMENT_POLL_SECONDS
 
@@ -197,14 +219,11 @@ class TrendingSnapshots:
 
     def _rebuild(self, status: SyncStatus, now: datetime) -> None:
         scopes: list[str | None] = [None, *self.markets]
-        keys = {trending_key(scope): scope for scope in scopes}
-        with self.services.database.session() as session:
-            rows = {
-                keys[row.key]: row
-                for row in session.scalars(select(CacheData).where(CacheData.key.in_(keys)))
-            }
+        status, rows = self._read_rows(status)
         built = {
-            scope: build_snapshot(scope, rows.get(scope), status, self.markets, now, self.links)
+            scope: build_snapshot(
+                scope, rows.get(trending_key(scope)), status, self.markets, now, self.links
+            )
             for scope in scopes
         }
         by_query = {b"": built[None]}
