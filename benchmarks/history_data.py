@@ -4,8 +4,9 @@ Simulates `markets` new-releases charts of 100 albums, four snapshots a day for 
 every snapshot a few albums drop out and others enter (many more on Fridays, when most
 albums are released), neighbours swap places, albums are shared between markets through a
 weekly pool of releases, and some dropped albums come back (re-entries). The charts and
-days are computed with trendcache's own rules (pipeline/charting.py), so the derived tables
-agree with the appearances exactly as a sync would have left them.
+days, and the rollups from them, are computed with trendcache's own rules
+(pipeline/charting.py, pipeline/rollups.py), so the derived tables agree with the
+appearances exactly as a sync would have left them.
 
 Rows go in fast: SQLite through executemany in large transactions, PostgreSQL through COPY.
 """
@@ -22,10 +23,22 @@ from typing import Any
 from sqlalchemy import text
 
 from trendcache.db import Database
-from trendcache.db.history import Album, AlbumArtist, AlbumChart, AlbumDay, Artist, Snapshot
+from trendcache.db.history import (
+    Album,
+    AlbumArtist,
+    AlbumChart,
+    AlbumDay,
+    AlbumDebut,
+    AlbumSpan,
+    AlbumTotal,
+    Artist,
+    ArtistTotal,
+    Snapshot,
+)
 from trendcache.db.models import AlbumAppearance, EnrichmentState
 from trendcache.pipeline.charting import advance_chart, advance_day
 from trendcache.pipeline.keys import NEW_RELEASES
+from trendcache.pipeline.rollups import Rollups
 
 CHART = 100
 PER_DAY = 4
@@ -145,6 +158,7 @@ def generate(database: Database, markets: int, days: int, end: datetime) -> Hist
     charts: dict[tuple[str, str, str], dict[str, Any]] = {}
     days_rows: dict[tuple[date, str, str, str], dict[str, Any]] = {}
     last: dict[str, int] = {}
+    debuts: dict[tuple[str, str, str], int] = {}
     appearance = 0
     for snapshot_id, market, at, chart in simulation.snapshots():
         writer.add(
@@ -160,6 +174,7 @@ def generate(database: Database, markets: int, days: int, end: datetime) -> Hist
                 (f"a{appearance:016x}", album_id, NEW_RELEASES, market, position, at, snapshot_id),
             )
             key = (album_id, NEW_RELEASES, market)
+            debuts.setdefault(key, position)
             charts[key] = advance_chart(charts.get(key), key, snapshot_id, previous, at, position)
             day_key = (at.date(), *key)
             days_rows[day_key] = advance_day(days_rows.get(day_key), day_key, position)
@@ -168,6 +183,7 @@ def generate(database: Database, markets: int, days: int, end: datetime) -> Hist
         writer.add(AlbumChart, tuple(row[c.name] for c in AlbumChart.__table__.columns))
     for row in days_rows.values():
         writer.add(AlbumDay, tuple(row[c.name] for c in AlbumDay.__table__.columns))
+    write_rollups(writer, charts, days_rows, debuts, simulation.history.credits)
     sightings: dict[str, tuple[datetime, datetime]] = {}
     for (album_id, _, _), row in charts.items():
         first, last_seen = sightings.get(album_id, (row["first_seen_at"], row["last_seen_at"]))
@@ -207,6 +223,31 @@ def generate(database: Database, markets: int, days: int, end: datetime) -> Hist
         writer.add(Artist, (artist_id, name, f"https://open.spotify.com/artist/{artist_id}", end))
     writer.close()
     return history
+
+
+def write_rollups(
+    writer: Writer,
+    charts: dict[tuple[str, str, str], dict[str, Any]],
+    days: dict[tuple[date, str, str, str], dict[str, Any]],
+    debuts: dict[tuple[str, str, str], int],
+    credits: dict[str, list[str]],
+) -> None:
+    """The spans, debuts and totals, by trendcache's own rollup rules."""
+    rollups = Rollups()
+    for row in days.values():
+        rollups.add_day(row)
+    for key, row in charts.items():
+        rollups.add_chart(row, debuts[key])
+    rollups.add_credits(credits)
+    for model, rows in (
+        (AlbumSpan, rollups.spans),
+        (AlbumDebut, rollups.debuts),
+        (AlbumTotal, rollups.totals),
+        (ArtistTotal, rollups.artists),
+    ):
+        columns = [c.name for c in model.__table__.columns]
+        for row in rows.values():
+            writer.add(model, tuple(row[c] for c in columns))
 
 
 def enrichment_row(album_id: str, status: str, at: datetime) -> tuple[Any, ...]:

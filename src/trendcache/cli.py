@@ -227,6 +227,9 @@ def backfill() -> None:
         ("albums added", report.albums_added),
         ("album charts", report.charts),
         ("album days", report.days),
+        ("album spans (blocks of days, all markets)", report.spans),
+        ("album debuts (per source and market)", report.debuts),
+        ("album and artist totals", report.totals),
     ):
         table.add_row(label, f"{value:,}")
     console.print(table)

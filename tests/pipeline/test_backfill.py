@@ -12,14 +12,26 @@ from sqlalchemy import delete, select, update
 
 from tests.pipeline.helpers import cache_row, make_stale
 from trendcache.db import Database
-from trendcache.db.history import Album, AlbumArtist, AlbumChart, AlbumDay, Artist, Snapshot
+from trendcache.db.history import (
+    Album,
+    AlbumArtist,
+    AlbumChart,
+    AlbumDay,
+    AlbumDebut,
+    AlbumSpan,
+    AlbumTotal,
+    Artist,
+    ArtistTotal,
+    Snapshot,
+)
 from trendcache.db.models import AlbumAppearance, Base
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.backfill import backfill
 from trendcache.pipeline.keys import new_releases_key
 from trendcache.services import Services
 
-DERIVED = (Snapshot, AlbumChart, AlbumDay, Album, Artist, AlbumArtist)
+ROLLUPS = (AlbumSpan, AlbumDebut, AlbumTotal, ArtistTotal)
+DERIVED = (Snapshot, AlbumChart, AlbumDay, *ROLLUPS, Album, Artist, AlbumArtist)
 
 
 def dump(database: Database, model: Any, *, skip: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
@@ -49,6 +61,7 @@ def history(database: Database) -> dict[str, list[tuple[Any, ...]]]:
         "albums": dump(database, Album, skip=("updated_at",)),
         "artists": dump(database, Artist, skip=("updated_at",)),
         "credits": dump(database, AlbumArtist),
+        **{model.__tablename__: dump(database, model) for model in ROLLUPS},
     }
 
 
@@ -78,6 +91,7 @@ def test_backfill_rebuilds_exactly_what_the_syncs_wrote(
     database = services.database
     written = history(database)
     assert len(written["snapshots"]) == 3
+    assert all(written[model.__tablename__] for model in ROLLUPS)
     forget_history(database)
     report = backfill(database)
     assert report.attached == len(written["appearances"])

@@ -177,7 +177,7 @@ def test_the_history_write_reads_by_index_and_as_often_however_long_the_history(
     plans.clear()
     late = write(T0 + timedelta(days=60))
     assert len(late) == len(early)
-    assert len(plans) == 3  # the previous snapshot, the charts and the days touched
+    assert len(plans) == 4  # the previous snapshot, the charts, days and debuts touched
     for plan in plans:
         assert any(step.startswith("SEARCH") for step in plan), plan
         assert not any(step.startswith("SCAN") for step in plan), plan

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from tests.fixtures.app import ServicesFactory
 from tests.fixtures.musicbrainz import TEST_RATE, USER_AGENT
+from tests.fixtures.spotify import fresh
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.db.migrate import upgrade
@@ -65,7 +66,7 @@ def synced_template(
 ) -> Path:
     """A database after one real sync against the emulator, made once and copied per test."""
     folder = tmp_path_factory.mktemp("synced")
-    _spotify_emulator_server.reset()
+    fresh(_spotify_emulator_server)  # whatever tier a test left it in
     settings = template_settings(folder, _spotify_emulator_server)
     database = Database(settings.resolved_database_url)
     upgrade(database)
@@ -95,7 +96,7 @@ def enriched_template(
     emulator = _musicbrainz_emulator_server
     emulator.reset()
     emulator.requests_per_second = TEST_RATE
-    _spotify_emulator_server.reset()
+    fresh(_spotify_emulator_server)  # whatever tier a test left it in
     settings = template_settings(
         folder,
         _spotify_emulator_server,

@@ -8,7 +8,14 @@ history's, so the analytics read a bounded number of rows:
 - `AlbumChart`: one row per album, source and market: first and last seen, peak, the number
   of snapshots it was in, its current streak and how many runs (re-entries + 1) it had;
 - `AlbumDay`: one row per day, album, source and market: appearances and best position that
-  day, for analytics over a window of days.
+  day, for analytics over a window of days;
+- `AlbumSpan`: the same over aligned blocks of 7, 28, 112 and 448 days, and over every
+  market together (market `*`, single days too), so that a window of any length reads a few
+  blocks' rows rather than every day's (see `pipeline/charting.split_days`);
+- `AlbumDebut`: when and where an album first charted in each scope the statistics filter
+  by (a source or `*`, a market or `*`): new entries are an index range of it;
+- `AlbumTotal` and `ArtistTotal`: every album's and artist's whole history per market and
+  in all (`*`), so the all-time statistics rank by index instead of summing every album.
 
 `trendcache backfill` rebuilds both from the appearances, so they can always be recomputed.
 """
@@ -17,7 +24,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trendcache.db.models import Base
@@ -126,3 +142,77 @@ class AlbumDay(Base):
     market: Mapped[str] = mapped_column(String(8), primary_key=True)
     appearances: Mapped[int] = mapped_column(Integer)
     best_position: Mapped[int]
+
+
+class AlbumSpan(Base):
+    """An album's appearances over an aligned block of days, in a market or in all (`*`).
+
+    Keyed for the statistics' read: one market's blocks of one span are one range of the
+    key. Without a rowid on SQLite, so that range holds the counts too.
+    """
+
+    __tablename__ = "album_spans"
+    __table_args__ = (
+        # PostgreSQL reads the counts from the key's index too (index-only scans).
+        PrimaryKeyConstraint(
+            "market",
+            "span",
+            "start",
+            "source",
+            "album_id",
+            postgresql_include=["appearances", "best_position"],
+        ),
+        Index("ix_album_spans_album", "album_id", "span", "start"),
+        {"sqlite_with_rowid": False},
+    )
+
+    market: Mapped[str] = mapped_column(String(8))
+    span: Mapped[int] = mapped_column(SmallInteger)  # days
+    start: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(100))
+    album_id: Mapped[str] = mapped_column(String(64))
+    appearances: Mapped[int] = mapped_column(Integer)
+    best_position: Mapped[int]
+
+
+class AlbumDebut(Base):
+    """An album's first listing in a scope: a source (or `*`, any) and a market (or `*`)."""
+
+    __tablename__ = "album_debuts"
+    __table_args__ = (Index("ix_album_debuts_scope_first", "source", "market", "first_seen_at"),)
+
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    market: Mapped[str] = mapped_column(String(8), primary_key=True)
+    album_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_seen_at: Mapped[datetime]
+    debut_source: Mapped[str] = mapped_column(String(100))
+    debut_market: Mapped[str] = mapped_column(String(8))
+    debut_position: Mapped[int]
+
+
+class AlbumTotal(Base):
+    """An album's whole history in a market or in all (`*`): the statistics' all-time
+    window, ranked by its index rather than summed from blocks."""
+
+    __tablename__ = "album_totals"
+    __table_args__ = (Index("ix_album_totals_rank", "market", "source", "appearances"),)
+
+    market: Mapped[str] = mapped_column(String(8), primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    album_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    appearances: Mapped[int] = mapped_column(Integer)
+    best_position: Mapped[int]
+
+
+class ArtistTotal(Base):
+    """An artist's whole history in a market or in all (`*`): the appearances of the albums
+    credited to them, and how many of their albums charted there."""
+
+    __tablename__ = "artist_totals"
+    __table_args__ = (Index("ix_artist_totals_rank", "market", "source", "appearances"),)
+
+    market: Mapped[str] = mapped_column(String(8), primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    artist_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    appearances: Mapped[int] = mapped_column(Integer)
+    albums: Mapped[int] = mapped_column(Integer)

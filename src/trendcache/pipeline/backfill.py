@@ -9,7 +9,8 @@ The seed's "parse JSON into AlbumAppearance records", made idempotent:
 3. albums, artists and credits missing from the history are added from the cached
    listings and the full albums (what a sync wrote stays: it is newer);
 4. the per-album charts and days are rebuilt from every appearance, with the same rules
-   the sync applies snapshot by snapshot, and albums' first and last sightings with them.
+   the sync applies snapshot by snapshot, then the rollups from them, and albums'
+   first and last sightings.
 
 It runs in one transaction: killed half-way it leaves nothing behind, and run again it
 finds the same work. A second run changes nothing.
@@ -32,6 +33,7 @@ from trendcache.db.models import AlbumAppearance, CacheData, SpotifyAlbum, new_i
 from trendcache.pipeline.charting import Row, advance_chart, advance_day, first_positions
 from trendcache.pipeline.history import add_snapshot, record_albums
 from trendcache.pipeline.keys import NEW_RELEASES
+from trendcache.pipeline.rollups import rebuild_rollups
 
 Progress = Callable[[str, int], None]  # (stage, items done in it)
 INSERT_CHUNK = 5_000
@@ -46,6 +48,9 @@ class BackfillReport:
     albums_added: int = 0
     charts: int = 0
     days: int = 0
+    spans: int = 0
+    debuts: int = 0
+    totals: int = 0
 
 
 def backfill(database: Database, on_progress: Progress | None = None) -> BackfillReport:
@@ -210,6 +215,9 @@ def _rebuild_charts(session: Session, report: BackfillReport, progress: Progress
         for start in range(0, len(rows), INSERT_CHUNK):
             session.execute(insert(model), rows[start : start + INSERT_CHUNK])
     report.charts, report.days = len(charts), len(days)
+    rollups = rebuild_rollups(session)
+    report.spans, report.debuts = len(rollups.spans), len(rollups.debuts)
+    report.totals = len(rollups.totals) + len(rollups.artists)
     _update_sightings(session)
 
 

@@ -1,5 +1,5 @@
 """The sync's history write: a snapshot per listing, its appearances, albums and artists,
-and the charts and days they move, all in the sync's own transaction.
+and the charts, days and rollups they move, all in the sync's own transaction.
 
 Every statement is bounded by the listing's size: rows are found by primary key or by the
 listing's own snapshot, never by scanning the history, so a sync takes as long on a
@@ -19,6 +19,7 @@ from trendcache.db.history import Album, AlbumArtist, AlbumChart, AlbumDay, Arti
 from trendcache.db.models import AlbumAppearance, new_id
 from trendcache.db.upsert import upsert
 from trendcache.pipeline.charting import Row, advance_chart, advance_day, first_positions
+from trendcache.pipeline.rollups import record_rollups
 from trendcache.pipeline.views import pick_image
 
 ALBUM_LISTED = (
@@ -63,7 +64,9 @@ def record_listing(
         ],
     )
     previous_id = previous_snapshot(session, source, market, at)
-    advance(session, source, market, snapshot_id, previous_id, at, positions)
+    new_here = advance(session, source, market, snapshot_id, previous_id, at, positions)
+    credits = {item["id"]: [artist["id"] for artist in item.get("artists") or []] for item in items}
+    record_rollups(session, source, market, at, positions, credits, new_here)
     return snapshot_id
 
 
@@ -95,10 +98,10 @@ def advance(
     previous_id: int | None,
     at: datetime,
     positions: list[tuple[str, int]],
-) -> None:
-    """Move the charts and days of the albums in one snapshot."""
+) -> set[str]:
+    """Move the charts and days of the albums in one snapshot; those charted here first."""
     if not positions:
-        return
+        return set()
     album_ids = [album_id for album_id, _ in positions]
     charts = {
         row["album_id"]: row
@@ -137,6 +140,7 @@ def advance(
         ["day", "album_id", "source", "market"],
         ("appearances", "best_position"),
     )
+    return {album_id for album_id, _ in positions if album_id not in charts}
 
 
 def _rows(session: Session, model: Any, *where: Any) -> list[Row]:

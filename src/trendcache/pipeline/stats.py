@@ -32,13 +32,14 @@ from trendcache.db import Database
 from trendcache.db.types import utcnow
 from trendcache.pipeline import stats_queries as q
 from trendcache.pipeline.enrichment_status import STATUSES
-from trendcache.pipeline.stats_days import DaySummary, day_rows, summarise_days
+from trendcache.pipeline.stats_days import read_days
 from trendcache.pipeline.stats_types import (
     NOT_QUEUED,
     ArtistRun,
     Comparison,
     Counted,
     Coverage,
+    DaySummary,
     LongRunner,
     MarketOverlap,
     Move,
@@ -82,7 +83,7 @@ def compute_stats(database: Database, window: StatsWindow) -> TrendingStats:
 
 def _read_days(database: Database, window: StatsWindow) -> DaySummary:
     with database.session() as session:
-        return summarise_days(day_rows(session, window), window.limit)
+        return read_days(session, window)
 
 
 def _compute(session: Session, window: StatsWindow, pending: Future[DaySummary]) -> TrendingStats:

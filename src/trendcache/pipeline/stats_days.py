@@ -1,68 +1,124 @@
-"""The day-granular statistics, ranked from one read of the window's days.
+"""The day-granular statistics, ranked from one read of the window's blocks of days.
 
-`day_rows` reads the window's `album_days` once, summed per album, with each
-album's enrichment status and artists; longest running, top artists and enrichment
-coverage are all ranked here from those rows. One pass over the index range instead of one
-per statistic: the range is the costly part, and it grows with the window.
+Over the whole history, the all-time totals answer (`stats_totals`). Otherwise `day_rows`
+splits the window's days into aligned blocks (`charting.split_days`: a few days
+and weeks at each end, blocks of 28, 112 and 448 days between) and reads each block's rows
+once, summed per album, with each album's enrichment status and artists; longest running,
+top artists and enrichment coverage are all ranked here from those rows. A block's rows are
+its albums, not its days' listings, so a year costs little more than a month: the read
+follows the number of albums that charted, not the window's length.
+
+Over all markets the blocks are the all-markets spans (`*`); in one market, its spans and,
+for single days, its `album_days`.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
+from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select, union_all
 from sqlalchemy.orm import Session
 
-from trendcache.db.history import AlbumArtist, AlbumDay
+from trendcache.db.history import AlbumArtist, AlbumDay, AlbumSpan
 from trendcache.db.models import EnrichmentState
-from trendcache.pipeline.stats_queries import scope
-from trendcache.pipeline.stats_types import NOT_QUEUED
-from trendcache.pipeline.stats_window import StatsWindow
+from trendcache.pipeline.charting import ALL, split_days
+from trendcache.pipeline.stats_totals import read_totals
+from trendcache.pipeline.stats_types import NOT_QUEUED, AlbumCount, ArtistCount, DaySummary
+from trendcache.pipeline.stats_window import KNOWN_SOURCES, StatsWindow
 
-# An album over the window's days: album id, appearances, best position, markets, its
-# enrichment status (None: no state) and its artists' ids joined by ARTIST_SEPARATOR (None:
-# no credits). Spotify ids are base-62, so the separator never occurs in one.
-DayRow = tuple[str, int, int, int, str | None, str | None]
+# An album over the window's days: album id, appearances, best position, its enrichment
+# status (None: no state) and its artists' ids joined by ARTIST_SEPARATOR (None: no
+# credits). Spotify ids are base-62, so the separator never occurs in one.
+DayRow = tuple[str, int, int, str | None, str | None]
 ARTIST_SEPARATOR = ","
+Blocks = dict[int, list[date]]
+DAYS_BY_MARKET = (
+    "ix_album_days_source_market_day"  # span → the starts of the window's blocks of that span
+)
 
 
-def _days(window: StatsWindow) -> list[ColumnElement[bool]]:
-    return [
-        AlbumDay.day >= window.first_day,
-        AlbumDay.day <= window.last_day,
-        *scope(AlbumDay, window),
-    ]
+def history_days(session: Session) -> tuple[date, date] | None:
+    """The first and last day holding history (two index probes), if any."""
+    first = select(func.min(AlbumDay.day)).scalar_subquery()
+    last = select(func.max(AlbumDay.day)).scalar_subquery()
+    oldest, newest = session.execute(select(first, last)).one()
+    return None if oldest is None or newest is None else (oldest, newest)
 
 
-def day_rows(session: Session, window: StatsWindow) -> Sequence[DayRow]:
-    """Each album of the window's days with its totals, enrichment status and artists.
+def window_blocks(window: StatsWindow, history: tuple[date, date]) -> Blocks:
+    """The window's days that hold history, as blocks by span."""
+    blocks: Blocks = defaultdict(list)
+    first, last = max(history[0], window.first_day), min(history[1], window.last_day)
+    for span, start in split_days(first, last):
+        blocks[span].append(start)
+    return dict(blocks)
 
-    One pass over the days' index range, grouped by album and market and then by album
-    (two hashable groupings: `count(DISTINCT …)` would force PostgreSQL to sort the range),
-    then per album two key lookups, written as correlated subqueries so that no planner
-    estimate can turn them into scans of `enrichment_state` or `album_artists`.
+
+def _sources(window: StatsWindow) -> list[str]:
+    return [window.source] if window.source else list(KNOWN_SOURCES)
+
+
+def _block_reads(
+    window: StatsWindow, blocks: Blocks, albums: Collection[str] | None = None
+) -> list[Select[str, str, int, int]]:
+    """A statement per span: (album, market, appearances, best position) of its blocks.
+
+    `albums`: only theirs, each market's own rows (for counting markets); else the window's
+    scope, from the all-markets rows when no market is picked.
     """
-    per_market = (
-        select(
-            AlbumDay.album_id,
-            func.sum(AlbumDay.appearances).label("runs"),
-            func.min(AlbumDay.best_position).label("best"),
-        )
-        .where(*_days(window))
-        .group_by(AlbumDay.album_id, AlbumDay.market)
-        .subquery()
-    )
+    reads = []
+    for span, starts in sorted(blocks.items()):
+        if span == 1 and (window.market or albums is not None):
+            day = AlbumDay
+            where: list[ColumnElement[bool]] = [
+                day.day.in_(starts),
+                day.source.in_(_sources(window)),
+            ]
+            if window.market:
+                where.append(day.market == window.market)
+            if albums is not None:
+                where.append(day.album_id.in_(albums))
+            columns = (day.album_id, day.market, day.appearances, day.best_position)
+            read = select(*columns).where(*where)
+            if window.market:  # SQLite's planner, without statistics, would take `day` alone
+                read = read.with_hint(day, f"INDEXED BY {DAYS_BY_MARKET}", "sqlite")
+            reads.append(read)
+            continue
+        spans = AlbumSpan
+        where = [spans.span == span, spans.start.in_(starts)]
+        if albums is not None:
+            where += [spans.album_id.in_(albums), spans.market != ALL]
+        else:
+            where.append(spans.market == (window.market or ALL))
+        if window.source:
+            where.append(spans.source == window.source)
+        columns = (spans.album_id, spans.market, spans.appearances, spans.best_position)
+        reads.append(select(*columns).where(*where))
+    return reads
+
+
+def day_rows(session: Session, window: StatsWindow, blocks: Blocks) -> Sequence[DayRow]:
+    """Each album of the window's blocks with its totals, enrichment status and artists.
+
+    One read per span of blocks, grouped by album, then per album two key lookups, written
+    as correlated subqueries so that no planner estimate can turn them into scans of
+    `enrichment_state` or `album_artists`.
+    """
+    reads = _block_reads(window, blocks)
+    if not reads:
+        return []
+    rows = union_all(*reads).subquery()
     per_album = (
         select(
-            per_market.c.album_id,
-            func.sum(per_market.c.runs).label("runs"),
-            func.min(per_market.c.best).label("best"),
-            func.count().label("markets"),
+            rows.c.album_id,
+            func.sum(rows.c.appearances).label("runs"),
+            func.min(rows.c.best_position).label("best"),
         )
-        .group_by(per_market.c.album_id)
+        .group_by(rows.c.album_id)
         .subquery()
     )
     status = (
@@ -75,51 +131,34 @@ def day_rows(session: Session, window: StatsWindow) -> Sequence[DayRow]:
         .where(AlbumArtist.album_id == per_album.c.album_id)
         .scalar_subquery()
     )
-    rows = session.connection().execute(  # Core rows: no ORM processing per row
-        select(
-            per_album.c.album_id,
-            per_album.c.runs,
-            per_album.c.best,
-            per_album.c.markets,
-            status,
-            artists,
-        )
+    result = session.connection().execute(  # Core rows: no ORM processing per row
+        select(per_album.c.album_id, per_album.c.runs, per_album.c.best, status, artists)
     )
-    return rows.all()  # the columns above: a DayRow each
+    return result.all()  # the columns above: a DayRow each
 
 
-@dataclass(frozen=True)
-class AlbumTotal:
-    album_id: str
-    appearances: int
-    best_position: int
-    markets: int
-
-
-@dataclass(frozen=True)
-class ArtistTotal:
-    artist_id: str
-    appearances: int
-    albums: int
-
-
-@dataclass(frozen=True)
-class DaySummary:
-    albums: int  # that appeared at all
-    longest: list[AlbumTotal]  # most appearances first, then best position, then id
-    artists: int  # credited on an album that appeared
-    top_artists: list[ArtistTotal]  # most appearances first, then id
-    statuses: Counter[str]  # albums by enrichment status, NOT_QUEUED without one
+def markets_of(
+    session: Session, window: StatsWindow, blocks: Blocks, albums: Collection[str]
+) -> dict[str, int]:
+    """In how many markets each of `albums` appeared over the window's blocks."""
+    if window.market:
+        return dict.fromkeys(albums, 1)
+    reads = _block_reads(window, blocks, albums) if albums else []
+    if not reads:
+        return {}
+    rows = union_all(*reads).subquery()
+    found = session.connection().execute(select(rows.c.album_id, rows.c.market).distinct())
+    return Counter(album_id for album_id, _ in found)
 
 
 def summarise_days(rows: Iterable[DayRow], limit: int) -> DaySummary:
     """One pass over the albums; only the first `limit` of each ranking are sorted."""
-    totals: dict[str, tuple[int, int, int]] = {}  # album: appearances, best, markets
+    totals: dict[str, tuple[int, int]] = {}  # album: appearances, best
     statuses: Counter[str] = Counter()
     artist_runs: dict[str, int] = {}
     artist_albums: dict[str, int] = {}
-    for album_id, appearances, best, markets, status, artist_ids in rows:
-        totals[album_id] = (appearances, best, markets)
+    for album_id, appearances, best, status, artist_ids in rows:
+        totals[album_id] = (appearances, best)
         statuses[status or NOT_QUEUED] += 1
         for artist_id in set(artist_ids.split(ARTIST_SEPARATOR)) if artist_ids else ():
             artist_runs[artist_id] = artist_runs.get(artist_id, 0) + appearances
@@ -128,8 +167,25 @@ def summarise_days(rows: Iterable[DayRow], limit: int) -> DaySummary:
     artists = heapq.nsmallest(limit, artist_runs.items(), key=lambda kv: (-kv[1], kv[0]))
     return DaySummary(
         albums=len(totals),
-        longest=[AlbumTotal(a, int(n), int(best), int(m)) for a, (n, best, m) in longest],
+        longest=[AlbumCount(a, int(n), int(best)) for a, (n, best) in longest],
         artists=len(artist_runs),
-        top_artists=[ArtistTotal(a, int(n), artist_albums[a]) for a, n in artists],
+        top_artists=[ArtistCount(a, int(n), artist_albums[a]) for a, n in artists],
         statuses=statuses,
     )
+
+
+def read_days(session: Session, window: StatsWindow) -> DaySummary:
+    """The day-granular statistics of `window`, its longest runners with their markets:
+    from the all-time totals when the window holds the whole history of one source, else
+    from the window's blocks."""
+    history = history_days(session)
+    if history is None:
+        return summarise_days([], window.limit)
+    sources = _sources(window)
+    if window.first_day <= history[0] and window.last_day >= history[1] and len(sources) == 1:
+        return read_totals(session, window, sources[0])
+    blocks = window_blocks(window, history)
+    summary = summarise_days(day_rows(session, window, blocks), window.limit)
+    markets = markets_of(session, window, blocks, [t.album_id for t in summary.longest])
+    longest = [replace(t, markets=markets.get(t.album_id, 0)) for t in summary.longest]
+    return replace(summary, longest=longest)

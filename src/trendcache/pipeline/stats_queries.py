@@ -1,25 +1,27 @@
 """The statements behind the trending statistics.
 
-Each reads an index range of a derived table (`album_charts` by `first_seen_at`; for
-`album_days` by `day` see `stats_days`), the window's snapshots (by `fetched_at`), or rows
-found by primary key or by snapshot id for a bounded set of albums and snapshots. None reads the
-appearances' history, so the cost follows the window's size, never the history's.
+Each reads an index range of a derived table (`album_debuts` by scope and `first_seen_at`;
+for the spans see `stats_days`), two snapshots from the end of each listing's range (by
+source, market and `fetched_at`), or rows found by primary key or by snapshot id for a
+bounded set of albums and snapshots. None reads the appearances' history, so the cost
+follows the window's size, never the history's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import cast, func, literal, select, union_all
+from sqlalchemy.orm import Session
 
-from trendcache.db.history import Album, AlbumArtist, AlbumChart, Artist, Snapshot
+from trendcache.db.history import Album, AlbumArtist, AlbumDebut, Artist, Snapshot
 from trendcache.db.models import AlbumAppearance, EnrichmentState
+from trendcache.pipeline.charting import ALL
 from trendcache.pipeline.stats_types import AlbumLabel, ArtistLabel
-from trendcache.pipeline.stats_window import StatsWindow
+from trendcache.pipeline.stats_window import KNOWN_SOURCES, StatsWindow
 
 Stamp = tuple[int | None, datetime | None]
 
@@ -29,12 +31,8 @@ class Debut:
     album_id: str
     source: str
     market: str
-    position: int | None
+    position: int
     first_seen_at: datetime
-
-    @property
-    def order(self) -> tuple[bool, int, str, str]:
-        return (self.position is None, self.position or 0, self.market, self.source)
 
 
 @dataclass(frozen=True)
@@ -44,24 +42,6 @@ class WindowSnapshot:
     market: str
     fetched_at: datetime
     rank: int  # 1: the listing's latest in the window, 2: the one before
-
-
-def scope(model: Any, window: StatsWindow, *, market: bool = True) -> list[ColumnElement[bool]]:
-    """The source and market filters, written `column || '' = ?` so that no index can serve
-    them and every read stays on its window's time range. Otherwise an equality on `source`
-    alone looks like the best index to SQLite's planner (which has no statistics) and to
-    PostgreSQL's generic plans (prepared statements), and they walk that source's whole
-    history; the time range is always the narrower bound."""
-
-    def column(name: str) -> Any:
-        return getattr(model, name).op("||")(literal_column("''"))
-
-    where: list[ColumnElement[bool]] = []
-    if window.source:
-        where.append(column("source") == window.source)
-    if market and window.market:
-        where.append(column("market") == window.market)
-    return where
 
 
 def read_stamp(session: Session) -> Stamp:
@@ -74,79 +54,92 @@ def read_stamp(session: Session) -> Stamp:
 
 
 def new_entries(session: Session, window: StatsWindow) -> tuple[int, list[Debut]]:
-    """Albums first seen in the window (in scope), newest first, with where they debuted."""
-    chart = AlbumChart
-    first = func.min(chart.first_seen_at).label("first_at")
+    """Albums first seen in the window (in scope), newest first, with where they debuted:
+    an index range of the scope's debuts, counted, and its newest `limit` rows."""
+    debut = AlbumDebut
     where = [
-        chart.first_seen_at >= window.since,
-        chart.first_seen_at <= window.until,
-        *scope(chart, window),
+        debut.source == (window.source or ALL),
+        debut.market == (window.market or ALL),
+        debut.first_seen_at >= window.since,
+        debut.first_seen_at <= window.until,
     ]
-    if not (window.source and window.market):  # else one chart row per album: no earlier one
-        prior = aliased(AlbumChart)
-        where.append(
-            ~exists().where(
-                prior.album_id == chart.album_id,
-                prior.first_seen_at < window.since,
-                *scope(prior, window),
-            )
-        )
+    count = session.scalar(select(func.count()).select_from(debut).where(*where)) or 0
+    if not count:
+        return 0, []
     rows = session.execute(
-        select(chart.album_id, first, func.count().over())
+        select(
+            debut.album_id,
+            debut.debut_source,
+            debut.debut_market,
+            debut.debut_position,
+            debut.first_seen_at,
+        )
         .where(*where)
-        .group_by(chart.album_id)
-        .order_by(first.desc(), chart.album_id)
+        .order_by(debut.first_seen_at.desc(), debut.album_id)
         .limit(window.limit)
     ).all()
-    if not rows:
-        return 0, []
-    firsts: dict[str, datetime] = {album_id: at for album_id, at, _ in rows}
-    seen = AlbumAppearance
-    candidates = session.execute(
-        select(chart.album_id, chart.source, chart.market, chart.first_seen_at, seen.position)
-        .outerjoin(
-            seen,
-            and_(
-                seen.album_id == chart.album_id,
-                seen.seen_at == chart.first_seen_at,
-                seen.source == chart.source,
-                seen.market == chart.market,
-            ),
-        )
-        .where(chart.album_id.in_(firsts), *scope(chart, window))
-    ).all()
-    debuts: dict[str, Debut] = {}
-    for album_id, source, market, at, position in candidates:
-        if at != firsts[album_id]:
-            continue
-        debut = Debut(album_id, source, market, position, at)
-        if album_id not in debuts or debut.order < debuts[album_id].order:
-            debuts[album_id] = debut
-    return int(rows[0][2]), [debuts[album_id] for album_id in firsts if album_id in debuts]
+    return count, [Debut(*row) for row in rows]
 
 
 def window_snapshots(session: Session, window: StatsWindow) -> list[WindowSnapshot]:
     """Each listing's last two snapshots in the window, in every market of the source scope
-    (the overlap compares markets even when one is picked)."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=(Snapshot.source, Snapshot.market),
-            order_by=(Snapshot.fetched_at.desc(), Snapshot.id.desc()),
+    (the overlap compares markets even when one is picked): per listing, two rows from the
+    end of its index range."""
+    reads = []
+    for source, market in _listings(session, window):
+        ranked = (
+            select(Snapshot.id, Snapshot.source, Snapshot.market, Snapshot.fetched_at)
+            .where(
+                Snapshot.source == source,
+                Snapshot.market == market,
+                Snapshot.fetched_at >= window.since,
+                Snapshot.fetched_at <= window.until,
+            )
+            .order_by(Snapshot.fetched_at.desc(), Snapshot.id.desc())
+            .limit(2)
+            .subquery()
         )
-        .label("rank")
-    )
-    ranked = (
-        select(Snapshot.id, Snapshot.source, Snapshot.market, Snapshot.fetched_at, rank)
-        .where(
-            Snapshot.fetched_at >= window.since,
-            Snapshot.fetched_at <= window.until,
-            *scope(Snapshot, window, market=False),
+        reads.append(select(ranked))
+    if not reads:
+        return []
+    found: list[WindowSnapshot] = []
+    for source, market, rows in _by_listing(session.connection().execute(union_all(*reads))):
+        for rank, (snapshot_id, at) in enumerate(rows, start=1):
+            found.append(WindowSnapshot(snapshot_id, source, market, at, rank))
+    return found
+
+
+def _by_listing(
+    rows: Iterable[Any],
+) -> Iterator[tuple[str, str, list[tuple[int, datetime]]]]:
+    listings: dict[tuple[str, str], list[tuple[int, datetime]]] = {}
+    for snapshot_id, source, market, at in rows:
+        listings.setdefault((source, market), []).append((snapshot_id, at))
+    for (source, market), found in listings.items():
+        found.sort(key=lambda row: (row[1], row[0]), reverse=True)
+        yield source, market, found
+
+
+def _listings(session: Session, window: StatsWindow) -> list[tuple[str, str]]:
+    """The (source, market) listings with any snapshot: per source, its markets found by
+    skipping through the snapshots' (source, market, …) index, one probe per market."""
+    found: list[tuple[str, str]] = []
+    for source in [window.source] if window.source else KNOWN_SOURCES:
+        start = cast(literal(""), Snapshot.market.type).label("market")
+        markets = select(start).cte("markets", recursive=True)
+        following = (
+            select(Snapshot.market)
+            .where(Snapshot.source == source, Snapshot.market > markets.c.market)
+            .order_by(Snapshot.market)
+            .limit(1)
+            .scalar_subquery()
         )
-        .subquery()
-    )
-    rows = session.connection().execute(select(ranked).where(ranked.c.rank <= 2)).all()
-    return [WindowSnapshot(*row) for row in rows]
+        markets = markets.union_all(select(following).where(markets.c.market.is_not(None)))
+        rows = session.execute(
+            select(markets.c.market).where(markets.c.market.is_not(None), markets.c.market != "")
+        )
+        found.extend((source, market) for (market,) in rows)
+    return found
 
 
 def listings(session: Session, snapshot_ids: Collection[int]) -> dict[int, dict[str, int | None]]:

@@ -3,6 +3,7 @@ and the page all render from (and the in-process cache can hand out to many thre
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -132,3 +133,27 @@ class TrendingStats:
     artists: Counted[ArtistRun]
     overlap: tuple[MarketOverlap, ...]
     enrichment: Coverage
+
+
+@dataclass(frozen=True)
+class AlbumCount:
+    album_id: str
+    appearances: int
+    best_position: int
+    markets: int = 0
+
+
+@dataclass(frozen=True)
+class ArtistCount:
+    artist_id: str
+    appearances: int
+    albums: int
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    albums: int  # that appeared at all
+    longest: list[AlbumCount]  # most appearances first, then best position, then id
+    artists: int  # credited on an album that appeared
+    top_artists: list[ArtistCount]  # most appearances first, then id
+    statuses: Counter[str]  # albums by enrichment status, NOT_QUEUED without one
