@@ -119,11 +119,13 @@ def write_times(url: str, market: str, albums: list[str], rounds: int = 20) -> l
 def serve(url: str, markets: str, folder: str, port: int) -> None:
     import uvicorn
 
+    from trendcache import heap
     from trendcache.services import Services
     from trendcache.web.app import create_app
 
     settings = settings_for(url, markets.split(","), Path(folder))
     app = create_app(Services(settings))
+    heap.settle()  # as `trendcache serve` does
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import uvicorn
 
+from trendcache import heap
 from trendcache.config import AccessTier, Settings
 from trendcache.db.migrate import upgrade
 from trendcache.demo import start_demo
@@ -62,6 +63,7 @@ def serve(
         timeout_graceful_shutdown=5,
     )
     announce(f"trendcache is serving on http://{host}:{port}")
+    heap.settle()
     try:
         uvicorn.Server(config).run()
     finally:

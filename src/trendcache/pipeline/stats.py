@@ -21,6 +21,7 @@ the moment.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import combinations
@@ -97,20 +98,20 @@ def _compute(session: Session, window: StatsWindow, pending: Future[DaySummary])
     moves = [move for c in comparisons for move in movements(c, positions)]
     days = pending.result()
 
-    climbers = ranked(moves, lambda m: m.change > 0, lambda m: (-m.change, m.after))
-    fallers = ranked(moves, lambda m: m.change < 0, lambda m: (m.change, m.after))
-    entered = ranked(moves, lambda m: m.before is None, lambda m: (m.after or 0,))
-    left = ranked(moves, lambda m: m.after is None, lambda m: (m.before or 0,))
     limit = window.limit
-    shown = [*climbers[:limit], *fallers[:limit], *entered[:limit], *left[:limit]]
+    climbers = ranked(moves, lambda m: m.change > 0, lambda m: (-m.change, m.after), limit)
+    fallers = ranked(moves, lambda m: m.change < 0, lambda m: (m.change, m.after), limit)
+    entered = ranked(moves, lambda m: m.before is None, lambda m: (m.after or 0,), limit)
+    left = ranked(moves, lambda m: m.after is None, lambda m: (m.before or 0,), limit)
+    shown = [*climbers[1], *fallers[1], *entered[1], *left[1]]
     album_ids = {d.album_id for d in debuts} | {m.album_id for m in shown}
     albums = q.album_labels(session, album_ids | {t.album_id for t in days.longest})
     artists = q.artist_labels(session, {t.artist_id for t in days.top_artists})
 
-    def counted_moves(found: list[RawMove]) -> Counted[Move]:
-        shown = found[:limit]
+    def counted_moves(found: tuple[int, list[RawMove]]) -> Counted[Move]:
+        count, shown = found
         items = (Move(albums[m.album_id], m.source, m.market, m.before, m.after) for m in shown)
-        return Counted(len(found), tuple(items))
+        return Counted(count, tuple(items))
 
     return TrendingStats(
         window=window,
@@ -180,12 +181,16 @@ def movements(comparison: Comparison, positions: dict[int, dict[str, int | None]
 
 
 def ranked(
-    moves: list[RawMove], keep: Callable[[RawMove], bool], order: Callable[[RawMove], Any]
-) -> list[RawMove]:
-    """The moves `keep` picks, by `order`, then market, source and album (a stable order)."""
+    moves: list[RawMove],
+    keep: Callable[[RawMove], bool],
+    order: Callable[[RawMove], Any],
+    limit: int,
+) -> tuple[int, list[RawMove]]:
+    """How many moves `keep` picks, and the first `limit` of them by `order`, then market,
+    source and album (a stable order)."""
     picked = [move for move in moves if keep(move)]
-    picked.sort(key=lambda m: (order(m), m.market, m.source, m.album_id))
-    return picked
+    first = heapq.nsmallest(limit, picked, key=lambda m: (order(m), m.market, m.source, m.album_id))
+    return len(picked), first
 
 
 def overlaps(

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import cast, func, literal, select, union_all
+from sqlalchemy import CompoundSelect, bindparam, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from trendcache.db.history import Album, AlbumArtist, AlbumDebut, Artist, Snapshot
@@ -85,28 +86,39 @@ def window_snapshots(session: Session, window: StatsWindow) -> list[WindowSnapsh
     """Each listing's last two snapshots in the window, in every market of the source scope
     (the overlap compares markets even when one is picked): per listing, two rows from the
     end of its index range."""
+    found = _listings(session, window)
+    if not found:
+        return []
+    values: dict[str, Any] = {"since": window.since, "until": window.until}
+    for index, (source, market) in enumerate(found):
+        values[f"source_{index}"], values[f"market_{index}"] = source, market
+    rows = session.connection().execute(_last_two(len(found)), values).all()
+    snapshots: list[WindowSnapshot] = []
+    for source, market, listed in _by_listing(rows):
+        for rank, (snapshot_id, at) in enumerate(listed, start=1):
+            snapshots.append(WindowSnapshot(snapshot_id, source, market, at, rank))
+    return snapshots
+
+
+@cache
+def _last_two(listings: int) -> CompoundSelect[Any]:
+    """The statement for that many listings, built once: its values are bound parameters."""
     reads = []
-    for source, market in _listings(session, window):
-        ranked = (
+    for index in range(listings):
+        last = (
             select(Snapshot.id, Snapshot.source, Snapshot.market, Snapshot.fetched_at)
             .where(
-                Snapshot.source == source,
-                Snapshot.market == market,
-                Snapshot.fetched_at >= window.since,
-                Snapshot.fetched_at <= window.until,
+                Snapshot.source == bindparam(f"source_{index}"),
+                Snapshot.market == bindparam(f"market_{index}"),
+                Snapshot.fetched_at >= bindparam("since", type_=Snapshot.fetched_at.type),
+                Snapshot.fetched_at <= bindparam("until", type_=Snapshot.fetched_at.type),
             )
             .order_by(Snapshot.fetched_at.desc(), Snapshot.id.desc())
             .limit(2)
             .subquery()
         )
-        reads.append(select(ranked))
-    if not reads:
-        return []
-    found: list[WindowSnapshot] = []
-    for source, market, rows in _by_listing(session.connection().execute(union_all(*reads))):
-        for rank, (snapshot_id, at) in enumerate(rows, start=1):
-            found.append(WindowSnapshot(snapshot_id, source, market, at, rank))
-    return found
+        reads.append(select(last))
+    return union_all(*reads)
 
 
 def _by_listing(
@@ -153,7 +165,11 @@ def listings(session: Session, snapshot_ids: Collection[int]) -> dict[int, dict[
             seen.snapshot_id.in_(snapshot_ids)
         )
     )
-    for snapshot_id, album_id, position in rows:
+    for (
+        snapshot_id,
+        album_id,
+        position,
+    ) in rows.all():  # fetched at once: faster than a row at a time
         found[snapshot_id or 0].setdefault(album_id, position)  # never None: filtered by id
     return found
 
