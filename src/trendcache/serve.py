@@ -62,8 +62,9 @@ def serve(
         log_config=None,
         timeout_graceful_shutdown=5,
     )
-    announce(f"trendcache is serving on http://{host}:{port}")
+    app.state.stats.warm()  # before the heap settles: the mirror lives as long as the process
     heap.settle()
+    announce(f"trendcache is serving on http://{host}:{port}")
     try:
         uvicorn.Server(config).run()
     finally:

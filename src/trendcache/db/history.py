@@ -46,7 +46,11 @@ class Album(Base):
     """An album as trendcache last saw it (Spotify's fields that history pages show)."""
 
     __tablename__ = "albums"
-    __table_args__ = (Index("ix_albums_first_seen", "first_seen_at"),)
+    __table_args__ = (
+        Index("ix_albums_first_seen", "first_seen_at"),
+        # The statistics' mirror of credits (`album_facts`) reads what changed since.
+        Index("ix_albums_updated", "updated_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(500))

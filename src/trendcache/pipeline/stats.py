@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from trendcache.db import Database
 from trendcache.db.types import utcnow
 from trendcache.pipeline import stats_queries as q
+from trendcache.pipeline.album_facts import AlbumFacts
 from trendcache.pipeline.enrichment_status import STATUSES
 from trendcache.pipeline.stats_days import read_days
 from trendcache.pipeline.stats_types import (
@@ -67,7 +68,9 @@ class RawMove(NamedTuple):
         return self.before - self.after
 
 
-def compute_stats(database: Database, window: StatsWindow) -> TrendingStats:
+def compute_stats(
+    database: Database, window: StatsWindow, facts: AlbumFacts | None = None
+) -> TrendingStats:
     """Every statistic for `window`.
 
     The pass over the window's days (the costliest read) runs on a second connection while
@@ -77,14 +80,14 @@ def compute_stats(database: Database, window: StatsWindow) -> TrendingStats:
     such a result is replaced on the next request.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-days") as pool:
-        pending = pool.submit(_read_days, database, window)
+        pending = pool.submit(_read_days, database, window, facts or AlbumFacts())
         with database.session() as session:
             return _compute(session, window, pending)
 
 
-def _read_days(database: Database, window: StatsWindow) -> DaySummary:
+def _read_days(database: Database, window: StatsWindow, facts: AlbumFacts) -> DaySummary:
     with database.session() as session:
-        return read_days(session, window)
+        return read_days(session, window, facts)
 
 
 def _compute(session: Session, window: StatsWindow, pending: Future[DaySummary]) -> TrendingStats:

@@ -11,13 +11,17 @@ old albums leave it), so such entries also expire after `relative_ttl` seconds.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from trendcache.db import Database
+from trendcache.pipeline.album_facts import AlbumFacts
 from trendcache.pipeline.stats import compute_stats
 from trendcache.pipeline.stats_queries import Stamp, read_stamp
 from trendcache.pipeline.stats_types import TrendingStats
@@ -25,6 +29,8 @@ from trendcache.pipeline.stats_window import StatsWindow
 
 DEFAULT_SIZE = 64
 RELATIVE_TTL_SECONDS = 60.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,22 @@ class StatsCache:
         self.relative_ttl = relative_ttl
         self.clock = clock
         self.computed = 0  # how many times statistics were computed (not served from memory)
+        self.facts = AlbumFacts()  # albums' statuses and artists, kept between computations
         self._lock = threading.Lock()
         self._stamp: Stamp | None = None
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+
+    def warm(self) -> None:
+        """Mirror every album's facts, so that no request waits for them (a server calls
+        this in the background as it starts)."""
+        started = time.perf_counter()
+        try:
+            with self.database.session() as session:
+                albums = self.facts.load_all(session)
+        except SQLAlchemyError:  # requests will load what they need
+            log.exception("statistics: could not mirror the albums' facts")
+            return
+        log.info("statistics: %s albums mirrored in %.2f s", albums, time.perf_counter() - started)
 
     def get(self, window: StatsWindow) -> TrendingStats:
         """The statistics for `window`: from memory, or computed (and kept) now."""
@@ -60,7 +79,7 @@ class StatsCache:
         cached = self._lookup(stamp, window.key)
         if cached is not None:
             return cached
-        stats = compute_stats(self.database, window)
+        stats = compute_stats(self.database, window, self.facts)
         self._keep(stamp, window, stats)
         return stats
 

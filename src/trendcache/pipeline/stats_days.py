@@ -1,12 +1,12 @@
 """The day-granular statistics, ranked from one read of the window's blocks of days.
 
 Over the whole history, the all-time totals answer (`stats_totals`). Otherwise `day_rows`
-splits the window's days into aligned blocks (`charting.split_days`: a few days
-and weeks at each end, blocks of 28, 112 and 448 days between) and reads each block's rows
-once, summed per album, with each album's enrichment status and artists; longest running,
-top artists and enrichment coverage are all ranked here from those rows. A block's rows are
-its albums, not its days' listings, so a year costs little more than a month: the read
-follows the number of albums that charted, not the window's length.
+splits the window's days into aligned blocks (`charting.split_days`: a few days and weeks
+at each end, blocks of 28, 112 and 448 days between) and reads each block's rows once,
+summed per album; longest running, top artists and enrichment coverage are all ranked here
+from those rows and the albums' facts (status and artists, mirrored by `album_facts`). A
+block's rows are its albums, not its days' listings, so a year costs little more than a
+month: the read follows the number of albums that charted, not the window's length.
 
 Over all markets the blocks are the all-markets spans (`*`); in one market, its spans and,
 for single days, its `album_days`.
@@ -16,25 +16,22 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, func, select, union_all
 from sqlalchemy.orm import Session
 
-from trendcache.db.history import AlbumArtist, AlbumDay, AlbumSpan
-from trendcache.db.models import EnrichmentState
+from trendcache.db.history import AlbumDay, AlbumSpan
+from trendcache.pipeline.album_facts import AlbumFacts, Fact
 from trendcache.pipeline.charting import ALL, split_days
 from trendcache.pipeline.stats_totals import read_totals
 from trendcache.pipeline.stats_types import NOT_QUEUED, AlbumCount, ArtistCount, DaySummary
 from trendcache.pipeline.stats_window import KNOWN_SOURCES, StatsWindow
 
-# An album over the window's days: album id, appearances, best position, its enrichment
-# status (None: no state) and its artists' ids joined by ARTIST_SEPARATOR (None: no
-# credits). Spotify ids are base-62, so the separator never occurs in one.
-DayRow = tuple[str, int, int, str | None, str | None]
-ARTIST_SEPARATOR = ","
+DayRow = tuple[str, int, int]  # an album over the window's days: id, appearances, best
+NO_FACT = Fact(None, ())
 Blocks = dict[int, list[date]]
 DAYS_BY_MARKET = (
     "ix_album_days_source_market_day"  # span → the starts of the window's blocks of that span
@@ -102,39 +99,16 @@ def _block_reads(
 
 
 def day_rows(session: Session, window: StatsWindow, blocks: Blocks) -> Sequence[DayRow]:
-    """Each album of the window's blocks with its totals, enrichment status and artists.
-
-    One read per span of blocks, grouped by album, then per album two key lookups, written
-    as correlated subqueries so that no planner estimate can turn them into scans of
-    `enrichment_state` or `album_artists`.
-    """
+    """Each album of the window's blocks with its appearances and best position: one read
+    per span of blocks, grouped by album in the database."""
     reads = _block_reads(window, blocks)
     if not reads:
         return []
     rows = union_all(*reads).subquery()
-    per_album = (
-        select(
-            rows.c.album_id,
-            func.sum(rows.c.appearances).label("runs"),
-            func.min(rows.c.best_position).label("best"),
-        )
-        .group_by(rows.c.album_id)
-        .subquery()
-    )
-    status = (
-        select(EnrichmentState.status)
-        .where(EnrichmentState.album_id == per_album.c.album_id)
-        .scalar_subquery()
-    )
-    artists = (
-        select(func.aggregate_strings(AlbumArtist.artist_id, ARTIST_SEPARATOR))
-        .where(AlbumArtist.album_id == per_album.c.album_id)
-        .scalar_subquery()
-    )
-    result = session.connection().execute(  # Core rows: no ORM processing per row
-        select(per_album.c.album_id, per_album.c.runs, per_album.c.best, status, artists)
-    )
-    return result.all()  # the columns above: a DayRow each
+    per_album = select(
+        rows.c.album_id, func.sum(rows.c.appearances), func.min(rows.c.best_position)
+    ).group_by(rows.c.album_id)
+    return session.connection().execute(per_album).all()  # Core rows: a DayRow each
 
 
 def markets_of(
@@ -151,16 +125,17 @@ def markets_of(
     return Counter(album_id for album_id, _ in found)
 
 
-def summarise_days(rows: Iterable[DayRow], limit: int) -> DaySummary:
+def summarise_days(rows: Iterable[DayRow], facts: Mapping[str, Fact], limit: int) -> DaySummary:
     """One pass over the albums; only the first `limit` of each ranking are sorted."""
     totals: dict[str, tuple[int, int]] = {}  # album: appearances, best
     statuses: Counter[str] = Counter()
     artist_runs: dict[str, int] = {}
     artist_albums: dict[str, int] = {}
-    for album_id, appearances, best, status, artist_ids in rows:
+    for album_id, appearances, best in rows:
         totals[album_id] = (appearances, best)
+        status, artist_ids = facts.get(album_id) or NO_FACT
         statuses[status or NOT_QUEUED] += 1
-        for artist_id in set(artist_ids.split(ARTIST_SEPARATOR)) if artist_ids else ():
+        for artist_id in artist_ids:
             artist_runs[artist_id] = artist_runs.get(artist_id, 0) + appearances
             artist_albums[artist_id] = artist_albums.get(artist_id, 0) + 1
     longest = heapq.nsmallest(limit, totals.items(), key=lambda kv: (-kv[1][0], kv[1][1], kv[0]))
@@ -174,18 +149,20 @@ def summarise_days(rows: Iterable[DayRow], limit: int) -> DaySummary:
     )
 
 
-def read_days(session: Session, window: StatsWindow) -> DaySummary:
+def read_days(session: Session, window: StatsWindow, facts: AlbumFacts) -> DaySummary:
     """The day-granular statistics of `window`, its longest runners with their markets:
     from the all-time totals when the window holds the whole history of one source, else
     from the window's blocks."""
     history = history_days(session)
     if history is None:
-        return summarise_days([], window.limit)
+        return summarise_days([], {}, window.limit)
     sources = _sources(window)
     if window.first_day <= history[0] and window.last_day >= history[1] and len(sources) == 1:
         return read_totals(session, window, sources[0])
     blocks = window_blocks(window, history)
-    summary = summarise_days(day_rows(session, window, blocks), window.limit)
+    rows = day_rows(session, window, blocks)
+    known = facts.of(session, [album_id for album_id, _, _ in rows])
+    summary = summarise_days(rows, known, window.limit)
     markets = markets_of(session, window, blocks, [t.album_id for t in summary.longest])
     longest = [replace(t, markets=markets.get(t.album_id, 0)) for t in summary.longest]
     return replace(summary, longest=longest)

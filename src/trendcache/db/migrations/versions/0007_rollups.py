@@ -9,7 +9,8 @@ Create Date: 2026-11-29
   span and block start, without a rowid on SQLite so one block's rows lie together;
 - `album_debuts`: an album's first listing per scope (source or `*`, market or `*`);
 - `album_totals`, `artist_totals`: whole-history totals per market and over all (`*`),
-  ranked by index for the all-time statistics.
+  ranked by index for the all-time statistics;
+- `albums (updated_at)`: the albums whose credits changed since, for the statistics' mirror.
 
 An existing history gets them from its `album_days` and `album_charts`, with the rules the
 sync uses from now on (`pipeline/rollups.py`).
@@ -79,12 +80,14 @@ def upgrade() -> None:
         sa.Column("albums", sa.Integer(), nullable=False),
     )
     op.create_index("ix_artist_totals_rank", "artist_totals", ["market", "source", "appearances"])
+    op.create_index("ix_albums_updated", "albums", ["updated_at"])
     from trendcache.pipeline.rollups import rebuild_rollups
 
     rebuild_rollups(Session(bind=op.get_bind()))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_albums_updated", table_name="albums")
     op.drop_index("ix_artist_totals_rank", table_name="artist_totals")
     op.drop_table("artist_totals")
     op.drop_index("ix_album_totals_rank", table_name="album_totals")
