@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -13,8 +14,9 @@ from trendcache.db.models import EnrichmentState
 from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.album_facts import AlbumFacts, Fact
-from trendcache.pipeline.history import record_albums
-from trendcache.pipeline.keys import new_releases_key
+from trendcache.pipeline.charting import ALL
+from trendcache.pipeline.history import record_albums, record_listing
+from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
 from trendcache.pipeline.stats_cache import StatsCache
 from trendcache.services import Services
 
@@ -100,8 +102,34 @@ def test_a_warm_mirror_answers_from_memory(
     event.listen(engine, "before_cursor_execute", seen)
     try:
         with services.database.session() as session:
-            found = cache.facts.of(session, [item["id"] for item in items])
+            found = cache.memory.facts.of(session, [item["id"] for item in items])
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     assert len(statements) == 1, statements
     assert all(found[item["id"]] == stored(services, item["id"]) for item in items)
+
+
+def test_coverage_follows_debuts_and_status_changes(
+    services: Services, spotify_emulator: SpotifyEmulator
+) -> None:
+    items = synced_items(services)
+    database, facts = services.database, AlbumFacts()
+    with database.session() as session:
+        everywhere = facts.coverage(session, ALL, ALL)
+        assert facts.coverage(session, NEW_RELEASES, "SE") == Counter()
+    assert everywhere["pending"] >= len(items)  # the sync queued them all
+    later = utcnow() + timedelta(hours=1)
+    with database.writer() as session:
+        record_listing(session, NEW_RELEASES, "SE", items[:3], later)
+        session.execute(
+            update(EnrichmentState)
+            .where(EnrichmentState.album_id == items[0]["id"])
+            .values(status="matched", updated_at=later)
+        )
+    with database.session() as session:
+        assert +facts.coverage(session, NEW_RELEASES, "SE") == Counter(pending=2, matched=1)
+        assert +facts.coverage(session, ALL, "SE") == Counter(pending=2, matched=1)
+        moved = facts.coverage(session, ALL, ALL)
+    assert moved == everywhere - Counter(pending=1) + Counter(matched=1)
+    with database.session() as session:  # a fresh mirror agrees
+        assert +AlbumFacts().coverage(session, ALL, ALL) == +moved

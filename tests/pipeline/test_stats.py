@@ -376,9 +376,9 @@ def test_every_statement_reads_by_index(
         event.remove(database.engine, "before_cursor_execute", seen)
     # Stamp, history's days, debuts counted and listed, the blocks, the listings' markets,
     # their last snapshots, those snapshots' albums, labels of albums and artists; the
-    # albums' facts (where changes start: two probes; statuses and credits by key); and
-    # with every market in scope, the markets of the longest runners.
-    assert len(plans) == (14 if market else 15)
+    # albums' facts (where changes start: two probes in one statement; statuses and
+    # credits by key); and with every market in scope, the markets of the longest runners.
+    assert len(plans) == (13 if market else 14)
     for statement, plan in plans:
         assert not [step for step in plan if HISTORY_SCAN.match(step)], (statement, plan)
         assert any(step.startswith("SEARCH") for step in plan), (statement, plan)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, NamedTuple
 
@@ -34,6 +35,7 @@ from trendcache.db.types import utcnow
 from trendcache.pipeline import stats_queries as q
 from trendcache.pipeline.album_facts import AlbumFacts
 from trendcache.pipeline.enrichment_status import STATUSES
+from trendcache.pipeline.snapshot_listings import SnapshotListings
 from trendcache.pipeline.stats_days import read_days
 from trendcache.pipeline.stats_types import (
     NOT_QUEUED,
@@ -68,8 +70,17 @@ class RawMove(NamedTuple):
         return self.before - self.after
 
 
+@dataclass
+class StatsMemory:
+    """What the computations keep between requests, per process: the albums' facts
+    (`album_facts`) and the snapshots' listings (`snapshot_listings`)."""
+
+    facts: AlbumFacts = field(default_factory=AlbumFacts)
+    listings: SnapshotListings = field(default_factory=SnapshotListings)
+
+
 def compute_stats(
-    database: Database, window: StatsWindow, facts: AlbumFacts | None = None
+    database: Database, window: StatsWindow, memory: StatsMemory | None = None
 ) -> TrendingStats:
     """Every statistic for `window`.
 
@@ -80,9 +91,10 @@ def compute_stats(
     such a result is replaced on the next request.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-days") as pool:
-        pending = pool.submit(_read_days, database, window, facts or AlbumFacts())
+        memory = memory or StatsMemory()
+        pending = pool.submit(_read_days, database, window, memory.facts)
         with database.session() as session:
-            return _compute(session, window, pending)
+            return _compute(session, window, memory.listings, pending)
 
 
 def _read_days(database: Database, window: StatsWindow, facts: AlbumFacts) -> DaySummary:
@@ -90,14 +102,16 @@ def _read_days(database: Database, window: StatsWindow, facts: AlbumFacts) -> Da
         return read_days(session, window, facts)
 
 
-def _compute(session: Session, window: StatsWindow, pending: Future[DaySummary]) -> TrendingStats:
+def _compute(
+    session: Session, window: StatsWindow, listings: SnapshotListings, pending: Future[DaySummary]
+) -> TrendingStats:
     stamp = q.read_stamp(session)
     entry_count, debuts = q.new_entries(session, window)
     snapshots = q.window_snapshots(session, window)
     comparisons = compare_pairs(snapshots, window)
     latest = [s for s in snapshots if s.rank == 1]
     wanted = {s.id for s in latest} | {c.previous_id for c in comparisons}
-    positions = q.listings(session, wanted)
+    positions = listings.get(session, wanted)
     moves = [move for c in comparisons for move in movements(c, positions)]
     days = pending.result()
 

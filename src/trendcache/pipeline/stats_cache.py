@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from trendcache.db import Database
-from trendcache.pipeline.album_facts import AlbumFacts
-from trendcache.pipeline.stats import compute_stats
+from trendcache.pipeline.stats import StatsMemory, compute_stats
 from trendcache.pipeline.stats_queries import Stamp, read_stamp
 from trendcache.pipeline.stats_types import TrendingStats
-from trendcache.pipeline.stats_window import StatsWindow
+from trendcache.pipeline.stats_window import StatsWindow, make_window
 
 DEFAULT_SIZE = 64
 RELATIVE_TTL_SECONDS = 60.0
@@ -55,20 +54,22 @@ class StatsCache:
         self.relative_ttl = relative_ttl
         self.clock = clock
         self.computed = 0  # how many times statistics were computed (not served from memory)
-        self.facts = AlbumFacts()  # albums' statuses and artists, kept between computations
+        self.memory = StatsMemory()  # kept between computations
         self._lock = threading.Lock()
         self._stamp: Stamp | None = None
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
 
     def warm(self) -> None:
-        """Mirror every album's facts, so that no request waits for them (a server calls
-        this in the background as it starts)."""
+        """Mirror every album's facts, and compute the default window once (its statements
+        compiled, the newest listings kept), so that no request waits for either (a server
+        calls this as it starts)."""
         started = time.perf_counter()
         try:
             with self.database.session() as session:
-                albums = self.facts.load_all(session)
+                albums = self.memory.facts.load_all(session)
+            self.get(make_window())
         except SQLAlchemyError:  # requests will load what they need
-            log.exception("statistics: could not mirror the albums' facts")
+            log.exception("statistics: could not warm up")
             return
         log.info("statistics: %s albums mirrored in %.2f s", albums, time.perf_counter() - started)
 
@@ -79,7 +80,7 @@ class StatsCache:
         cached = self._lookup(stamp, window.key)
         if cached is not None:
             return cached
-        stats = compute_stats(self.database, window, self.facts)
+        stats = compute_stats(self.database, window, self.memory)
         self._keep(stamp, window, stats)
         return stats
 

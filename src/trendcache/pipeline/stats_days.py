@@ -158,7 +158,7 @@ def read_days(session: Session, window: StatsWindow, facts: AlbumFacts) -> DaySu
         return summarise_days([], {}, window.limit)
     sources = _sources(window)
     if window.first_day <= history[0] and window.last_day >= history[1] and len(sources) == 1:
-        return read_totals(session, window, sources[0])
+        return read_totals(session, window, sources[0], facts)
     blocks = window_blocks(window, history)
     rows = day_rows(session, window, blocks)
     known = facts.of(session, [album_id for album_id, _, _ in rows])

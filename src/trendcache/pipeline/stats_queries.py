@@ -25,6 +25,7 @@ from trendcache.pipeline.stats_types import AlbumLabel, ArtistLabel
 from trendcache.pipeline.stats_window import KNOWN_SOURCES, StatsWindow
 
 Stamp = tuple[int | None, datetime | None]
+Positions = dict[int, dict[str, int | None]]  # snapshot id → album id → position
 
 
 @dataclass(frozen=True)
@@ -154,9 +155,9 @@ def _listings(session: Session, window: StatsWindow) -> list[tuple[str, str]]:
     return found
 
 
-def listings(session: Session, snapshot_ids: Collection[int]) -> dict[int, dict[str, int | None]]:
+def listings(session: Session, snapshot_ids: Collection[int]) -> Positions:
     """Album → position in each snapshot (by the appearances' snapshot index)."""
-    found: dict[int, dict[str, int | None]] = {snapshot_id: {} for snapshot_id in snapshot_ids}
+    found: Positions = {snapshot_id: {} for snapshot_id in snapshot_ids}
     if not snapshot_ids:
         return found
     seen = AlbumAppearance

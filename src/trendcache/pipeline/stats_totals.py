@@ -2,8 +2,8 @@
 all-time totals the sync keeps (`album_totals`, `artist_totals`), ranked by their indexes,
 so their cost follows the number of albums shown, not the number that ever charted.
 
-Only the coverage reads every album of the scope (their enrichment status changes on its
-own schedule), joined in the database.
+Only the coverage counts every album of the scope, from the in-memory mirror of which albums
+charted there and their enrichment statuses (`album_facts`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trendcache.db.history import AlbumChart, AlbumTotal, ArtistTotal
-from trendcache.db.models import EnrichmentState
+from trendcache.pipeline.album_facts import AlbumFacts
 from trendcache.pipeline.charting import ALL
 from trendcache.pipeline.stats_types import NOT_QUEUED, AlbumCount, ArtistCount, DaySummary
 from trendcache.pipeline.stats_window import StatsWindow
 
 
-def read_totals(session: Session, window: StatsWindow, source: str) -> DaySummary:
+def read_totals(
+    session: Session, window: StatsWindow, source: str, facts: AlbumFacts
+) -> DaySummary:
     market = window.market or ALL
     albums = [AlbumTotal.market == market, AlbumTotal.source == source]
     artists = [ArtistTotal.market == market, ArtistTotal.source == source]
@@ -30,14 +32,9 @@ def read_totals(session: Session, window: StatsWindow, source: str) -> DaySummar
         .order_by(AlbumTotal.appearances.desc(), AlbumTotal.best_position, AlbumTotal.album_id)
         .limit(window.limit)
     ).all()
-    status = func.coalesce(EnrichmentState.status, NOT_QUEUED)
-    statuses = session.execute(
-        select(status, func.count())
-        .select_from(AlbumTotal)
-        .outerjoin(EnrichmentState, EnrichmentState.album_id == AlbumTotal.album_id)
-        .where(*albums)
-        .group_by(status)
-    ).all()
+    counts: Counter[str] = Counter()
+    for status, count in facts.coverage(session, source, market).items():
+        counts[status or NOT_QUEUED] += count
     top = session.execute(
         select(ArtistTotal.artist_id, ArtistTotal.appearances, ArtistTotal.albums)
         .where(*artists)
@@ -46,7 +43,6 @@ def read_totals(session: Session, window: StatsWindow, source: str) -> DaySummar
     ).all()
     credited = session.scalar(select(func.count()).select_from(ArtistTotal).where(*artists))
     markets = _markets(session, window, source, [album_id for album_id, _, _ in longest])
-    counts = Counter({name: int(count) for name, count in statuses})
     return DaySummary(
         albums=sum(counts.values()),
         longest=[AlbumCount(a, n, best, markets.get(a, 0)) for a, n, best in longest],
