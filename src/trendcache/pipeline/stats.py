@@ -22,7 +22,7 @@ the moment.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -61,13 +61,6 @@ class RawMove(NamedTuple):
     album_id: str
     before: int | None
     after: int | None
-
-    @property
-    def change(self) -> int:
-        """Places gained (0 unless in both snapshots at known positions)."""
-        if self.before is None or self.after is None:
-            return 0
-        return self.before - self.after
 
 
 @dataclass
@@ -113,13 +106,8 @@ def _compute(
     wanted = {s.id for s in latest} | {c.previous_id for c in comparisons}
     positions = listings.get(session, wanted)
     moves = [move for c in comparisons for move in movements(c, positions)]
+    climbers, fallers, entered, left = rank_moves(moves, window.limit)
     days = pending.result()
-
-    limit = window.limit
-    climbers = ranked(moves, lambda m: m.change > 0, lambda m: (-m.change, m.after), limit)
-    fallers = ranked(moves, lambda m: m.change < 0, lambda m: (m.change, m.after), limit)
-    entered = ranked(moves, lambda m: m.before is None, lambda m: (m.after or 0,), limit)
-    left = ranked(moves, lambda m: m.after is None, lambda m: (m.before or 0,), limit)
     shown = [*climbers[1], *fallers[1], *entered[1], *left[1]]
     album_ids = {d.album_id for d in debuts} | {m.album_id for m in shown}
     albums = q.album_labels(session, album_ids | {t.album_id for t in days.longest})
@@ -197,17 +185,32 @@ def movements(comparison: Comparison, positions: dict[int, dict[str, int | None]
     return moved
 
 
-def ranked(
-    moves: list[RawMove],
-    keep: Callable[[RawMove], bool],
-    order: Callable[[RawMove], Any],
-    limit: int,
-) -> tuple[int, list[RawMove]]:
-    """How many moves `keep` picks, and the first `limit` of them by `order`, then market,
-    source and album (a stable order)."""
-    picked = [move for move in moves if keep(move)]
-    first = heapq.nsmallest(limit, picked, key=lambda m: (order(m), m.market, m.source, m.album_id))
-    return len(picked), first
+Ranked = tuple[int, list[RawMove]]  # how many, and the first few
+
+
+def rank_moves(moves: list[RawMove], limit: int) -> tuple[Ranked, Ranked, Ranked, Ranked]:
+    """Climbers (most places gained first), fallers (most lost), entered (highest first)
+    and left (highest before first), each then by position, market, source and album (a
+    stable order); one pass sorts each move into its list by a plain tuple key."""
+    climbers: list[tuple[Any, ...]] = []
+    fallers: list[tuple[Any, ...]] = []
+    entered: list[tuple[Any, ...]] = []
+    left: list[tuple[Any, ...]] = []
+    for move in moves:
+        source, market, album_id, before, after = move
+        if before is None:
+            entered.append((after or 0, market, source, album_id, move))
+        elif after is None:
+            left.append((before, market, source, album_id, move))
+        elif before > after:
+            climbers.append((after - before, after, market, source, album_id, move))
+        elif before < after:
+            fallers.append((before - after, after, market, source, album_id, move))
+
+    def first(keys: list[tuple[Any, ...]]) -> Ranked:
+        return len(keys), [key[-1] for key in heapq.nsmallest(limit, keys)]
+
+    return first(climbers), first(fallers), first(entered), first(left)
 
 
 def overlaps(

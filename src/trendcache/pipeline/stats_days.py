@@ -126,26 +126,30 @@ def markets_of(
 
 
 def summarise_days(rows: Iterable[DayRow], facts: Mapping[str, Fact], limit: int) -> DaySummary:
-    """One pass over the albums; only the first `limit` of each ranking are sorted."""
-    totals: dict[str, tuple[int, int]] = {}  # album: appearances, best
-    statuses: Counter[str] = Counter()
-    artist_runs: dict[str, int] = {}
-    artist_albums: dict[str, int] = {}
+    """One pass over the albums; only the first `limit` of each ranking are sorted (by
+    plain tuples: the ranking keys compare natively, with no key function per item)."""
+    longest_keys: list[tuple[int, int, str]] = []  # -appearances, best, album
+    statuses: list[str | None] = []
+    artist_runs: defaultdict[str, int] = defaultdict(int)
+    artist_albums: defaultdict[str, int] = defaultdict(int)
     for album_id, appearances, best in rows:
-        totals[album_id] = (appearances, best)
+        longest_keys.append((-appearances, best, album_id))
         status, artist_ids = facts.get(album_id) or NO_FACT
-        statuses[status or NOT_QUEUED] += 1
+        statuses.append(status)
         for artist_id in artist_ids:
-            artist_runs[artist_id] = artist_runs.get(artist_id, 0) + appearances
-            artist_albums[artist_id] = artist_albums.get(artist_id, 0) + 1
-    longest = heapq.nsmallest(limit, totals.items(), key=lambda kv: (-kv[1][0], kv[1][1], kv[0]))
-    artists = heapq.nsmallest(limit, artist_runs.items(), key=lambda kv: (-kv[1], kv[0]))
+            artist_runs[artist_id] += appearances
+            artist_albums[artist_id] += 1
+    longest = heapq.nsmallest(limit, longest_keys)
+    artists = heapq.nsmallest(limit, ((-n, a) for a, n in artist_runs.items()))
+    counts: Counter[str] = Counter()
+    for status, count in Counter(statuses).items():
+        counts[status or NOT_QUEUED] += count
     return DaySummary(
-        albums=len(totals),
-        longest=[AlbumCount(a, int(n), int(best)) for a, (n, best) in longest],
+        albums=len(longest_keys),
+        longest=[AlbumCount(a, -n, best) for n, best, a in longest],
         artists=len(artist_runs),
-        top_artists=[ArtistCount(a, int(n), artist_albums[a]) for a, n in artists],
-        statuses=statuses,
+        top_artists=[ArtistCount(a, -n, artist_albums[a]) for n, a in artists],
+        statuses=counts,
     )
 
 
