@@ -5,7 +5,7 @@ every snapshot a few albums drop out and others enter (many more on Fridays, whe
 albums are released), neighbours swap places, albums are shared between markets through a
 weekly pool of releases, and some dropped albums come back (re-entries). The charts and
 days, and the rollups from them, are computed with trendcache's own rules
-(pipeline/charting.py, pipeline/rollups.py), so the derived tables agree with the
+(pipeline/charting.py, pipeline/rollup_rules.py), so the derived tables agree with the
 appearances exactly as a sync would have left them.
 
 Rows go in fast: SQLite through executemany in large transactions, PostgreSQL through COPY.

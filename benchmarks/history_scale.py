@@ -1,7 +1,7 @@
 """History at scale: the two history endpoints, and a sync's history write, on big histories.
 
     uv run python benchmarks/history_scale.py [--sqlite 10x250] [--postgres 25x1000]
-                                              [--requests 300] [--skip-postgres]
+                                              [--requests 400] [--skip-postgres]
 
 `MARKETSxDAYS`: that many markets, four 100-album snapshots a day for that many days:
 10x250 is 1M appearances (SQLite), 25x1000 is 10M (PostgreSQL). The history is generated
@@ -10,10 +10,16 @@ by benchmarks/history_data.py with trendcache's own chart rules, then:
 - endpoints: trendcache's app in its own uvicorn process on that database, asked one
   request at a time (latency, not throughput): `GET /api/albums/appearances/{id}` for random
   albums, and `GET /api/stats/trending` for windows of 7, 30, 90 days and the whole history,
-  over all markets and over one — "cold" with a distinct window every time (nothing cached),
-  "warm" repeating one (served from the stats cache until a new snapshot lands);
-- history write: a sync's write of one 100-album snapshot (`record_listing`), on the big
-  history and on an empty database: the time must not grow with the history.
+  over all markets and over one — "cold" with a distinct window every time (computed for
+  each request, from the rollups and what the process keeps between requests in use: the
+  albums' facts and the newest snapshots' listings), "warm" repeating one (the answer
+  served from the stats cache until a new snapshot lands);
+- history write: a sync's write of one 100-album snapshot (`record_listing`), with its
+  rollups, on an empty database, on SQLite histories of a tenth, a quarter and four times
+  the size, and on the big histories: the time must not grow with the history.
+
+The app is served as `trendcache serve` serves it: its statistics warmed up (albums' facts
+mirrored, the default window computed) and its heap settled (`trendcache/heap.py`).
 
 Target: p99 < 50 ms for both endpoints. Measured, never asserted.
 """
@@ -220,6 +226,16 @@ def summary(label: str, times: list[float]) -> str:
     )
 
 
+def write_plateau(markets: int, sizes: list[int], folder: Path) -> None:
+    """The history write on SQLite histories of growing size (MARKETS x each of `sizes`
+    days): it must stay flat."""
+    for days in sizes:
+        url = f"sqlite:///{folder / f'plateau-{days}.sqlite3'}"
+        history, _ = build(url, markets, days)
+        times = write_times(url, history.markets[0], history.charted)
+        print(summary(f"history write, SQLite {history.appearances:,}", times))
+
+
 def run_backend(name: str, url: str, markets: int, days: int, requests: int, folder: Path) -> None:
     history, seconds = build(url, markets, days)
     print(
@@ -250,7 +266,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sqlite", default="10x250", help="MARKETSxDAYS on SQLite")
     parser.add_argument("--postgres", default="25x1000", help="MARKETSxDAYS on PostgreSQL")
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
@@ -267,6 +283,7 @@ def main() -> None:
             empty_write("PostgreSQL", postgres_url(f"{BENCH_DB}_empty"))
         if not args.skip_sqlite:
             markets, days = (int(x) for x in args.sqlite.split("x"))
+            write_plateau(markets, [days // 10, days // 4, days * 4], path)
             url = f"sqlite:///{path / 'history.sqlite3'}"
             run_backend("SQLite", url, markets, days, args.requests, path)
         if not args.skip_postgres:

@@ -14,9 +14,9 @@ from trendcache.db.models import EnrichmentState
 from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.album_facts import AlbumFacts, Fact
-from trendcache.pipeline.charting import ALL
 from trendcache.pipeline.history import record_albums, record_listing
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
+from trendcache.pipeline.rollup_rules import ALL
 from trendcache.pipeline.stats_cache import StatsCache
 from trendcache.services import Services
 

@@ -13,7 +13,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -24,10 +24,10 @@ from trendcache.db import Database
 from trendcache.db.history import AlbumArtist
 from trendcache.db.models import AlbumAppearance, EnrichmentState
 from trendcache.emulators.spotify import SpotifyEmulator
-from trendcache.pipeline.charting import SPANS, span_start, split_days
 from trendcache.pipeline.enrichment_status import STATUSES
 from trendcache.pipeline.history import record_listing
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
+from trendcache.pipeline.rollup_rules import SPANS
 from trendcache.pipeline.stats import compute_stats
 from trendcache.pipeline.stats_days import history_days, window_blocks
 from trendcache.pipeline.stats_types import NOT_QUEUED, TrendingStats
@@ -204,17 +204,3 @@ def test_every_window_agrees_with_the_appearances(long_history: Services) -> Non
         checked += 1
     assert checked == 30
     assert spans == set(SPANS)  # every span was read
-
-
-def test_blocks_split_any_range_into_aligned_blocks_of_every_span() -> None:
-    rng = random.Random(2)
-    for _ in range(300):
-        first = date(2019, 1, 1) + timedelta(days=rng.randrange(2000))
-        last = first + timedelta(days=rng.randrange(1500))
-        blocks = split_days(first, last)
-        day = first
-        for span, start in blocks:
-            assert span in SPANS and start == day == span_start(day, span)
-            day += timedelta(days=span)
-        assert day == last + timedelta(days=1)
-        assert len(blocks) <= (last - first).days // 448 + 2 * (3 + 3 + 3 + 6) + 1

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from trendcache.db.history import Album, AlbumArtist, AlbumDebut, Snapshot
 from trendcache.db.models import EnrichmentState
-from trendcache.pipeline.charting import ALL
+from trendcache.pipeline.rollup_rules import ALL
 from trendcache.pipeline.stats_window import KNOWN_SOURCES
 
 SLACK = timedelta(minutes=1)  # how far before the newest change each look starts

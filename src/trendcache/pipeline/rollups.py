@@ -3,7 +3,7 @@
 
 `record_rollups` moves them for one listing, in the sync's transaction, by statements that
 add to the stored counts without reading them first. `rebuild_rollups` recomputes them all
-from `album_days`, `album_charts` and the credits with the same rules (`charting`): for the
+from `album_days`, `album_charts` and the credits with the same rules (`rollup_rules`): for the
 backfill after it rebuilt those, for the migration that adds the tables to an existing
 history, and for the benchmark's generated histories.
 """
@@ -28,9 +28,9 @@ from trendcache.db.history import (
 )
 from trendcache.db.models import AlbumAppearance
 from trendcache.db.upsert import accumulate, keep_least
-from trendcache.pipeline.charting import (
+from trendcache.pipeline.charting import Row
+from trendcache.pipeline.rollup_rules import (
     ALL,
-    Row,
     artist_total_rows,
     debut_rows,
     earlier_debut,

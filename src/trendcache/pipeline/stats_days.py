@@ -1,7 +1,7 @@
 """The day-granular statistics, ranked from one read of the window's blocks of days.
 
 Over the whole history, the all-time totals answer (`stats_totals`). Otherwise `day_rows`
-splits the window's days into aligned blocks (`charting.split_days`: a few days and weeks
+splits the window's days into aligned blocks (`rollup_rules.split_days`: a few days and weeks
 at each end, blocks of 28, 112 and 448 days between) and reads each block's rows once,
 summed per album; longest running, top artists and enrichment coverage are all ranked here
 from those rows and the albums' facts (status and artists, mirrored by `album_facts`). A
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from trendcache.db.history import AlbumDay, AlbumSpan
 from trendcache.pipeline.album_facts import AlbumFacts, Fact
-from trendcache.pipeline.charting import ALL, split_days
+from trendcache.pipeline.rollup_rules import ALL, split_days
 from trendcache.pipeline.stats_totals import read_totals
 from trendcache.pipeline.stats_types import NOT_QUEUED, AlbumCount, ArtistCount, DaySummary
 from trendcache.pipeline.stats_window import KNOWN_SOURCES, StatsWindow

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from trendcache.db.history import Album, AlbumArtist, AlbumDebut, Artist, Snapshot
 from trendcache.db.models import AlbumAppearance, EnrichmentState
-from trendcache.pipeline.charting import ALL
+from trendcache.pipeline.rollup_rules import ALL
 from trendcache.pipeline.stats_types import AlbumLabel, ArtistLabel
 from trendcache.pipeline.stats_window import KNOWN_SOURCES, StatsWindow
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from trendcache.db.history import AlbumChart, AlbumTotal, ArtistTotal
 from trendcache.pipeline.album_facts import AlbumFacts
-from trendcache.pipeline.charting import ALL
+from trendcache.pipeline.rollup_rules import ALL
 from trendcache.pipeline.stats_types import NOT_QUEUED, AlbumCount, ArtistCount, DaySummary
 from trendcache.pipeline.stats_window import StatsWindow
 
