@@ -86,10 +86,13 @@ def fill_database(folder: Path) -> None:
 
 
 def ours(folder: Path) -> Any:
+    from trendcache import heap
     from trendcache.services import Services
     from trendcache.web.app import create_app
 
-    return create_app(Services(settings_for(folder)))
+    app = create_app(Services(settings_for(folder)))
+    heap.settle()  # as `trendcache serve` does before serving
+    return app
 
 
 def baseline(folder: Path) -> Any:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from typing import Any, NamedTuple
 
@@ -35,8 +35,9 @@ from trendcache.db.types import utcnow
 from trendcache.pipeline import stats_queries as q
 from trendcache.pipeline.album_facts import AlbumFacts
 from trendcache.pipeline.enrichment_status import STATUSES
-from trendcache.pipeline.snapshot_listings import SnapshotListings
 from trendcache.pipeline.stats_days import read_days
+from trendcache.pipeline.stats_memory import StatsMemory
+from trendcache.pipeline.stats_queries import Positions
 from trendcache.pipeline.stats_types import (
     NOT_QUEUED,
     ArtistRun,
@@ -63,15 +64,6 @@ class RawMove(NamedTuple):
     after: int | None
 
 
-@dataclass
-class StatsMemory:
-    """What the computations keep between requests, per process: the albums' facts
-    (`album_facts`) and the snapshots' listings (`snapshot_listings`)."""
-
-    facts: AlbumFacts = field(default_factory=AlbumFacts)
-    listings: SnapshotListings = field(default_factory=SnapshotListings)
-
-
 def compute_stats(
     database: Database, window: StatsWindow, memory: StatsMemory | None = None
 ) -> TrendingStats:
@@ -87,7 +79,7 @@ def compute_stats(
         memory = memory or StatsMemory()
         pending = pool.submit(_read_days, database, window, memory.facts)
         with database.session() as session:
-            return _compute(session, window, memory.listings, pending)
+            return _compute(session, window, memory, pending)
 
 
 def _read_days(database: Database, window: StatsWindow, facts: AlbumFacts) -> DaySummary:
@@ -96,7 +88,7 @@ def _read_days(database: Database, window: StatsWindow, facts: AlbumFacts) -> Da
 
 
 def _compute(
-    session: Session, window: StatsWindow, listings: SnapshotListings, pending: Future[DaySummary]
+    session: Session, window: StatsWindow, memory: StatsMemory, pending: Future[DaySummary]
 ) -> TrendingStats:
     stamp = q.read_stamp(session)
     entry_count, debuts = q.new_entries(session, window)
@@ -104,8 +96,10 @@ def _compute(
     comparisons = compare_pairs(snapshots, window)
     latest = [s for s in snapshots if s.rank == 1]
     wanted = {s.id for s in latest} | {c.previous_id for c in comparisons}
-    positions = listings.get(session, wanted)
-    moves = [move for c in comparisons for move in movements(c, positions)]
+    positions = memory.listings.get(session, wanted)
+    moves: list[ListingMoves] = [
+        memory.moves.get(c, partial(listing_moves, c, positions)) for c in comparisons
+    ]
     climbers, fallers, entered, left = rank_moves(moves, window.limit)
     days = pending.result()
     shown = [*climbers[1], *fallers[1], *entered[1], *left[1]]
@@ -169,48 +163,51 @@ def compare_pairs(snapshots: Iterable[q.WindowSnapshot], window: StatsWindow) ->
     return found
 
 
-def movements(comparison: Comparison, positions: dict[int, dict[str, int | None]]) -> list[RawMove]:
-    """Every album of either snapshot, with its position before and after (None: absent)."""
-    before, after = positions[comparison.previous_id], positions[comparison.latest_id]
-    source, market = comparison.source, comparison.market
-    moved = [
-        RawMove(source, market, album_id, position, after.get(album_id))
-        for album_id, position in before.items()
-    ]
-    moved.extend(
-        RawMove(source, market, album_id, None, position)
-        for album_id, position in after.items()
-        if album_id not in before
-    )
-    return moved
-
-
+Key = tuple[Any, ...]  # a move's ranking key, the move itself last
+ListingMoves = tuple[list[Key], list[Key], list[Key], list[Key]]  # each sorted
 Ranked = tuple[int, list[RawMove]]  # how many, and the first few
 
 
-def rank_moves(moves: list[RawMove], limit: int) -> tuple[Ranked, Ranked, Ranked, Ranked]:
-    """Climbers (most places gained first), fallers (most lost), entered (highest first)
-    and left (highest before first), each then by position, market, source and album (a
-    stable order); one pass sorts each move into its list by a plain tuple key."""
-    climbers: list[tuple[Any, ...]] = []
-    fallers: list[tuple[Any, ...]] = []
-    entered: list[tuple[Any, ...]] = []
-    left: list[tuple[Any, ...]] = []
-    for move in moves:
-        source, market, album_id, before, after = move
-        if before is None:
-            entered.append((after or 0, market, source, album_id, move))
-        elif after is None:
-            left.append((before, market, source, album_id, move))
-        elif before > after:
-            climbers.append((after - before, after, market, source, album_id, move))
-        elif before < after:
-            fallers.append((before - after, after, market, source, album_id, move))
+def listing_moves(comparison: Comparison, positions: Positions) -> ListingMoves:
+    """One listing's climbers (most places gained first), fallers (most lost), entered
+    (highest first) and left (highest before first), each then by position, market, source
+    and album (a stable order), as sorted plain-tuple keys. Two snapshots never change, so
+    a process keeps these by comparison (`StatsMemory.moves`)."""
+    before, after = positions[comparison.previous_id], positions[comparison.latest_id]
+    source, market = comparison.source, comparison.market
+    climbers: list[Key] = []
+    fallers: list[Key] = []
+    entered: list[Key] = []
+    left: list[Key] = []
+    for album_id, was in before.items():
+        now = after.get(album_id)
+        move = RawMove(source, market, album_id, was, now)
+        if was is None:
+            entered.append((now or 0, market, source, album_id, move))
+        elif now is None:
+            left.append((was, market, source, album_id, move))
+        elif was > now:
+            climbers.append((now - was, now, market, source, album_id, move))
+        elif was < now:
+            fallers.append((was - now, now, market, source, album_id, move))
+    for album_id, now in after.items():
+        if album_id not in before:
+            move = RawMove(source, market, album_id, None, now)
+            entered.append((now or 0, market, source, album_id, move))
+    for keys in (climbers, fallers, entered, left):
+        keys.sort()
+    return climbers, fallers, entered, left
 
-    def first(keys: list[tuple[Any, ...]]) -> Ranked:
-        return len(keys), [key[-1] for key in heapq.nsmallest(limit, keys)]
 
-    return first(climbers), first(fallers), first(entered), first(left)
+def rank_moves(listings: list[ListingMoves], limit: int) -> tuple[Ranked, Ranked, Ranked, Ranked]:
+    """The listings' moves together: how many of each kind, and the first `limit`."""
+
+    def first(kind: int) -> Ranked:
+        count = sum(len(moves[kind]) for moves in listings)
+        top = heapq.nsmallest(limit, (k for moves in listings for k in moves[kind][:limit]))
+        return count, [key[-1] for key in top]
+
+    return first(0), first(1), first(2), first(3)
 
 
 def overlaps(

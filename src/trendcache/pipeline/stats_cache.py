@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from trendcache.db import Database
-from trendcache.pipeline.stats import StatsMemory, compute_stats
+from trendcache.pipeline.stats import compute_stats
+from trendcache.pipeline.stats_memory import StatsMemory
 from trendcache.pipeline.stats_queries import Stamp, read_stamp
 from trendcache.pipeline.stats_types import TrendingStats
 from trendcache.pipeline.stats_window import StatsWindow, make_window

@@ -1,4 +1,5 @@
-"""Snapshots' listings are read once per process, then served from memory."""
+"""What the statistics keep between requests: snapshots' listings are read once per
+process, then served from memory."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.history import record_listing
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
-from trendcache.pipeline.snapshot_listings import SnapshotListings
+from trendcache.pipeline.stats_memory import SnapshotListings
 from trendcache.pipeline.stats_queries import listings
 from trendcache.services import Services
 
