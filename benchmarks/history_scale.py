@@ -8,8 +8,10 @@
 by benchmarks/history_data.py with trendcache's own chart rules, then:
 
 - endpoints: trendcache's app in its own uvicorn process on that database, asked one
-  request at a time (latency, not throughput): `GET /api/albums/appearances/{id}` for random
-  albums, and `GET /api/stats/trending` for windows of 7, 30, 90 days and the whole history,
+  request at a time (latency, not throughput): `GET /api/albums/appearances/{id}` for
+  `--requests` random albums, and `GET /api/stats/trending` (`--requests` cold and a quarter
+  as many warm per row, so that p99 is not just the worst of a hundred) for windows of 7,
+  30, 90 days and the whole history,
   over all markets and over one — "cold" with a distinct window every time (computed for
   each request, from the rollups and what the process keeps between requests in use: the
   albums' facts and the newest snapshots' listings), "warm" repeating one (the answer
@@ -118,6 +120,8 @@ def write_times(url: str, market: str, albums: list[str], rounds: int = 20) -> l
         with database.writer() as session:
             record_listing(session, NEW_RELEASES, market, items, at)
         times.append((time.perf_counter() - started) * 1000)
+        if database.checkpointer is not None:  # syncs are hours apart: its log is copied by then
+            database.checkpointer.wait_idle(60)
     database.dispose()
     return times
 
@@ -189,7 +193,7 @@ def endpoint_rows(
             rows.append(("album appearances", timed(client, paths)))
             for label, days in WINDOWS.items():
                 for market in (None, history.markets[0]):
-                    rows.extend(_stats_rows(client, rng, label, days, market, requests // 4))
+                    rows.extend(_stats_rows(client, rng, label, days, market, requests))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -210,9 +214,9 @@ def _stats_rows(
         query = f"since={since.isoformat()}&until={until.isoformat()}".replace("+", "%2B")
         return f"/api/stats/trending?{query}" + (f"&market={market}" if market else "")
 
-    cold = timed(client, [path(rng.randrange(1, 3000)) for _ in range(count)])
+    cold = timed(client, [path(shift) for shift in rng.sample(range(1, 86_400), count)])
     timed(client, [path(0)])  # computed once, then served from the stats cache
-    warm = timed(client, [path(0)] * count)
+    warm = timed(client, [path(0)] * (count // 4))
     scope = market or "all markets"
     return [(f"stats {label}, {scope}, cold", cold), (f"stats {label}, {scope}, warm", warm)]
 

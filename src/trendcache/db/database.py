@@ -2,7 +2,8 @@
 
 SQLite runs in WAL mode with a busy timeout, and write transactions start with
 `BEGIN IMMEDIATE`: a deferred transaction that later needs to write can fail at once with
-"database is locked" when another process writes, instead of waiting its turn.
+"database is locked" when another process writes, instead of waiting its turn. The log is
+checkpointed by a background thread after each write transaction (`checkpoint.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from trendcache.db.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 
 _IMMEDIATE = "trendcache_immediate"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -31,6 +34,7 @@ class Database:
         self._writers = sessionmaker(
             self.engine.execution_options(**{_IMMEDIATE: True}), expire_on_commit=False
         )
+        self.checkpointer = Checkpointer(self.engine) if self.is_sqlite else None
 
     def _create_engine(self, echo: bool) -> Engine:
         if not self.is_sqlite:
@@ -57,8 +61,12 @@ class Database:
         """A session that holds the write lock from its first statement (SQLite) to commit."""
         with self._writers.begin() as session:
             yield session
+        if self.checkpointer is not None:
+            self.checkpointer.nudge()
 
     def dispose(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
 
 
@@ -68,6 +76,7 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
