@@ -137,3 +137,26 @@ def test_on_postgresql(tmp_path: Path, postgres_database: Database) -> None:
     assert account is not None
     assert account == account_for_token(postgres_database, second)
     assert sign_in(postgres_database, "alice", "a long password") == account
+
+
+def test_revoke_and_delete(users: Runner, sqlite_database: Database) -> None:
+    first = token_of(users("create", "bob"))
+    second = token_of(users("token", "bob"))
+    revoked = users("revoke", "bob", second[:10] + "…")
+    assert revoked.returncode == 0, revoked.stderr
+    assert revoked.stdout.strip() == "Revoked 1 API token of bob."
+    assert account_for_token(sqlite_database, second) is None
+    assert account_for_token(sqlite_database, first) is not None
+    both = users("revoke", "bob", second[:10], "--all")
+    assert both.returncode == 2 and "not both" in both.stderr
+    unasked = users("delete", "bob")  # not at a terminal: no way to confirm
+    assert unasked.returncode == 2 and "--yes" in unasked.stderr
+    assert account_for_token(sqlite_database, first) is not None
+    deleted = users("delete", "bob", "--yes")
+    assert deleted.returncode == 0, deleted.stderr
+    assert account_for_token(sqlite_database, first) is None
+    again = users("delete", "bob", "--yes")
+    assert again.returncode == 1
+    assert again.stderr.strip() == (
+        "trendcache users delete: no user named 'bob' (see `trendcache users list`)"
+    )

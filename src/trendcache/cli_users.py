@@ -1,4 +1,5 @@
-"""`trendcache users`: create users, issue API tokens, set web passwords, list them.
+"""`trendcache users`: create users, issue and revoke API tokens, set web passwords, list
+and delete them.
 
 A token is printed once, when it is made: only its hash is stored, so nobody (not even
 this command) can show it again.
@@ -72,6 +73,44 @@ def password(name: NameArgument) -> None:
     with _database() as database:
         _refusing(lambda: set_password(database, name, secret), "password")
     console.print(f"Password set for {name}.", markup=False)
+
+
+@users.command("revoke")
+def revoke(
+    name: NameArgument,
+    prefix: Annotated[
+        str | None,
+        typer.Argument(help="The token's start, as `trendcache users list` shows it."),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Revoke every token of the user.")] = False,
+) -> None:
+    """Revoke an API token (a lost device, a leaked script), or all of a user's tokens."""
+    from trendcache.accounts.users import revoke_tokens
+
+    if (prefix is None) == (not every):
+        errors.print("trendcache users revoke: give a token's prefix or --all, not both")
+        raise typer.Exit(2)
+    with _database() as database:
+        revoked = _refusing(lambda: revoke_tokens(database, name, prefix), "revoke")
+    console.print(f"Revoked {revoked} API token{'s' * (revoked != 1)} of {name}.", markup=False)
+
+
+@users.command("delete")
+def delete(
+    name: NameArgument,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a user with their API tokens and collection (signs out their browsers)."""
+    from trendcache.accounts.users import delete_user
+
+    if not yes:
+        if not sys.stdin.isatty():
+            errors.print("trendcache users delete: confirm with --yes", markup=False)
+            raise typer.Exit(2)
+        typer.confirm(f"Delete {name}, their API tokens and their collection?", abort=True)
+    with _database() as database:
+        albums = _refusing(lambda: delete_user(database, name), "delete")
+    console.print(f"Deleted user {name} and the {albums} albums of their collection.", markup=False)
 
 
 @users.command("list")

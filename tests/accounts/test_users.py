@@ -8,16 +8,19 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.fixtures.accounts import PASSWORD
-from trendcache.accounts.collection import add_album
+from trendcache.accounts.collection import add_album, collected_ids
 from trendcache.accounts.users import (
     InvalidName,
+    UnknownToken,
     UnknownUser,
     UserExists,
     account_by_id,
     account_for_token,
     create_user,
+    delete_user,
     issue_token,
     list_users,
+    revoke_tokens,
     set_password,
     sign_in,
 )
@@ -118,3 +121,44 @@ def test_list_users_summarises_each(database: Database, known_albums: list[str])
     assert listed_bob.albums == 1
     assert listed_bob.last_used_at is not None
     assert listed_bob.last_used_at.tzinfo is not None
+
+
+def test_a_revoked_token_finds_nobody_and_the_others_still_work(database: Database) -> None:
+    first = create_user(database, "bob")
+    second = issue_token(database, "bob")
+    third = issue_token(database, "bob")
+    other = create_user(database, "alice")
+    shown = list_users(database)[1].token_prefixes[1]
+    assert revoke_tokens(database, "bob", f"{shown}…") == 1  # as `users list` prints it
+    assert account_for_token(database, second) is None
+    assert account_for_token(database, first) is not None
+    with pytest.raises(UnknownToken):
+        revoke_tokens(database, "bob", shown)  # already gone
+    assert revoke_tokens(database, "bob") == 2  # --all
+    assert account_for_token(database, first) is None
+    assert account_for_token(database, third) is None
+    assert account_for_token(database, other) is not None  # someone else's
+    with pytest.raises(UnknownUser):
+        revoke_tokens(database, "carol")
+
+
+def test_deleting_a_user_removes_their_tokens_sign_in_and_collection(
+    database: Database, known_albums: list[str]
+) -> None:
+    token = create_user(database, "bob", PASSWORD)
+    kept = create_user(database, "alice")
+    bob, alice = account_for_token(database, token), account_for_token(database, kept)
+    assert bob is not None and alice is not None
+    add_album(database, bob.id, known_albums[0])
+    add_album(database, bob.id, known_albums[1])
+    add_album(database, alice.id, known_albums[0])
+    assert delete_user(database, "bob") == 2
+    assert account_for_token(database, token) is None
+    assert sign_in(database, "bob", PASSWORD) is None
+    assert account_by_id(database, bob.id) is None  # a signed-in browser is signed out
+    assert collected_ids(database, bob.id) == set()
+    assert collected_ids(database, alice.id) == {known_albums[0]}
+    assert [user.name for user in list_users(database)] == ["alice"]
+    with pytest.raises(UnknownUser):
+        delete_user(database, "bob")
+    create_user(database, "bob")  # the name is free again

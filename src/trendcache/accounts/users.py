@@ -1,4 +1,5 @@
-"""Creating users, issuing their API tokens and passwords, and recognising them again."""
+"""Creating users, issuing (and revoking) their API tokens and passwords, recognising them
+again, and deleting them."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from trendcache.accounts.passwords import hash_password, verify_password
 from trendcache.accounts.tokens import looks_like_token, new_token, shown_prefix, token_hash
@@ -35,6 +38,10 @@ class UnknownUser(AccountError):
 
 
 class InvalidName(AccountError):
+    pass
+
+
+class UnknownToken(AccountError):
     pass
 
 
@@ -110,6 +117,46 @@ def set_password(database: Database, name: str, password: str) -> None:
         if user is None:
             raise UnknownUser(f"no user named {name!r} (see `trendcache users list`)")
         user.password_hash = password_hash
+
+
+def revoke_tokens(database: Database, name: str, prefix: str | None = None) -> int:
+    """Revoke `name`'s API token shown as `prefix` (as `trendcache users list` shows it,
+    with or without the ellipsis), or every one of their tokens; how many were revoked."""
+    shown = prefix.rstrip("…") if prefix is not None else None
+    with database.writer() as session:
+        user_id = _user_id(session, name)
+        statement = delete(ApiToken).where(ApiToken.user_id == user_id)
+        if shown is not None:
+            statement = statement.where(ApiToken.prefix == shown)
+        revoked = _count(session.execute(statement))
+    if shown is not None and not revoked:
+        raise UnknownToken(f"{name} has no API token {shown}… (see `trendcache users list`)")
+    return revoked
+
+
+def delete_user(database: Database, name: str) -> int:
+    """Delete `name` with their tokens and collection (their browsers are signed out by
+    it); how many albums their collection held."""
+    with database.writer() as session:
+        user_id = _user_id(session, name)
+        albums = _count(
+            session.execute(delete(CollectionItem).where(CollectionItem.user_id == user_id))
+        )
+        session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+        session.execute(delete(User).where(User.id == user_id))
+    return albums
+
+
+def _count(result: Any) -> int:
+    """The rows a DELETE removed (a CursorResult's, which typing does not show)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _user_id(session: Session, name: str) -> str:
+    user_id = session.scalar(select(User.id).where(User.name == name))
+    if user_id is None:
+        raise UnknownUser(f"no user named {name!r} (see `trendcache users list`)")
+    return user_id
 
 
 def list_users(database: Database) -> list[UserSummary]:
