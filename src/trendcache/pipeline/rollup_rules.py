@@ -64,8 +64,8 @@ def span_rows(day: date, source: str, market: str, positions: list[tuple[str, in
     return rows
 
 
-def merge_span(row: Row | None, add: Row) -> Row:
-    """A span row after `add` (more appearances in the same block)."""
+def merge_counts(row: Row | None, add: Row) -> Row:
+    """A span or total row after `add`: appearances added, the better best position kept."""
     if row is None:
         return dict(add)
     return {

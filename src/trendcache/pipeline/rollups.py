@@ -34,7 +34,7 @@ from trendcache.pipeline.rollup_rules import (
     artist_total_rows,
     debut_rows,
     earlier_debut,
-    merge_span,
+    merge_counts,
     span_rows,
     total_rows,
 )
@@ -64,7 +64,7 @@ class Rollups:
         for span in span_rows(row["day"], row["source"], row["market"], position):
             span["appearances"] = row["appearances"]
             key = (span["market"], span["span"], span["start"], span["source"], span["album_id"])
-            self.spans[key] = merge_span(self.spans.get(key), span)
+            self.spans[key] = merge_counts(self.spans.get(key), span)
 
     def add_chart(self, chart: Row, position: int) -> None:
         """An album's whole run in one source and market (`position`: where it debuted)."""
@@ -75,7 +75,7 @@ class Rollups:
         for total in total_rows(source, market, [(album_id, chart["peak_position"])]):
             total["appearances"] = chart["snapshots"]
             key = (total["market"], total["source"], album_id)
-            self.totals[key] = merge_span(self.totals.get(key), total)
+            self.totals[key] = merge_counts(self.totals.get(key), total)
 
     def add_credits(self, credits: Mapping[str, Iterable[str]]) -> None:
         """The artists' totals from the albums' (after every chart was added)."""

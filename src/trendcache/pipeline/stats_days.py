@@ -28,7 +28,7 @@ from trendcache.pipeline.album_facts import AlbumFacts, Fact
 from trendcache.pipeline.rollup_rules import ALL, split_days
 from trendcache.pipeline.stats_totals import read_totals
 from trendcache.pipeline.stats_types import NOT_QUEUED, AlbumCount, ArtistCount, DaySummary
-from trendcache.pipeline.stats_window import KNOWN_SOURCES, StatsWindow
+from trendcache.pipeline.stats_window import StatsWindow
 
 DayRow = tuple[str, int, int]  # an album over the window's days: id, appearances, best
 NO_FACT = Fact(None, ())
@@ -55,10 +55,6 @@ def window_blocks(window: StatsWindow, history: tuple[date, date]) -> Blocks:
     return dict(blocks)
 
 
-def _sources(window: StatsWindow) -> list[str]:
-    return [window.source] if window.source else list(KNOWN_SOURCES)
-
-
 def _block_reads(
     window: StatsWindow, blocks: Blocks, albums: Collection[str] | None = None
 ) -> list[Select[str, str, int, int]]:
@@ -73,7 +69,7 @@ def _block_reads(
             day = AlbumDay
             where: list[ColumnElement[bool]] = [
                 day.day.in_(starts),
-                day.source.in_(_sources(window)),
+                day.source.in_(window.sources),
             ]
             if window.market:
                 where.append(day.market == window.market)
@@ -160,7 +156,7 @@ def read_days(session: Session, window: StatsWindow, facts: AlbumFacts) -> DaySu
     history = history_days(session)
     if history is None:
         return summarise_days([], {}, window.limit)
-    sources = _sources(window)
+    sources = window.sources
     if window.first_day <= history[0] and window.last_day >= history[1] and len(sources) == 1:
         return read_totals(session, window, sources[0], facts)
     blocks = window_blocks(window, history)

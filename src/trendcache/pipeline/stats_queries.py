@@ -22,7 +22,7 @@ from trendcache.db.history import Album, AlbumArtist, AlbumDebut, Artist, Snapsh
 from trendcache.db.models import AlbumAppearance, EnrichmentState
 from trendcache.pipeline.rollup_rules import ALL
 from trendcache.pipeline.stats_types import AlbumLabel, ArtistLabel
-from trendcache.pipeline.stats_window import KNOWN_SOURCES, StatsWindow
+from trendcache.pipeline.stats_window import StatsWindow
 
 Stamp = tuple[int | None, datetime | None]
 Positions = dict[int, dict[str, int | None]]  # snapshot id → album id → position
@@ -137,7 +137,7 @@ def _listings(session: Session, window: StatsWindow) -> list[tuple[str, str]]:
     """The (source, market) listings with any snapshot: per source, its markets found by
     skipping through the snapshots' (source, market, …) index, one probe per market."""
     found: list[tuple[str, str]] = []
-    for source in [window.source] if window.source else KNOWN_SOURCES:
+    for source in window.sources:
         start = cast(literal(""), Snapshot.market.type).label("market")
         markets = select(start).cte("markets", recursive=True)
         following = (

@@ -53,6 +53,11 @@ class StatsWindow:
         return self.until.date()
 
     @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources in scope: the one asked for, or every one with a history."""
+        return (self.source,) if self.source else KNOWN_SOURCES
+
+    @property
     def days(self) -> int:
         """How many UTC days the day-granular statistics cover."""
         return (self.last_day - self.first_day).days + 1
