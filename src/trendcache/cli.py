@@ -90,7 +90,10 @@ def worker(
 
 @app.command()
 def sync(
-    force: Annotated[bool, typer.Option(help="Fetch even if the cache is still fresh.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Fetch even if the cache is fresh or failed syncs back off."),
+    ] = False,
 ) -> None:
     """Sync from Spotify now, in the foreground, with a progress bar."""
     from trendcache.db.migrate import upgrade

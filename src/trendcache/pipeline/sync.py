@@ -36,7 +36,7 @@ Trigger = Literal["schedule", "on_demand", "cli", "api"]
 WAIT_POLL_SECONDS = 0.1
 # A killed syncer blocks others for at most this long; a live one renews every third of it.
 LEASE_SECONDS = 30.0
-# After consecutive failures, automatic triggers wait this long before trying again.
+# After consecutive failures, no trigger tries again before this long (unless forced).
 FAILURE_BACKOFF_SECONDS = (60, 120, 300, 600, 1800, 3600)
 
 
@@ -95,7 +95,7 @@ class Syncer:
         return (until, pause["message"]) if until > utcnow() else None
 
     def backing_off(self) -> str | None:
-        """Why automatic triggers should not try yet, after the last sync(s) failed."""
+        """Why no sync should try yet, after the last sync(s) failed (forcing still may)."""
         with self.database.session() as session:
             runs = session.execute(
                 select(SyncRun.status, SyncRun.finished_at, SyncRun.error)
@@ -113,7 +113,7 @@ class Syncer:
         wait = FAILURE_BACKOFF_SECONDS[failures - 1]
         if utcnow() - runs[0].finished_at >= timedelta(seconds=wait):
             return None
-        return f"last sync failed ({runs[0].error}); next automatic try within {wait // 60} min"
+        return f"last sync failed ({runs[0].error}); next try within {wait // 60} min"
 
     def is_running(self) -> bool:
         return self.locks.held(SYNC_LEASE)
@@ -132,7 +132,7 @@ class Syncer:
         pause = self.pause()
         if pause is not None:
             return SyncResult("cache", error=pause[1], paused_until=pause[0])
-        if trigger in ("schedule", "on_demand") and not force:
+        if not force:  # every trigger backs off; forcing (an admin, `sync --force`) does not
             backoff = self.backing_off()
             if backoff is not None:
                 return SyncResult("cache", error=backoff)

@@ -71,10 +71,12 @@ def create_app(
     snapshots = TrendingSnapshots(services, on_rebuild=metrics.rebuilt)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     format.install(env)
+    syncs = SyncRequests(services, queue)
+    syncs.on_synced.append(snapshots.refresh)
     context = WebContext(
         services=services,
         snapshots=snapshots,
-        syncs=SyncRequests(services, queue),
+        syncs=syncs,
         limiter=ClientRateLimiter(services.settings.api_rate_limit_per_minute),
         metrics=metrics,
         templates=Jinja2Templates(env=env),
@@ -89,6 +91,7 @@ def create_app(
         try:
             yield
         finally:
+            syncs.close()
             snapshots.stop()
 
     app = TrendcacheApp(
