@@ -42,7 +42,7 @@ class SyncRequests:
         # One flight per kind (normal, forced); a forced one needs its own sync.
         self._flights: dict[bool, asyncio.Future[SyncResult]] = {}
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="web-sync")
-        self.on_synced: list[Callable[[], None]] = []
+        self.on_synced: list[Callable[[], object]] = []
 
     async def join(self, trigger: Trigger, *, force: bool = False) -> SyncResult | None:
         """This process's sync of that kind (started unless one is in flight), awaited for
