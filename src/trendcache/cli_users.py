@@ -181,11 +181,13 @@ def _database() -> Iterator[Database]:
     from trendcache.cli import _settings  # imported late: trendcache.cli registers us
     from trendcache.db import Database
     from trendcache.db.migrate import upgrade
+    from trendcache.startup import starting
 
     settings, _ = _settings()
-    database = Database(settings.resolved_database_url)
-    try:
+    with starting(settings):
+        database = Database(settings.resolved_database_url)
         upgrade(database)
+    try:
         yield database
     finally:
         database.dispose()
