@@ -27,6 +27,7 @@ from trendcache.web.deps import WebContext
 from trendcache.web.docs import install_docs
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
+from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
 from trendcache.web.pages import account, album, browse, errors, format
 from trendcache.web.pages import collection as collection_page
 from trendcache.web.pages import stats as stats_page
@@ -88,9 +89,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         snapshots.start()
+        services.health.watch()
         try:
             yield
         finally:
+            services.health.stop_watching()
             syncs.close()
             snapshots.stop()
 
@@ -105,15 +108,20 @@ def create_app(
     app.context = context
     app.state.web = context
     app.state.stats = StatsCache(services.database)  # trending statistics, per process
+    if queue is not None:
+        services.health.add("queue", queue.ping)
     for router in (
         cache.router,
         enrichment.router,
         sync.router,
         spotify.router,
-        status.router,
         collection.router,
         albums.router,
         stats_api.router,
+    ):
+        app.include_router(router, responses=UNAVAILABLE)
+    for router in (
+        status.router,
         browse.router,
         album.router,
         account.router,
@@ -122,6 +130,7 @@ def create_app(
     ):
         app.include_router(router)
     app.add_exception_handler(errors.PageError, errors.render)
+    install_outage_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_openapi(app, services.settings.spotify_markets)
     install_docs(app)

@@ -42,6 +42,8 @@ tried again until the failure backoff has passed (`error` says until when).
     response_model=SyncResponse,
     summary="Sync with Spotify, then return the cached view",
     description=DESCRIPTION,
+    # The token is optional: only `force=true` needs one (an admin's).
+    openapi_extra={"security": [{}, {"apiToken": []}]},
     responses={
         401: {"model": Message, "description": "`force=true` without a valid API token."},
         403: {"model": Message, "description": "`force=true` with a plain user's token."},
