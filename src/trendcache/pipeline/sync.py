@@ -2,7 +2,8 @@
 
 Single-flight: however many triggers fire, in however many processes, one lease decides
 who fetches; the rest wait for it (or return at once) and read what it wrote. A failed
-fetch never replaces good data: the old cache stays, flagged with the error. A quota 429,
+fetch never replaces good data: the old cache stays, flagged with the error; so does a
+write the database refuses (the run fails and backs off like a failed fetch). A quota 429,
 or a Retry-After longer than we may wait, pauses every trigger until Spotify's time.
 """
 
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import StatementError
 
 from trendcache.config import Settings
 from trendcache.db import Database
@@ -30,6 +32,7 @@ from trendcache.pipeline.state import QUOTA_PAUSE, StateStore
 from trendcache.pipeline.store import record_failure, write_fetch
 from trendcache.spotify.connector import SpotifyConnector
 from trendcache.spotify.errors import SpotifyError, SpotifyQuotaExceeded, SpotifyRateLimited
+from trendcache.spotify.sanitize import ERROR_LIMIT, clean_text
 
 log = logging.getLogger(__name__)
 Trigger = Literal["schedule", "on_demand", "cli", "api"]
@@ -204,20 +207,27 @@ class Syncer:
     def _succeeded(self, run_id: int, result: FetchResult, requests: int) -> SyncResult:
         now = utcnow()
         expires = now + timedelta(seconds=self.settings.cache_duration_seconds)
-        error = "; ".join(result.problems) or None
-        with self.database.writer() as session:
-            queued = write_fetch(session, result, self.settings.spotify_markets, now, expires)
-            run = session.get_one(SyncRun, run_id)
-            run.status, run.tier, run.requests = (
-                ("partial" if error else "ok"),
-                result.tier,
-                requests,
-            )
-            run.albums = len({a for listing in result.listings.values() for a in listing.album_ids})
-            run.hydrated, run.error, run.finished_at = len(result.albums), error, now
-            summary = SyncResult(
-                "fresh", error, run_id, requests, run.albums, run.hydrated, result.tier
-            )
+        error = _recordable("; ".join(result.problems)) or None
+        try:
+            with self.database.writer() as session:
+                queued = write_fetch(session, result, self.settings.spotify_markets, now, expires)
+                run = session.get_one(SyncRun, run_id)
+                run.status, run.tier, run.requests = (
+                    ("partial" if error else "ok"),
+                    result.tier,
+                    requests,
+                )
+                run.albums = len(
+                    {a for listing in result.listings.values() for a in listing.album_ids}
+                )
+                run.hydrated, run.error, run.finished_at = len(result.albums), error, now
+                summary = SyncResult(
+                    "fresh", error, run_id, requests, run.albums, run.hydrated, result.tier
+                )
+        except Exception as exc:  # a refused write fails the run, as a failed fetch does
+            log.exception("sync %s: storing what was fetched failed", run_id)
+            message = f"could not store what Spotify sent ({_database_error(exc)})"
+            return self._failed(run_id, message, requests, result.quota_until)
         if result.quota_until is not None:
             self._pause(result.quota_until, error or "quota exceeded")
         if queued:
@@ -225,8 +235,8 @@ class Syncer:
         log.info(
             "sync %s: %s albums, %s hydrated, %s requests",
             run_id,
-            run.albums,
-            run.hydrated,
+            summary.albums,
+            summary.hydrated,
             requests,
         )
         return summary
@@ -234,6 +244,7 @@ class Syncer:
     def _failed(
         self, run_id: int, message: str, requests: int, paused: datetime | None = None
     ) -> SyncResult:
+        message = _recordable(message)
         if paused is not None:
             self._pause(paused, message)
         with self.database.writer() as session:
@@ -255,6 +266,18 @@ class Syncer:
 
     def _pause(self, until: datetime, message: str) -> None:
         self.state.set(QUOTA_PAUSE, {"until": until.isoformat(), "message": message})
+
+
+def _recordable(message: str) -> str:
+    """A message fit for any database: upstream text inside it may carry anything."""
+    return clean_text(message, ERROR_LIMIT)
+
+
+def _database_error(exc: Exception) -> str:
+    """What the database said, without the statement and parameters SQLAlchemy adds."""
+    cause = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0] if lines else 'no message'}"
 
 
 def _pause_until(exc: SpotifyError) -> datetime | None:
