@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -113,12 +112,12 @@ def test_waiting_callers_share_one_sync_and_hold_no_thread(
         with ThreadPoolExecutor(max_workers=60) as pool:
             calls = [pool.submit(call) for _ in range(60)]
             assert wait_for(lambda: web_services.syncer.is_running(), timeout=10)
-            started = time.monotonic()
             for path in ("/healthz", "/api/status", "/"):
                 assert probe.get(path).status_code == 200
-            answered_in = time.monotonic() - started
+            # ... answered while every caller still waited for the (5 s) sync.
+            assert web_services.syncer.is_running()
+            assert not any(future.done() for future in calls)
             bodies = [future.result() for future in calls]
-    assert answered_in < 2.5, f"the server answered others after {answered_in:.1f} s"
     assert [body["source"] for body in bodies].count("fresh") == 60  # all shared its result
     assert {body["fetchedAt"] for body in bodies} != {None}
     with web_services.database.session() as session:
@@ -132,12 +131,10 @@ def test_a_caller_waits_a_bounded_time(
     app = create_app(web_services)
     app.context.syncs.wait_seconds = 0.5
     with serving(app) as base, httpx.Client(base_url=base, timeout=30) as caller:
-        started = time.monotonic()
         body = caller.get(URL).json()
-        waited = time.monotonic() - started
+        assert web_services.syncer.is_running()  # answered before the (3 s) sync ended
         assert body["source"] == "cache"
         assert body["refreshing"] is True  # the sync goes on without the caller
-        assert waited < 2.5
         assert wait_for(lambda: caller.get("/api/cache/trending").json()["fetchedAt"])
 
 
