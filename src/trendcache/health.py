@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from trendcache.db import Database
 from trendcache.db.models import StateEntry
+from trendcache.redis_outage import RedisUnavailable
 
 CHECK_INTERVAL_SECONDS = 1.0
 # How often a web process checks on its own, so its pages learn of a failure that no
@@ -50,7 +51,7 @@ def describe(exc: BaseException) -> str:
 
 def dependency_of(exc: BaseException) -> str | None:
     """Which dependency an exception comes from, if it is a dependency failure at all."""
-    if isinstance(exc, RedisError):
+    if isinstance(exc, RedisError | RedisUnavailable):
         return "redis"
     if isinstance(exc, sqlite3.Error):  # raised by the SQLite queue's own storage
         return "queue"

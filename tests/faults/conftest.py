@@ -1,15 +1,19 @@
-"""Fault-suite fixtures: databases of a test's own, which the test may break at will."""
+"""Fault-suite fixtures: databases and a Redis of a test's own, which it may break at will
+without disturbing other tests."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.faults.redis_server import RedisServer
 from tests.fixtures.services import POSTGRES_ADMIN_URL, missing
 from trendcache.db import Database
 from trendcache.db.migrate import upgrade
@@ -68,3 +72,17 @@ def own_postgres() -> Iterator[OwnPostgres]:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of this test's own on a free port, killed at the end."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        missing("redis-server is not installed (apt-get install redis-server)")
+        raise AssertionError("unreachable")
+    server = RedisServer(executable, tmp_path)
+    server.start()
+    yield server
+    if server.process is not None:
+        server.kill()

@@ -4,7 +4,9 @@ Single-flight: however many triggers fire, in however many processes, one lease 
 who fetches; the rest wait for it (or return at once) and read what it wrote. A failed
 fetch never replaces good data: the old cache stays, flagged with the error; so does a
 write the database refuses (the run fails and backs off like a failed fetch). A quota 429,
-or a Retry-After longer than we may wait, pauses every trigger until Spotify's time.
+or a Retry-After longer than we may wait, pauses every trigger until Spotify's time. Redis
+being away (the lease and rate limit live there when configured) fails a sync the same
+way, with the reason recorded, and every trigger backs off until it is back.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from trendcache.pipeline.keys import SYNC_LEASE, new_releases_key, trending_key
 from trendcache.pipeline.known import stale_artists, unknown_albums
 from trendcache.pipeline.state import QUOTA_PAUSE, StateStore
 from trendcache.pipeline.store import record_failure, write_fetch
+from trendcache.redis_outage import RedisUnavailable
 from trendcache.spotify.connector import SpotifyConnector
 from trendcache.spotify.errors import SpotifyError, SpotifyQuotaExceeded, SpotifyRateLimited
 from trendcache.spotify.sanitize import ERROR_LIMIT, clean_text
@@ -142,12 +145,15 @@ class Syncer:
         lease = LeaseKeeper(self.locks, SYNC_LEASE, ttl=self.lease_seconds)
         waiting_since = None
         deadline = time.monotonic() + timeout
-        while not lease.try_acquire():
-            if not wait or time.monotonic() >= deadline:
-                return SyncResult("cache", busy=True)
-            waiting_since = waiting_since or utcnow()
-            while self.locks.held(SYNC_LEASE) and time.monotonic() < deadline:
-                time.sleep(WAIT_POLL_SECONDS)
+        try:
+            while not lease.try_acquire():
+                if not wait or time.monotonic() >= deadline:
+                    return SyncResult("cache", busy=True)
+                waiting_since = waiting_since or utcnow()
+                while self.locks.held(SYNC_LEASE) and time.monotonic() < deadline:
+                    time.sleep(WAIT_POLL_SECONDS)
+        except RedisUnavailable as exc:
+            return self._not_started(trigger, str(exc))
         try:
             if waiting_since is not None:
                 finished = self._finished_since(waiting_since)
@@ -197,6 +203,8 @@ class Syncer:
             result = fetcher.fetch(budget)
         except SpotifyError as exc:
             return self._failed(run.id, str(exc), budget.sent, _pause_until(exc))
+        except RedisUnavailable as exc:  # the shared rate limit lives in Redis
+            return self._failed(run.id, str(exc), budget.sent)
         except Exception as exc:
             self._failed(run.id, f"internal error: {type(exc).__name__}: {exc}", budget.sent)
             raise
@@ -255,14 +263,33 @@ class Syncer:
                 requests,
                 utcnow(),
             )
-            keys = (
-                self.keys
-                + [trending_key(None)]
-                + [trending_key(m) for m in self.settings.spotify_markets]
-            )
-            record_failure(session, keys, message)
+            record_failure(session, self._failure_keys(), message)
         log.warning("sync %s failed: %s", run_id, message)
         return SyncResult("cache", message, run_id, requests, paused_until=paused)
+
+    def _not_started(self, trigger: Trigger, message: str) -> SyncResult:
+        """A sync that could not take the lease (Redis away) fails as a failed fetch does:
+        its run records why, the page shows it, and automatic triggers back off."""
+        now = utcnow()
+        with self.database.writer() as session:
+            run = SyncRun(
+                key=",".join(self.keys),
+                trigger=trigger,
+                status="failed",
+                error=message,
+                started_at=now,
+                finished_at=now,
+            )
+            session.add(run)
+            session.flush()
+            run_id = run.id
+            record_failure(session, self._failure_keys(), message)
+        log.warning("sync %s failed: %s", run_id, message)
+        return SyncResult("cache", message, run_id)
+
+    def _failure_keys(self) -> list[str]:
+        markets = self.settings.spotify_markets
+        return self.keys + [trending_key(None)] + [trending_key(m) for m in markets]
 
     def _pause(self, until: datetime, message: str) -> None:
         self.state.set(QUOTA_PAUSE, {"until": until.isoformat(), "message": message})

@@ -20,6 +20,7 @@ from sqlalchemy.exc import InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from trendcache.health import dependency_of, sentence
+from trendcache.redis_outage import RedisUnavailable
 from trendcache.web.api.models import Message
 from trendcache.web.pages import errors
 
@@ -33,6 +34,7 @@ OUTAGES: tuple[type[Exception], ...] = (
     InternalError,
     PoolTimeout,
     RedisError,
+    RedisUnavailable,
     sqlite3.Error,
 )
 JSON_PREFIXES = ("/api/", "/healthz", "/livez", "/metrics", "/openapi.json")
