@@ -41,6 +41,8 @@ class Check:
 def describe(exc: BaseException) -> str:
     """One line about a dependency's failure: read-only, or unreachable and why."""
     original = getattr(exc, "orig", None) or exc
+    if isinstance(exc, RedisUnavailable) and exc.__cause__ is not None:
+        original = exc.__cause__  # what redis-py said, without our wrapping
     lines = str(original).strip().splitlines()
     reason = lines[0] if lines else type(original).__name__
     lowered = reason.lower()

@@ -1,6 +1,6 @@
-"""Losing the database at runtime: 503 with the reason (never a bare 500), the page says so
-(never "Fetching…" forever), `/healthz` tells which dependency, `/livez` stays up, and all
-comes back by itself."""
+"""Losing the database or Redis at runtime: 503 with the reason (never a bare 500), the page
+says so (never "Fetching…" forever), `/healthz` tells which dependency, `/livez` stays up,
+and all comes back by itself."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.faults.conftest import OwnPostgres
+from tests.faults.redis_server import RedisServer
 from tests.fixtures.app import ServicesFactory
 from tests.pipeline.helpers import make_stale
 from tests.web.conftest import wait_for
+from trendcache.accounts.users import create_user
 from trendcache.db import Database
 from trendcache.services import Services
 from trendcache.web.app import create_app
@@ -84,3 +86,31 @@ def test_a_read_only_database(
 
     own_postgres.read_only(False)
     assert wait_for(lambda: client.get("/healthz").status_code == 200)
+
+
+def test_redis_that_is_gone(
+    make_services: ServicesFactory, own_postgres: OwnPostgres, redis_server: RedisServer
+) -> None:
+    services = make_services(
+        Database(own_postgres.url), spotify_markets=["US"], redis_url=redis_server.url
+    )
+    assert services.syncer.sync("cli").source == "fresh"
+    admin = {"Authorization": f"Bearer {create_user(services.database, 'ops', admin=True)}"}
+    with TestClient(create_app(services)) as client:
+        assert client.get("/healthz").json()["redis"] == "ok"
+        redis_server.kill()
+        health = wait_for(lambda: (r := client.get("/healthz")).status_code == 503 and r)
+        assert health.json()["redis"].startswith("unreachable: ")
+        assert health.json()["database"] == "ok"
+        assert client.get("/livez").status_code == 200
+        forced = client.get("/api/spotify/sync", params={"force": "true"}, headers=admin)
+        for response in (forced, client.get("/api/status")):
+            assert response.status_code == 503
+            assert response.json()["dependency"] == "redis"
+            assert response.json()["detail"].startswith("Redis is unavailable (ConnectionError")
+        assert client.get("/api/cache/trending").status_code == 200
+
+        redis_server.start()
+        assert wait_for(lambda: client.get("/healthz").status_code == 200)
+        forced = client.get("/api/spotify/sync", params={"force": "true"}, headers=admin)
+        assert forced.json()["source"] == "fresh", forced.json()
