@@ -6,11 +6,13 @@ must leave an error on the album and the worker going on, never a crash or a los
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from tests.faults.hostile import FORBIDDEN, NAME_LIMIT, cleaned, refuse_writes, strings
@@ -21,12 +23,14 @@ from trendcache.db.types import utcnow
 from trendcache.emulators.hostile import INVISIBLE, VARIANTS, variant_of
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.services import Services
+from trendcache.web.app import create_app
 
 MARKETS = ["US"]
 LIMIT = 20
 TEXT_LIMIT = 1000  # what the sanitiser lets any text grow to
 REFUSED = "enrichment is read-only today"
 DECIDED = {"matched", "no_match", "needs_review"}
+HIDING = re.compile("[\x00\x07\x1b\x85\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 
 
 def enriching(
@@ -104,6 +108,14 @@ def test_hostile_musicbrainz_answers_are_decided_and_stored_clean(
         assert release["title"] == cleaned(variant, original.title), variant
         assert len(release["title"]) <= NAME_LIMIT
     assert seen == set(VARIANTS)
+    # Pages show MusicBrainz ids, links and states, no MusicBrainz text: nothing hostile.
+    matched = next(a for a, row in rows.items() if row.status == "matched")
+    with TestClient(create_app(services, None)) as client:
+        for path in (f"/albums/{matched}", "/stats", "/"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert not HIDING.search(response.text), path
+            assert "W" * 100 not in response.text, path
 
 
 Refuse = Callable[..., Callable[[], None]]
