@@ -5,16 +5,15 @@ PostgreSQL; a database that refuses the sync's write; and the browse page in Chr
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, sync_playwright
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
+from tests.faults.hostile import FORBIDDEN, NAME_LIMIT, cleaned, refuse_writes, strings
 from tests.fixtures.app import ServicesFactory
 from tests.web.conftest import serving
 from tests.web.pages.conftest import CHROMIUM_ARGS
@@ -22,8 +21,8 @@ from trendcache.db import Database
 from trendcache.db.history import Album, Artist
 from trendcache.db.models import CacheData, SpotifyAlbum, SyncRun
 from trendcache.db.types import utcnow
+from trendcache.emulators.hostile import VARIANTS, variant_of
 from trendcache.emulators.spotify import SpotifyEmulator
-from trendcache.emulators.spotify.hostile import LONG_NAME_CHARACTERS, VARIANTS, variant_of
 from trendcache.pipeline.keys import new_releases_key, trending_key
 from trendcache.pipeline.store import put_cache
 from trendcache.pipeline.sync import FAILURE_BACKOFF_SECONDS
@@ -32,33 +31,7 @@ from trendcache.web.app import create_app
 
 MARKETS = ["US", "GB"]
 LIMIT = 30
-NAME_LIMIT = 500  # albums.name, albums.label and artists.name are String(500)
-# What no stored text may contain: C0/C1 controls, bidi embeddings, overrides and
-# isolates, zero-width spaces, word joiners and byte order marks.
-FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 REFUSE_ALBUMS = "albums are read-only today"
-
-
-def cleaned(variant: str, original: str) -> str:
-    """What the sync should store for `original` served in hostile `variant`."""
-    if variant == "decomposed":
-        return f"{original} Café"  # composed again (NFC)
-    if variant == "long":
-        return f"{original} {'W' * LONG_NAME_CHARACTERS}"[: NAME_LIMIT - 1] + "…"
-    return original
-
-
-def strings(value: Any) -> Iterator[str]:
-    """Every string in a JSON document, keys included."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from strings(item)
 
 
 def hostile_services(make_services: ServicesFactory, database: Database) -> Services:
@@ -102,43 +75,16 @@ def test_hostile_names_sync_and_are_stored_clean(
             assert len(value) <= 2000
 
 
-def refuse_album_writes(database: Database) -> Callable[[], None]:
-    """A real refusal: a trigger that makes the database reject any write to `albums`.
-    Returns the undo (PostgreSQL's test database outlives the test)."""
-    if database.engine.dialect.name == "postgresql":
-        create = [
-            "CREATE FUNCTION refuse_albums() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN RAISE EXCEPTION '{REFUSE_ALBUMS}'; END $$",
-            "CREATE TRIGGER refuse_albums BEFORE INSERT OR UPDATE ON albums "
-            "FOR EACH ROW EXECUTE FUNCTION refuse_albums()",
-        ]
-        drop = [
-            "DROP TRIGGER IF EXISTS refuse_albums ON albums",
-            "DROP FUNCTION IF EXISTS refuse_albums()",
-        ]
-    else:
-        create = [
-            "CREATE TRIGGER refuse_albums BEFORE INSERT ON albums "
-            f"BEGIN SELECT RAISE(ABORT, '{REFUSE_ALBUMS}'); END"
-        ]
-        drop = ["DROP TRIGGER IF EXISTS refuse_albums"]
-    with database.engine.begin() as connection:
-        for statement in create:
-            connection.execute(text(statement))
-
-    def undo() -> None:
-        with database.engine.begin() as connection:
-            for statement in drop:
-                connection.execute(text(statement))
-
-    return undo
-
-
 @pytest.fixture
 def refusing_database(database: Database) -> Iterator[tuple[Database, Callable[[], None]]]:
     """The database, and a switch that makes it refuse writes to `albums` (undone after)."""
     undo: list[Callable[[], None]] = []
-    yield database, lambda: undo.append(refuse_album_writes(database))
+    yield (
+        database,
+        lambda: undo.append(
+            refuse_writes(database, "albums", REFUSE_ALBUMS, events="INSERT,UPDATE")
+        ),
+    )
     for step in undo:
         step()
 

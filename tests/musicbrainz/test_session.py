@@ -14,9 +14,11 @@ from urllib.parse import parse_qs
 import httpx2
 import pytest
 
+from tests.faults.hostile import FORBIDDEN, strings
 from tests.fixtures.app import SettingsFactory
 from tests.fixtures.musicbrainz import USER_AGENT
 from tests.musicbrainz.conftest import DictCache, SessionFactory, fast_limiter
+from trendcache.emulators.hostile import VARIANTS, variant_of
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator, RequestRecord
 from trendcache.musicbrainz.connector import MusicBrainzConnector, musicbrainz_rate
 from trendcache.musicbrainz.errors import (
@@ -24,7 +26,9 @@ from trendcache.musicbrainz.errors import (
     MusicBrainzUnavailable,
     UserAgentError,
 )
+from trendcache.musicbrainz.sanitize import NAME_LIMIT
 from trendcache.musicbrainz.session import MusicBrainzSession, RetryPolicy
+from trendcache.text import clean_text
 
 UNKNOWN = "release/00000000-0000-4000-8000-000000000000"
 GLOBAL = "global"
@@ -267,3 +271,37 @@ def test_a_failed_request_is_not_cached(
     with pytest.raises(MusicBrainzUnavailable):
         make_session(cache=cache, retry=RetryPolicy(attempts=1)).get(known_release)
     assert cache.documents == {}
+
+
+# Hostile text
+
+
+def test_answers_are_cleaned_before_they_are_cached_or_used(
+    make_session: SessionFactory, musicbrainz_emulator: MusicBrainzEmulator, known_release: str
+) -> None:
+    cache = DictCache()
+    musicbrainz_emulator.faults.hostile_names = True
+    document = make_session(cache=cache).get(known_release, [("inc", "artist-credits")])
+
+    assert document is not None
+    (cached,) = cache.documents.values()
+    assert cached == document  # what is cached is what matching sees
+    original = musicbrainz_emulator.catalog.release(document["id"])
+    assert original is not None
+    hostile = VARIANTS[variant_of(original.id)](original.title)
+    assert document["title"] == clean_text(hostile, NAME_LIMIT) != hostile
+    assert not any(FORBIDDEN.search(value) for value in strings(document))
+
+
+def test_an_answer_cached_before_cleaning_is_cleaned_when_read(
+    make_session: SessionFactory, musicbrainz_emulator: MusicBrainzEmulator, known_release: str
+) -> None:
+    cache = DictCache()
+    session = make_session(cache=cache)
+    first = session.get(known_release)
+    assert first is not None
+    (url,) = cache.documents
+    cache.documents[url] = {**first, "title": "\u202eOld\x00 row"}  # as SQLite kept it
+
+    assert session.get(known_release) == {**first, "title": "Old row"}
+    assert musicbrainz_emulator.stats.total == 1

@@ -5,6 +5,10 @@ share, so MusicBrainz never sees more than MUSICBRAINZ_RATE from us. A 503 still
 (another program on our IP, or MusicBrainz shedding load); its `x-ratelimit-zone` tells
 which: the per-client zone is honoured with its Retry-After, global load shedding with an
 exponential backoff, since its Retry-After of 0 would have us knock again at once.
+
+Every answer is cleaned (`sanitize`) before anything else sees it: what is cached,
+validated and matched is text both databases accept and a page can show. An answer read
+back from the response cache is cleaned again (a no-op for what this code stored).
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from trendcache.musicbrainz.errors import (
     MusicBrainzUnavailable,
     UserAgentError,
 )
+from trendcache.musicbrainz.sanitize import clean_document
 from trendcache.ratelimit import SharedLimiter
+from trendcache.text import recordable
 
 Params = Sequence[tuple[str, str | int | float | bool | None]]
 MISSING = object()
@@ -80,8 +86,8 @@ class MusicBrainzSession:
         query = [*params, ("fmt", "json")]
         cache_key = f"{url}?{urlencode(query)}"
         if self._cache is not None and (cached := self._cache.get(cache_key)) is not MISSING:
-            return cached
-        document = self._fetch(url, query)
+            return clean_document(cached)
+        document = clean_document(self._fetch(url, query))
         if self._cache is not None:
             self._cache.put(cache_key, document)
         return document
@@ -142,8 +148,10 @@ def _seconds(value: str | None) -> float:
 
 
 def _message(response: httpx2.Response) -> str:
+    """MusicBrainz's own words for a refusal, fit to record (they may quote anything)."""
     try:
         body = response.json()
     except ValueError:
-        return response.text[:200]
-    return str(body.get("error", body)) if isinstance(body, dict) else str(body)[:200]
+        return recordable(response.text[:200])
+    text = str(body.get("error", body)) if isinstance(body, dict) else str(body)
+    return recordable(text[:200])

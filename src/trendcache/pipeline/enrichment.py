@@ -4,6 +4,12 @@ Runs in any number of workers at once: claims keep them on different albums, and
 limiter they share keeps MusicBrainz at MUSICBRAINZ_RATE from all of them together.
 Without a valid MUSICBRAINZ_USER_AGENT nothing is sent and the reason is recorded for the
 status page; the rest of trendcache carries on.
+
+A write the database refuses is handled like a MusicBrainz failure, never raised out of
+the worker: a decision that cannot be stored is an error on its album (tried again in
+minutes) while the batch goes on with the rest; any other failure (the response cache
+refused, a step's bookkeeping) ends the batch with the error recorded on its undecided
+albums. Were even that refused, the claim lapses and the batch is taken up again.
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from trendcache.config import Settings
 from trendcache.db import Database
+from trendcache.db.errors import database_error
 from trendcache.db.models import EnrichmentState
 from trendcache.db.types import utcnow
 from trendcache.musicbrainz.connector import MusicBrainzConnector
@@ -27,6 +35,7 @@ from trendcache.pipeline.claims import LEASE, ClaimKeeper, claim_batch
 from trendcache.pipeline.enrichment_status import DISABLED
 from trendcache.pipeline.enrichment_store import (
     NOT_HYDRATED_AGAIN,
+    fail,
     refresh_seed_metadata,
     release,
     step_done,
@@ -38,6 +47,7 @@ from trendcache.pipeline.mbcache import DatabaseResponseCache
 from trendcache.pipeline.state import TIER, StateStore
 from trendcache.spotify.client import SpotifyClient
 from trendcache.spotify.connector import SpotifyConnector
+from trendcache.text import recordable
 
 log = logging.getLogger(__name__)
 
@@ -100,13 +110,16 @@ class Enricher:
 
         def store(outcomes: list[Outcome]) -> None:
             """Each step's decisions land at once, so pages fill in while the batch runs."""
-            with self.database.writer() as session:
-                store_outcomes(session, {o.album_id: o for o in outcomes}, utcnow())
-                refresh_seed_metadata(session)
-            for outcome in outcomes:
+            stored = self._store(outcomes)
+            for outcome in stored:
                 status = outcome.decision.status
                 result.decided[status] = result.decided.get(status, 0) + 1
-            self.on_change()
+            if len(stored) < len(outcomes):
+                result.decided["error"] = (
+                    result.decided.get("error", 0) + len(outcomes) - len(stored)
+                )
+            if stored:
+                self.on_change()
 
         with ClaimKeeper(self.database, batch_id, self.claim_lease):
             try:
@@ -115,15 +128,63 @@ class Enricher:
                     ordered, store, lambda method: step_done(self.database, batch_id, method), done
                 )
             except MusicBrainzError as exc:
-                result.error = str(exc)
-                log.warning("enrichment batch %s failed: %s", batch_id, exc)
+                result.error = recordable(str(exc))
+                log.warning("enrichment batch %s failed: %s", batch_id, result.error)
+            except Exception as exc:  # a refused write fails the batch as MusicBrainz would
+                result.error = recordable(_failure(exc))
+                log.exception("enrichment batch %s failed: %s", batch_id, result.error)
             finally:
                 result.requests = client.session.sent
                 result.cached = cache.hits
-        with self.database.writer() as session:  # the undecided: unhydrated, or cut short
-            release(session, batch_id, NOT_HYDRATED_AGAIN, error=result.error)
+        try:
+            with self.database.writer() as session:  # the undecided: unhydrated, or cut short
+                release(session, batch_id, NOT_HYDRATED_AGAIN, error=result.error)
+        except Exception as exc:
+            message = recordable(f"could not hand the batch back ({database_error(exc)})")
+            log.exception(
+                "enrichment batch %s: %s; taken up again once its claim lapses", batch_id, message
+            )
+            result.error = result.error or message
         log.info("enrichment batch %s: %s, %s requests", batch_id, result.decided, result.requests)
         return result
+
+    def _store(self, outcomes: list[Outcome]) -> list[Outcome]:
+        """The outcomes stored. Should the database refuse them together, each is tried
+        alone, and one it refuses is recorded as an error on its album instead."""
+        try:
+            self._write(outcomes)
+            return outcomes
+        except Exception as exc:
+            if len(outcomes) == 1:
+                self._fail(outcomes[0], exc)
+                return []
+            log.warning(
+                "storing %s decisions failed (%s); storing them one by one",
+                len(outcomes),
+                database_error(exc),
+            )
+        stored = []
+        for outcome in outcomes:
+            try:
+                self._write([outcome])
+            except Exception as exc:
+                self._fail(outcome, exc)
+            else:
+                stored.append(outcome)
+        return stored
+
+    def _write(self, outcomes: list[Outcome]) -> None:
+        with self.database.writer() as session:
+            store_outcomes(session, {o.album_id: o for o in outcomes}, utcnow())
+            refresh_seed_metadata(session)
+
+    def _fail(self, outcome: Outcome, exc: Exception) -> None:
+        """The album's decision refused: an error on it, tried again later. Raises if even
+        that cannot be written (then the batch fails as a whole)."""
+        message = recordable(f"could not store the MusicBrainz decision ({database_error(exc)})")
+        log.error("enrichment: album %s: %s", outcome.album_id, message)
+        with self.database.writer() as session:
+            fail(session, [outcome.album_id], message)
 
     def run_until_idle(
         self, max_batches: int = 50, on_batch: Callable[[BatchResult], None] | None = None
@@ -163,3 +224,9 @@ class Enricher:
     def close(self) -> None:
         if self._connector is not None:
             self._connector.close()
+
+
+def _failure(exc: Exception) -> str:
+    if isinstance(exc, SQLAlchemyError):
+        return f"could not store what MusicBrainz sent ({database_error(exc)})"
+    return f"enrichment failed ({database_error(exc)})"

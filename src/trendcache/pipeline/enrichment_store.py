@@ -18,6 +18,7 @@ from trendcache.db.models import CacheData, EnrichmentState
 from trendcache.db.types import utcnow
 from trendcache.musicbrainz.matcher import Outcome
 from trendcache.pipeline.keys import TRENDING
+from trendcache.text import recordable
 
 NEVER = timedelta(days=3650)
 REVIEW_AGAIN = timedelta(days=30)
@@ -72,13 +73,28 @@ def release(session: Session, batch_id: str, delay: timedelta, error: str | None
     rows = session.scalars(select(EnrichmentState).where(EnrichmentState.batch_id == batch_id))
     for row in rows:
         if error is not None:
-            row.attempts += 1
-            row.status = "error" if row.status == "pending" else row.status
-            row.next_attempt_at = next_attempt("error", row.attempts, now)
+            _failed(row, error, now)
         else:
             row.next_attempt_at = now + delay
-        row.last_error = error
-        row.batch_id = row.claimed_until = row.steps_done = None
+            row.last_error = None
+            row.batch_id = row.claimed_until = row.steps_done = None
+
+
+def fail(session: Session, album_ids: list[str], error: str) -> None:
+    """These albums out of their batch with `error`, tried again as after a failed batch
+    (a decision the database refused, say), while the batch goes on with the rest."""
+    now = utcnow()
+    rows = session.scalars(select(EnrichmentState).where(EnrichmentState.album_id.in_(album_ids)))
+    for row in rows:
+        _failed(row, error, now)
+
+
+def _failed(row: EnrichmentState, error: str, now: datetime) -> None:
+    row.attempts += 1
+    row.status = "error" if row.status == "pending" else row.status
+    row.next_attempt_at = next_attempt("error", row.attempts, now)
+    row.last_error = recordable(error)  # it may quote MusicBrainz, or the refused data
+    row.batch_id = row.claimed_until = row.steps_done = None
 
 
 def match_summary(row: EnrichmentState) -> dict[str, Any]:

@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import StatementError
 
 from trendcache.config import Settings
 from trendcache.db import Database
+from trendcache.db.errors import database_error
 from trendcache.db.models import CacheData, SyncRun
 from trendcache.db.types import utcnow
 from trendcache.locks import LeaseKeeper, Locks
@@ -35,7 +35,7 @@ from trendcache.pipeline.store import record_failure, write_fetch
 from trendcache.redis_outage import RedisUnavailable
 from trendcache.spotify.connector import SpotifyConnector
 from trendcache.spotify.errors import SpotifyError, SpotifyQuotaExceeded, SpotifyRateLimited
-from trendcache.spotify.sanitize import ERROR_LIMIT, clean_text
+from trendcache.text import recordable
 
 log = logging.getLogger(__name__)
 Trigger = Literal["schedule", "on_demand", "cli", "api"]
@@ -215,7 +215,7 @@ class Syncer:
     def _succeeded(self, run_id: int, result: FetchResult, requests: int) -> SyncResult:
         now = utcnow()
         expires = now + timedelta(seconds=self.settings.cache_duration_seconds)
-        error = _recordable("; ".join(result.problems)) or None
+        error = recordable("; ".join(result.problems)) or None
         try:
             with self.database.writer() as session:
                 queued = write_fetch(session, result, self.settings.spotify_markets, now, expires)
@@ -234,7 +234,7 @@ class Syncer:
                 )
         except Exception as exc:  # a refused write fails the run, as a failed fetch does
             log.exception("sync %s: storing what was fetched failed", run_id)
-            message = f"could not store what Spotify sent ({_database_error(exc)})"
+            message = f"could not store what Spotify sent ({database_error(exc)})"
             return self._failed(run_id, message, requests, result.quota_until)
         if result.quota_until is not None:
             self._pause(result.quota_until, error or "quota exceeded")
@@ -252,7 +252,7 @@ class Syncer:
     def _failed(
         self, run_id: int, message: str, requests: int, paused: datetime | None = None
     ) -> SyncResult:
-        message = _recordable(message)
+        message = recordable(message)
         if paused is not None:
             self._pause(paused, message)
         with self.database.writer() as session:
@@ -293,18 +293,6 @@ class Syncer:
 
     def _pause(self, until: datetime, message: str) -> None:
         self.state.set(QUOTA_PAUSE, {"until": until.isoformat(), "message": message})
-
-
-def _recordable(message: str) -> str:
-    """A message fit for any database: upstream text inside it may carry anything."""
-    return clean_text(message, ERROR_LIMIT)
-
-
-def _database_error(exc: Exception) -> str:
-    """What the database said, without the statement and parameters SQLAlchemy adds."""
-    cause = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
-    lines = str(cause).strip().splitlines()
-    return f"{type(cause).__name__}: {lines[0] if lines else 'no message'}"
 
 
 def _pause_until(exc: SpotifyError) -> datetime | None:

@@ -45,7 +45,12 @@ def test_faults_over_http(
 ) -> None:
     set_faults = {"overloaded": 1, "latency": 0.01, "requests_per_second": 50}
     faults = control.post("/faults", json=set_faults).json()
-    assert faults["faults"] == {"latency": 0.01, "outage": False, "overloaded": 1}
+    assert faults["faults"] == {
+        "latency": 0.01,
+        "outage": False,
+        "hostile_names": False,
+        "overloaded": 1,
+    }
     assert faults["requests_per_second"] == musicbrainz_emulator.requests_per_second == 50
     assert musicbrainz_client.get(PROBE).headers["x-ratelimit-zone"] == "global"
     assert control.post("/faults", json={"overloaded": None}).json()["faults"]["overloaded"] == (
@@ -53,10 +58,13 @@ def test_faults_over_http(
     )
     assert control.post("/faults", json={"outage": True}).status_code == 200
     assert musicbrainz_emulator.faults.outage
+    assert control.post("/faults", json={"hostile_names": True}).json()["faults"]["hostile_names"]
+    assert musicbrainz_emulator.faults.hostile_names
     control.post("/reset")
     assert control.get("/faults").json()["faults"] == {
         "latency": 0.0,
         "outage": False,
+        "hostile_names": False,
         "overloaded": 0,
     }
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx2
 
 from tests.fixtures.spotify import local_client
+from trendcache.emulators.hostile import VARIANTS, variant_of
 from trendcache.emulators.spotify import SpotifyEmulator
-from trendcache.emulators.spotify.hostile import VARIANTS, variant_of
 
 
 def test_hostile_names_everywhere_albums_are_served(

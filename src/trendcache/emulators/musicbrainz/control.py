@@ -19,13 +19,18 @@ from .state import EmulatorState
 
 
 def apply_faults(state: EmulatorState, body: dict[str, Any]) -> None:
-    """``{"latency": 0.2, "outage": true, "overloaded": 3 | null, "requests_per_second": 5}``;
-    ``"overloaded": null`` sheds every request until the next reset."""
-    reject_unknown(body, ["latency", "outage", "overloaded", "requests_per_second"])
+    """``{"latency": 0.2, "outage": true, "overloaded": 3 | null, "hostile_names": true,
+    "requests_per_second": 5}``; ``"overloaded": null`` sheds every request until the next
+    reset."""
+    reject_unknown(
+        body, ["latency", "outage", "overloaded", "hostile_names", "requests_per_second"]
+    )
     if "latency" in body:
         state.faults.latency = float(body["latency"])
     if "outage" in body:
         state.faults.outage = bool(body["outage"])
+    if "hostile_names" in body:
+        state.faults.hostile_names = bool(body["hostile_names"])
     if "overloaded" in body:
         count = body["overloaded"]
         state.faults.overloaded(None if count is None else int(count))

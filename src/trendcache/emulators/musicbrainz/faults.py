@@ -1,9 +1,11 @@
-"""Switchable trouble: slowness, global load shedding, and a full outage.
+"""Switchable trouble: slowness, global load shedding, a full outage, hostile names.
 
 Every switch is safe to flip from the test thread while the server thread serves.
 ``overloaded`` is MusicBrainz's busiest-hour behaviour: 503 "currently busy" in the
 global zone, whatever the client's own pace, so clients can prove they tell it apart
 from their own rate limit. ``outage`` drops connections without an answer.
+``hostile_names`` serves every title and name with NUL bytes, controls, bidi overrides,
+zero-width characters, decomposed accents or 20 KB of text (see ``hostile``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class Faults:
         self._initial_latency = latency
         self.latency = latency  # seconds added before every answer from the web service
         self.outage = False
+        self.hostile_names = False
         self._shedding: int | None = 0  # requests still to shed; None: until cleared
 
     def overloaded(self, count: int | None = 1) -> None:
@@ -48,6 +51,7 @@ class Faults:
             self._shedding = 0
         self.latency = self._initial_latency
         self.outage = False
+        self.hostile_names = False
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -55,5 +59,6 @@ class Faults:
         return {
             "latency": self.latency,
             "outage": self.outage,
+            "hostile_names": self.hostile_names,
             "overloaded": "until reset" if shedding is None else shedding,
         }

@@ -3,7 +3,8 @@
 1. The edge refuses unidentified clients (403) before counting them.
 2. The per-client limit (503, ``ws ip=`` zone); a refusal here is a violation.
 3. Global load shedding (503, ``global`` zone), when ``faults.overloaded`` says so.
-4. Then the web service: latency, the format check (406), the handler (200/400/404).
+4. Then the web service: latency, the format check (406), the handler (200/400/404),
+   and with ``faults.hostile_names`` its answer's names made hostile.
 
 Requests admitted at step 2 use up their client's window whatever happens after, so a
 client answered "busy" must still keep its pace before retrying.
@@ -20,6 +21,7 @@ from starlette.responses import Response
 
 from . import errors
 from .errors import WebServiceError
+from .hostile import poison
 from .limits import identified
 from .state import EmulatorState
 from .stats import RequestRecord
@@ -97,6 +99,7 @@ async def _serve(request: Request, state: EmulatorState, handler: Handler) -> Re
     try:
         if request.method not in ("GET", "HEAD"):
             raise WebServiceError(405, f"{request.method} is not allowed on this endpoint.")
-        return handler(request, state)
+        response = handler(request, state)
     except WebServiceError as error:
         return error.response()
+    return poison(response) if state.faults.hostile_names else response
