@@ -139,6 +139,31 @@ def test_on_postgresql(tmp_path: Path, postgres_database: Database) -> None:
     assert sign_in(postgres_database, "alice", "a long password") == account
 
 
+def test_admins_are_made_at_creation_or_later(users: Runner, sqlite_database: Database) -> None:
+    created = users("create", "ops", "--admin")
+    assert created.returncode == 0, created.stderr
+    assert "Created admin ops." in created.stdout
+    plain = token_of(users("create", "bob"))
+    ops = account_for_token(sqlite_database, token_of(created))
+    bob = account_for_token(sqlite_database, plain)
+    assert ops is not None and ops.is_admin
+    assert bob is not None and not bob.is_admin
+    listed = users("list").stdout
+    assert re.search(r"ops\s+│?\s*admin", listed) and re.search(r"bob\s+│?\s*user", listed)
+
+    assert users("admin", "bob").returncode == 0
+    promoted = account_for_token(sqlite_database, plain)
+    assert promoted is not None and promoted.is_admin
+    assert users("admin", "bob", "--remove").returncode == 0
+    demoted = account_for_token(sqlite_database, plain)
+    assert demoted is not None and not demoted.is_admin
+    unknown = users("admin", "nobody")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == (
+        "trendcache users admin: no user named 'nobody' (see `trendcache users list`)"
+    )
+
+
 def test_revoke_and_delete(users: Runner, sqlite_database: Database) -> None:
     first = token_of(users("create", "bob"))
     second = token_of(users("token", "bob"))

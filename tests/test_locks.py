@@ -6,8 +6,10 @@ from typing import Any
 import pytest
 from redis import Redis
 
+from tests.test_owners import exited_owner
 from trendcache.db import Database
 from trendcache.locks import DatabaseLocks, LeaseKeeper, Locks, RedisLocks
+from trendcache.owners import new_owner
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "redis"])
@@ -88,3 +90,29 @@ def test_processes_never_hold_a_lease_together(
     assert len(intervals) >= 4
     for (_, previous_end), (next_start, _) in itertools.pairwise(intervals):
         assert next_start >= previous_end, "two processes held the lease at once"
+
+
+def test_a_lease_of_an_exited_process_is_taken_over_at_once(locks: Locks) -> None:
+    """An owner of this machine whose process is gone holds nothing (not for 30 s more)."""
+    assert locks.acquire("sync", exited_owner(), ttl=30)
+    assert not locks.held("sync")
+    assert locks.acquire("sync", "next", ttl=30)
+    assert locks.held("sync")
+    assert not locks.acquire("sync", "third", ttl=30), "taken over by one, then held"
+
+
+def test_a_lease_of_a_live_process_is_respected(locks: Locks) -> None:
+    assert locks.acquire("sync", new_owner(), ttl=30)  # this very process: alive
+    assert locks.held("sync")
+    assert not locks.acquire("sync", "next", ttl=30)
+
+
+def test_another_hosts_lease_is_respected_until_it_expires(locks: Locks) -> None:
+    """We cannot see another machine's processes, whatever its owner says."""
+    host, _, token, tag = new_owner().split(":")
+    elsewhere = f"other-{host}"[:30] + f":999999:{token}:{tag}"
+    assert locks.acquire("sync", elsewhere, ttl=0.5)
+    assert locks.held("sync")
+    assert not locks.acquire("sync", "next", ttl=30)
+    time.sleep(0.6)
+    assert locks.acquire("sync", "next", ttl=30)

@@ -13,6 +13,7 @@ from rich.table import Table
 from trendcache.cli_users import users
 from trendcache.config import AccessTier, ConfigError, Settings, load_settings
 from trendcache.logs import Redactor, configure_logging
+from trendcache.startup import StartupError, starting
 
 # Commands import the heavy parts (SQLAlchemy, the web app) themselves, so `--help` and
 # configuration errors answer quickly.
@@ -25,6 +26,17 @@ app = typer.Typer(
 )
 console = Console(stderr=False, highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
+DEBUG = {"traceback": False}  # set by --debug, before any command runs
+
+
+@app.callback()
+def root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback when a command cannot start.")
+    ] = False,
+) -> None:
+    """trendcache: a self-hosted, always-fast cache of new and trending music."""
+    DEBUG["traceback"] = debug
 
 
 def _settings() -> tuple[Settings, Redactor]:
@@ -77,8 +89,9 @@ def worker(
 
     settings, _ = _settings()
     _require_credentials(settings, "worker")
-    services = Services(settings)
-    upgrade(services.database)
+    with starting(settings):
+        services = Services(settings)
+        upgrade(services.database)
     queue = TaskQueue(settings, lambda: services)
     services.on_queued(queue.request_enrichment)
     console.print(f"trendcache worker: {workers} threads, scheduler {'on' if scheduler else 'off'}")
@@ -90,7 +103,10 @@ def worker(
 
 @app.command()
 def sync(
-    force: Annotated[bool, typer.Option(help="Fetch even if the cache is still fresh.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Fetch even if the cache is fresh or failed syncs back off."),
+    ] = False,
 ) -> None:
     """Sync from Spotify now, in the foreground, with a progress bar."""
     from trendcache.db.migrate import upgrade
@@ -98,8 +114,9 @@ def sync(
 
     settings, _ = _settings()
     _require_credentials(settings, "sync")
-    services = Services(settings)
-    upgrade(services.database)
+    with starting(settings):
+        services = Services(settings)
+        upgrade(services.database)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     try:
         with Progress(*columns, console=console, transient=True) as progress:
@@ -142,8 +159,9 @@ def enrich(
 
     settings, _ = _settings()
     _require_credentials(settings, "enrich")
-    services = Services(settings)
-    upgrade(services.database)
+    with starting(settings):
+        services = Services(settings)
+        upgrade(services.database)
     try:
         if services.enricher.connector() is None:
             reason = read_enrichment_status(services.database).disabled
@@ -185,8 +203,9 @@ def migrate() -> None:
     from trendcache.db.migrate import upgrade
 
     settings, _ = _settings()
-    database = Database(settings.resolved_database_url)
-    upgrade(database)
+    with starting(settings):
+        database = Database(settings.resolved_database_url)
+        upgrade(database)
     database.dispose()
     console.print(f"Database is up to date: {database.url.render_as_string(hide_password=True)}")
 
@@ -199,8 +218,9 @@ def backfill() -> None:
     from trendcache.pipeline.backfill import backfill as run
 
     settings, _ = _settings()
-    database = Database(settings.resolved_database_url)
-    upgrade(database)
+    with starting(settings):
+        database = Database(settings.resolved_database_url)
+        upgrade(database)
     stages = {
         "attach": "Attaching appearances to snapshots",
         "parse": "Parsing cached listings",
@@ -255,3 +275,8 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except StartupError as exc:
+        if DEBUG["traceback"]:
+            raise
+        errors.print(f"trendcache: {exc}", markup=False)
+        sys.exit(2)

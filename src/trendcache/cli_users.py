@@ -36,14 +36,18 @@ def create(
     password: Annotated[
         bool, typer.Option("--password", help="Also ask for a password to sign in to the page.")
     ] = False,
+    admin: Annotated[
+        bool,
+        typer.Option("--admin", help="An admin: their API tokens may force syncs (force=true)."),
+    ] = False,
 ) -> None:
     """Create a user and print their first API token (shown this once only)."""
     from trendcache.accounts.users import create_user
 
     secret = _ask_password() if password else None
     with _database() as database:
-        token = _refusing(lambda: create_user(database, name, secret), "create")
-    console.print(f"Created user {name}.", markup=False)
+        token = _refusing(lambda: create_user(database, name, secret, admin=admin), "create")
+    console.print(f"Created {'admin' if admin else 'user'} {name}.", markup=False)
     _show_token(token)
     if secret is None:
         console.print(
@@ -73,6 +77,19 @@ def password(name: NameArgument) -> None:
     with _database() as database:
         _refusing(lambda: set_password(database, name, secret), "password")
     console.print(f"Password set for {name}.", markup=False)
+
+
+@users.command("admin")
+def admin(
+    name: NameArgument,
+    remove: Annotated[bool, typer.Option("--remove", help="Make them a plain user again.")] = False,
+) -> None:
+    """Make a user an admin, whose API tokens may force syncs (spending Spotify budget)."""
+    from trendcache.accounts.users import set_admin
+
+    with _database() as database:
+        _refusing(lambda: set_admin(database, name, not remove), "admin")
+    console.print(f"{name} is {'a plain user' if remove else 'an admin'} now.", markup=False)
 
 
 @users.command("revoke")
@@ -123,10 +140,11 @@ def list_() -> None:
     if not summaries:
         console.print("No users yet: trendcache users create NAME")
         return
-    table = Table("name", "created", "API tokens", "last used", "web sign-in", "albums")
+    table = Table("name", "role", "created", "API tokens", "last used", "web sign-in", "albums")
     for user in summaries:
         table.add_row(
             user.name,
+            "admin" if user.is_admin else "user",
             f"{user.created_at:%Y-%m-%d}",
             ", ".join(f"{prefix}…" for prefix in user.token_prefixes) or "-",
             f"{user.last_used_at:%Y-%m-%d %H:%M} UTC" if user.last_used_at else "never",
@@ -163,11 +181,13 @@ def _database() -> Iterator[Database]:
     from trendcache.cli import _settings  # imported late: trendcache.cli registers us
     from trendcache.db import Database
     from trendcache.db.migrate import upgrade
+    from trendcache.startup import starting
 
     settings, _ = _settings()
-    database = Database(settings.resolved_database_url)
-    try:
+    with starting(settings):
+        database = Database(settings.resolved_database_url)
         upgrade(database)
+    try:
         yield database
     finally:
         database.dispose()

@@ -3,7 +3,9 @@
 Both: Spotify for the data, MusicBrainz (at its real pace of one request a second, so
 enrichment fills in live) for the identifiers. The demo keeps its data apart
 (DATA_DIR/demo) so that setting real credentials later starts from a clean cache instead
-of mixing invented albums into real history.
+of mixing invented albums into real history. For the same reason it refuses to start when
+DATABASE_URL or REDIS_URL is set: those name a real deployment's database and queue, and
+missing credentials there are a mistake to report, not a reason to fill them with demo data.
 
 The emulators come back on the ports they had last time (kept in DATA_DIR/demo/ports.json):
 the cached views and the history hold URLs on them (covers, MusicBrainz links), which a
@@ -23,6 +25,7 @@ from pydantic import SecretStr
 from trendcache.config import AccessTier, Settings
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
+from trendcache.startup import StartupError
 
 DEMO_LATENCY_SECONDS = 0.02
 DEMO_USER_AGENT = "trendcache-demo/0.1 ( https://github.com/trendcache/trendcache )"
@@ -65,8 +68,24 @@ def _start_on(make: Callable[[int], Server], port: int | None) -> Server:
     return make(0).start()
 
 
+def check_demo_allowed(settings: Settings) -> None:
+    """Refuse the demo where a real deployment is configured (see the module's doc)."""
+    for setting, value in (
+        ("DATABASE_URL", settings.database_url),
+        ("REDIS_URL", settings.redis_url),
+    ):
+        if value:
+            raise StartupError(
+                setting,
+                "is set but SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET are not: the demo "
+                "never writes invented albums into a configured deployment; set the "
+                f"credentials, or unset {setting} to try the demo on its own SQLite file",
+            )
+
+
 def start_demo(settings: Settings, tier: AccessTier) -> tuple[Settings, Demo, str]:
     """Start the emulators and return settings pointing at them, plus a one-line notice."""
+    check_demo_allowed(settings)
     emulator_tier = "development" if tier == AccessTier.DEVELOPMENT else "extended"
     demo_dir = settings.data_dir / "demo"
     saved = _saved_ports(demo_dir)
@@ -87,8 +106,7 @@ def start_demo(settings: Settings, tier: AccessTier) -> tuple[Settings, Demo, st
             "spotify_api_base_url": emulator.base_url,
             "spotify_accounts_base_url": emulator.accounts_url,
             "data_dir": demo_dir,
-            "database_url": settings.database_url
-            or f"sqlite:///{(demo_dir / 'trendcache.sqlite3').resolve()}",
+            "database_url": f"sqlite:///{(demo_dir / 'trendcache.sqlite3').resolve()}",
             "musicbrainz_base_url": musicbrainz.base_url,
             "musicbrainz_user_agent": settings.musicbrainz_user_agent or DEMO_USER_AGENT,
         }

@@ -1,17 +1,19 @@
 """Named locks shared by every process: the single-flight guarantee for upstream fetches.
 
 A lock is a lease: it expires unless renewed, so a killed holder never blocks the others
-for longer than one lease. On the database (the embedded default) a lease is a row claimed
-with one atomic upsert; with Redis configured it is a Redis lock.
+for longer than one lease, and a holder that was a process of this machine which is gone
+(`owners.owner_is_dead`) blocks no one at all: its lease is not `held()` and the next
+`acquire()` takes it over at once. On the database (the embedded default) a lease is a row
+claimed with one atomic upsert; with Redis configured it is a Redis key, and Redis being
+away raises `RedisUnavailable`.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
+import logging
 import threading
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from redis import Redis
@@ -22,10 +24,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from trendcache.db import Database
 from trendcache.db.models import Lease
 from trendcache.db.types import utcnow
+from trendcache.owners import new_owner, owner_is_dead
+from trendcache.redis_outage import reaching_redis
+
+log = logging.getLogger(__name__)
 
 
-def new_owner() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+def _taking_over(name: str, dead: str) -> None:
+    log.warning("lease %s: its holder %s is no longer running; taking it over", name, dead)
 
 
 class Locks(Protocol):
@@ -53,7 +59,19 @@ class DatabaseLocks:
         )
         with self.database.writer() as session:
             won = session.execute(statement.returning(Lease.owner)).first()
-        return won is not None
+        if won is not None:
+            return True
+        holder = self._holder(name)
+        if holder is None or not owner_is_dead(holder[0]):
+            return False
+        _taking_over(name, holder[0])
+        with self.database.writer() as session:  # only if the dead owner still has it
+            result = session.execute(
+                update(Lease)
+                .where(Lease.name == name, Lease.owner == holder[0])
+                .values(owner=owner, expires_at=values["expires_at"])
+            )
+        return bool(getattr(result, "rowcount", 0))
 
     def renew(self, name: str, owner: str, ttl: float) -> bool:
         with self.database.writer() as session:
@@ -69,13 +87,23 @@ class DatabaseLocks:
             session.execute(delete(Lease).where(Lease.name == name, Lease.owner == owner))
 
     def held(self, name: str) -> bool:
+        holder = self._holder(name)
+        return holder is not None and holder[1] > utcnow() and not owner_is_dead(holder[0])
+
+    def _holder(self, name: str) -> tuple[str, datetime] | None:
         with self.database.session() as session:
-            expires = session.scalar(select(Lease.expires_at).where(Lease.name == name))
-        return expires is not None and expires > utcnow()
+            row = session.execute(
+                select(Lease.owner, Lease.expires_at).where(Lease.name == name)
+            ).first()
+        return (row.owner, row.expires_at) if row is not None else None
 
 
 class RedisLocks:
-    """Leases as Redis keys (SET NX PX), released only by their owner."""
+    """Leases as Redis keys (SET NX PX), released only by their owner.
+
+    Scripts run with EVAL, not by SHA, so a restarted Redis (which forgets scripts) needs
+    nothing reloaded; a restart does forget the leases, as if they had expired.
+    """
 
     _RELEASE = (
         "if redis.call('get', KEYS[1]) == ARGV[1] then "
@@ -85,25 +113,47 @@ class RedisLocks:
         "if redis.call('get', KEYS[1]) == ARGV[1] then "
         "return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
     )
+    _TAKE_OVER = (
+        "if redis.call('get', KEYS[1]) == ARGV[1] then "
+        "return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) end return false"
+    )
 
     def __init__(self, redis: Redis, prefix: str = "trendcache:lock:") -> None:
         self.redis = redis
         self.prefix = prefix
 
     def acquire(self, name: str, owner: str, ttl: float) -> bool:
-        key = self.prefix + name
-        if self.redis.set(key, owner, nx=True, px=int(ttl * 1000)):
-            return True
-        return bool(self.renew(name, owner, ttl))
+        key, milliseconds = self.prefix + name, int(ttl * 1000)
+        with reaching_redis():
+            if self.redis.set(key, owner, nx=True, px=milliseconds):
+                return True
+            if self.renew(name, owner, ttl):
+                return True
+            holder = self._holder(name)
+            if holder is None or not owner_is_dead(holder):
+                return False
+            _taking_over(name, holder)
+            return bool(self.redis.eval(self._TAKE_OVER, 1, key, holder, owner, milliseconds))
 
     def renew(self, name: str, owner: str, ttl: float) -> bool:
-        return bool(self.redis.eval(self._RENEW, 1, self.prefix + name, owner, int(ttl * 1000)))
+        with reaching_redis():
+            renewed = self.redis.eval(self._RENEW, 1, self.prefix + name, owner, int(ttl * 1000))
+        return bool(renewed)
 
     def release(self, name: str, owner: str) -> None:
-        self.redis.eval(self._RELEASE, 1, self.prefix + name, owner)
+        with reaching_redis():
+            self.redis.eval(self._RELEASE, 1, self.prefix + name, owner)
 
     def held(self, name: str) -> bool:
-        return bool(self.redis.exists(self.prefix + name))
+        holder = self._holder(name)
+        return holder is not None and not owner_is_dead(holder)
+
+    def _holder(self, name: str) -> str | None:
+        with reaching_redis():
+            value = self.redis.get(self.prefix + name)
+        if value is None:
+            return None
+        return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class LeaseKeeper:
@@ -126,13 +176,27 @@ class LeaseKeeper:
         return True
 
     def _renew(self) -> None:
+        """Renew every third of the lease; a failed attempt (Redis or the database briefly
+        away) is tried again next time, and the lease counts as lost once it ran out."""
+        renewed_at = time.monotonic()
         while not self._stop.wait(self.ttl / 3):
-            if not self.locks.renew(self.name, self.owner, self.ttl):
-                self.lost = True
-                return
+            try:
+                if not self.locks.renew(self.name, self.owner, self.ttl):
+                    self.lost = True
+                    return
+                renewed_at = time.monotonic()
+            except Exception as exc:
+                log.warning("lease %s: could not renew it: %s", self.name, exc)
+                if time.monotonic() - renewed_at >= self.ttl:
+                    self.lost = True
+                    return
 
     def release(self) -> None:
+        """Stop renewing and let go; if that fails the lease simply runs out."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        self.locks.release(self.name, self.owner)
+        try:
+            self.locks.release(self.name, self.owner)
+        except Exception as exc:
+            log.warning("lease %s: not released (it runs out by itself): %s", self.name, exc)

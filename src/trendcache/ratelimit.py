@@ -1,7 +1,9 @@
 """Outgoing request limits shared by every process (pyrate-limiter buckets, sliding window).
 
 Embedded default: a SQLite bucket file in DATA_DIR guarded by a file lock, shared by all
-processes on this machine. With REDIS_URL: a Redis bucket shared by every machine.
+processes on this machine. With REDIS_URL: a Redis bucket shared by every machine, which
+survives Redis restarts and failovers (`ReloadingRedisBucket`); while Redis is away a wait
+raises `RedisUnavailable` at once, for the sync to record.
 
 We use pyrate-limiter's buckets but not its `Limiter` loop: in blocking mode the Limiter
 advances a waiting request's timestamp by the planned sleep instead of the time it is
@@ -13,16 +15,23 @@ attempt is stamped while holding the bucket's lock, so the stamp is the admissio
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import random
 import time
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
 from pyrate_limiter import AbstractBucket, Duration, Rate, RateItem, RedisBucket, SQLiteBucket
+from pyrate_limiter.buckets.redis_bucket import LuaScript
 from redis import Redis
+from redis.exceptions import NoScriptError, RedisError
 
 from trendcache.config import Settings
+from trendcache.redis_outage import reaching_redis
+
+log = logging.getLogger(__name__)
 
 SAFETY_MARGIN = 0.05
 MIN_MARGIN_MS = 20
@@ -49,7 +58,7 @@ class SharedLimiter:
     def wait(self, timeout: float = 300.0) -> None:
         deadline = time.monotonic() + timeout
         while True:
-            with self._locked():
+            with self._locked(), reaching_redis():
                 now_ms = time.time_ns() // 1_000_000
                 self._leak(now_ms)
                 item = RateItem(self.name, now_ms)
@@ -69,6 +78,45 @@ class SharedLimiter:
             self._bucket.leak(now_ms)
 
 
+class ReloadingRedisBucket(RedisBucket):
+    """pyrate-limiter's Redis bucket, which loads its Lua script again when Redis lost it.
+
+    RedisBucket runs its script by SHA (EVALSHA). Redis keeps scripts only in memory, so
+    after a restart, a failover to a replica or SCRIPT FLUSH every call would fail with
+    NOSCRIPT until our process restarted (PyrateLimiter issue #182, open). Here a NOSCRIPT
+    loads the script and runs the same check once more (the failed call changed nothing),
+    with the item stamped again, as the stamp must be the time of admission. Redis being
+    away while we start is no error: the SHA is computed here, the first call loads it.
+    """
+
+    @classmethod
+    def connect(cls, rates: list[Rate], redis: Redis, bucket_key: str) -> ReloadingRedisBucket:
+        script_hash = hashlib.sha1(LuaScript.PUT_ITEM.encode()).hexdigest()
+        bucket = cls(rates, redis, bucket_key, script_hash)
+        with suppress(RedisError):
+            bucket._load()
+        return bucket
+
+    def put(self, item: RateItem) -> bool:
+        try:
+            return self._put(item)
+        except NoScriptError:
+            log.info("Redis had lost the rate-limit script (restart or failover); loading it")
+            self._load()
+            item.timestamp = time.time_ns() // 1_000_000
+            return self._put(item)
+
+    def _load(self) -> None:
+        script_hash = self.redis.script_load(LuaScript.PUT_ITEM)
+        assert isinstance(script_hash, str)
+        self.script_hash = script_hash
+
+    def _put(self, item: RateItem) -> bool:
+        admitted = super().put(item)
+        assert isinstance(admitted, bool), "a synchronous Redis client answers at once"
+        return admitted
+
+
 def per_second(count: int, seconds: float) -> Rate:
     """`count` requests per `seconds`, enforced over a slightly longer window (5 %, ≥20 ms).
 
@@ -82,7 +130,8 @@ def per_second(count: int, seconds: float) -> Rate:
 def shared_limiter(name: str, rates: list[Rate], settings: Settings) -> SharedLimiter:
     if settings.redis_url:
         redis = Redis.from_url(settings.redis_url)
-        return SharedLimiter(name, RedisBucket.init(rates, redis, f"trendcache:rate:{name}"))
+        key = f"trendcache:rate:{name}"
+        return SharedLimiter(name, ReloadingRedisBucket.connect(rates, redis, key))
     path = Path(settings.data_dir).resolve() / "ratelimits.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     bucket = SQLiteBucket.init_from_file(

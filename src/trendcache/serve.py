@@ -14,9 +14,10 @@ import uvicorn
 from trendcache import heap
 from trendcache.config import AccessTier, Settings
 from trendcache.db.migrate import upgrade
-from trendcache.demo import start_demo
+from trendcache.demo import check_demo_allowed, start_demo
 from trendcache.logs import Redactor
 from trendcache.services import Services
+from trendcache.startup import starting
 from trendcache.tasks import TaskQueue
 from trendcache.web.app import create_app
 
@@ -35,20 +36,24 @@ def serve(
     demo = None
     demo_note = None
     if not settings.has_spotify_credentials:
-        settings, demo, notice = start_demo(settings, demo_tier)
-        demo_note = "Demo data from the built-in Spotify and MusicBrainz emulators"
-        announce(notice)
-    if settings.spotify_client_secret is not None:
-        redactor.add(settings.spotify_client_secret.get_secret_value())
-    services = Services(settings)
-    upgrade(services.database)
-    queue = TaskQueue(settings, lambda: services)
-    services.on_queued(queue.request_enrichment)
+        check_demo_allowed(settings)  # before touching any configured database or Redis
+    with starting(settings):
+        if not settings.has_spotify_credentials:
+            settings, demo, notice = start_demo(settings, demo_tier)
+            demo_note = "Demo data from the built-in Spotify and MusicBrainz emulators"
+            announce(notice)
+        if settings.spotify_client_secret is not None:
+            redactor.add(settings.spotify_client_secret.get_secret_value())
+        services = Services(settings)
+        upgrade(services.database)
+        queue = TaskQueue(settings, lambda: services)
+        services.on_queued(queue.request_enrichment)
+        fresh = services.syncer.is_fresh()
     consumer = queue.consumer(workers=3, periodic=True)
     consumer.start()
     if demo is not None and demo.moved:
         queue.request_sync("on_demand", force=True)  # the cache's URLs name the old ports
-    elif not services.syncer.is_fresh():
+    elif not fresh:
         queue.request_sync("on_demand", force=False)
     queue.request_enrichment()
     app = create_app(services, queue, demo_note=demo_note)

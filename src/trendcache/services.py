@@ -13,6 +13,7 @@ from redis import Redis
 
 from trendcache.config import Settings
 from trendcache.db import Database
+from trendcache.health import Dependencies
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
 from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.pipeline.enrichment import Enricher
@@ -35,6 +36,7 @@ class Services:
         self.database = database or Database(settings.resolved_database_url)
         self.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         self.locks: Locks = RedisLocks(self.redis) if self.redis else DatabaseLocks(self.database)
+        self.health = Dependencies(self.database, self.redis)
         self.connector = connector or SpotifyConnector(settings)
         self._listeners: list[Listener] = []
         self._queued_listeners: list[Callable[[list[str]], object]] = []

@@ -52,6 +52,10 @@ class TaskQueue:
         self.huey.periodic_task(crontab(minute="*"), name="sync_due")(self.sync_due)
         self.huey.periodic_task(crontab(minute="*"), name="enrich_due")(self.enrich)
 
+    def ping(self) -> None:
+        """Raises when the queue's storage (Redis, or the SQLite file) cannot be read."""
+        self.huey.pending_count()
+
     def _run_sync(self, trigger: str, force: bool = False) -> None:
         self._services().syncer.sync(trigger, force=force, wait=False)  # type: ignore[arg-type]
 

@@ -50,25 +50,26 @@ def test_an_outage_keeps_serving_the_old_data_and_recovers(
     assert row is not None and row.error == failed.error and row.expires < utcnow()
 
     spotify_emulator.faults.outage = False
-    recovered = services.syncer.sync("cli")
+    recovered = services.syncer.sync("cli", force=True)  # `sync --force`: past the backoff
     assert recovered.source == "fresh"
     row = cache_row(services.database, new_releases_key("US"))
     assert row is not None and row.error is None and row.expires > utcnow()
 
 
-def test_automatic_triggers_back_off_after_a_failure_but_the_cli_does_not(
+def test_every_trigger_backs_off_after_a_failure_and_only_forcing_overrides(
     services: Services, spotify_emulator: SpotifyEmulator
 ) -> None:
     spotify_emulator.faults.server_error(503, count=None)
-    assert services.syncer.sync("schedule").error is not None
+    assert services.syncer.sync("api").error is not None
     calls = spotify_emulator.stats.total
     backing_off = services.syncer.sync("on_demand")
     assert backing_off.error is not None
     assert f"{FAILURE_BACKOFF_SECONDS[0] // 60} min" in backing_off.error
-    assert services.syncer.sync("schedule").error == backing_off.error
+    for trigger in ("schedule", "api", "cli"):
+        assert services.syncer.sync(trigger).error == backing_off.error
     assert spotify_emulator.stats.total == calls, "no upstream call while backing off"
     spotify_emulator.faults.clear()
-    assert services.syncer.sync("cli").source == "fresh"
+    assert services.syncer.sync("cli", force=True).source == "fresh"
 
 
 def test_quota_exceeded_pauses_every_trigger_until_spotify_says(

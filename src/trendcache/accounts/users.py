@@ -53,6 +53,8 @@ class Account:
     name: str
     # Changes whenever the password does, so a new password signs out every browser.
     stamp: str
+    # May spend upstream budget beyond the freshness rule (force a sync).
+    is_admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,12 @@ class UserSummary:
     last_used_at: datetime | None
     has_password: bool
     albums: int
+    is_admin: bool = False
 
 
 def _account(user: User) -> Account:
     stamp = hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
-    return Account(id=user.id, name=user.name, stamp=stamp)
+    return Account(id=user.id, name=user.name, stamp=stamp, is_admin=user.is_admin)
 
 
 def is_valid_name(name: str) -> bool:
@@ -80,7 +83,9 @@ def check_name(name: str) -> str:
     return name
 
 
-def create_user(database: Database, name: str, password: str | None = None) -> str:
+def create_user(
+    database: Database, name: str, password: str | None = None, *, admin: bool = False
+) -> str:
     """Create `name` with a first API token, and a web password if given; the token's text."""
     check_name(name)
     password_hash = hash_password(password) if password is not None else None
@@ -89,7 +94,7 @@ def create_user(database: Database, name: str, password: str | None = None) -> s
         with database.writer() as session:
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise UserExists(f"a user named {name!r} already exists")
-            user = User(name=name, password_hash=password_hash)
+            user = User(name=name, password_hash=password_hash, is_admin=admin)
             session.add(user)
             session.flush()
             session.add(_token_row(user.id, token))
@@ -117,6 +122,15 @@ def set_password(database: Database, name: str, password: str) -> None:
         if user is None:
             raise UnknownUser(f"no user named {name!r} (see `trendcache users list`)")
         user.password_hash = password_hash
+
+
+def set_admin(database: Database, name: str, admin: bool) -> None:
+    """Make `name` an admin (their API tokens may force syncs), or a plain user again."""
+    with database.writer() as session:
+        user = session.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise UnknownUser(f"no user named {name!r} (see `trendcache users list`)")
+        user.is_admin = admin
 
 
 def revoke_tokens(database: Database, name: str, prefix: str | None = None) -> int:
@@ -181,6 +195,7 @@ def list_users(database: Database) -> list[UserSummary]:
                 last_used_at=max(used, default=None),
                 has_password=user.password_hash is not None,
                 albums=albums.get(user.id, 0),
+                is_admin=user.is_admin,
             )
         )
     return summaries

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trendcache.db.models import Base, new_id
@@ -30,6 +30,8 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(64))
     # "scrypt$n$r$p$salt$hash"; null: the user signs in to the API only, not the web page.
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # May spend upstream budget beyond the freshness rule (force a sync).
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,7 +1,8 @@
 """What the read path says about syncing: running now, last outcome, paused and why.
 
 `version` changes whenever anything shown changes, so readers can cache a rendering and
-rebuild it only when the version moves.
+rebuild it only when the version moves. A run still marked running whose lease nobody holds
+(its process was killed) is shown as interrupted at once.
 """
 
 from __future__ import annotations
@@ -54,11 +55,13 @@ def read_status(syncer: Syncer) -> SyncStatus:
     pause = _active_pause(state.get(QUOTA_PAUSE))
     refreshing = syncer.is_running()
     last = _run_json(run) if run else None
+    if run is not None and run.status == "running" and not refreshing:
+        last = _unless_orphaned(syncer, run)
     tier = (state.get(TIER) or {}).get("tier") or (run.tier if run else None)
     version = (
         newest_view,
         run.id if run else None,
-        run.status if run else None,
+        last["status"] if last else None,
         refreshing,
         pause[0] if pause else None,
         tier,
@@ -71,6 +74,21 @@ def read_status(syncer: Syncer) -> SyncStatus:
         tier=tier,
         version=version,
     )
+
+
+def _unless_orphaned(syncer: Syncer, run: SyncRun) -> dict[str, Any]:
+    """`run` as it is now, shown interrupted if it still runs though no one holds the lease.
+
+    A sync writes its outcome before it lets go of the lease, so a run that was running
+    before the lease was seen free, and is still running after, lost its process (the
+    next sync records it as interrupted). Only shown so: the read path writes nothing.
+    """
+    with syncer.database.session() as session:
+        now = session.get(SyncRun, run.id) or run
+        shown = _run_json(now)
+    if shown["status"] == "running":
+        shown["status"], shown["error"] = "interrupted", "the syncing process stopped"
+    return shown
 
 
 def _active_pause(value: dict[str, Any] | None) -> tuple[datetime, str] | None:

@@ -2,8 +2,11 @@
 
 Single-flight: however many triggers fire, in however many processes, one lease decides
 who fetches; the rest wait for it (or return at once) and read what it wrote. A failed
-fetch never replaces good data: the old cache stays, flagged with the error. A quota 429,
-or a Retry-After longer than we may wait, pauses every trigger until Spotify's time.
+fetch never replaces good data: the old cache stays, flagged with the error; so does a
+write the database refuses (the run fails and backs off like a failed fetch). A quota 429,
+or a Retry-After longer than we may wait, pauses every trigger until Spotify's time. Redis
+being away (the lease and rate limit live there when configured) fails a sync the same
+way, with the reason recorded, and every trigger backs off until it is back.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import StatementError
 
 from trendcache.config import Settings
 from trendcache.db import Database
@@ -28,15 +32,17 @@ from trendcache.pipeline.keys import SYNC_LEASE, new_releases_key, trending_key
 from trendcache.pipeline.known import stale_artists, unknown_albums
 from trendcache.pipeline.state import QUOTA_PAUSE, StateStore
 from trendcache.pipeline.store import record_failure, write_fetch
+from trendcache.redis_outage import RedisUnavailable
 from trendcache.spotify.connector import SpotifyConnector
 from trendcache.spotify.errors import SpotifyError, SpotifyQuotaExceeded, SpotifyRateLimited
+from trendcache.spotify.sanitize import ERROR_LIMIT, clean_text
 
 log = logging.getLogger(__name__)
 Trigger = Literal["schedule", "on_demand", "cli", "api"]
 WAIT_POLL_SECONDS = 0.1
 # A killed syncer blocks others for at most this long; a live one renews every third of it.
 LEASE_SECONDS = 30.0
-# After consecutive failures, automatic triggers wait this long before trying again.
+# After consecutive failures, no trigger tries again before this long (unless forced).
 FAILURE_BACKOFF_SECONDS = (60, 120, 300, 600, 1800, 3600)
 
 
@@ -95,7 +101,7 @@ class Syncer:
         return (until, pause["message"]) if until > utcnow() else None
 
     def backing_off(self) -> str | None:
-        """Why automatic triggers should not try yet, after the last sync(s) failed."""
+        """Why no sync should try yet, after the last sync(s) failed (forcing still may)."""
         with self.database.session() as session:
             runs = session.execute(
                 select(SyncRun.status, SyncRun.finished_at, SyncRun.error)
@@ -113,7 +119,7 @@ class Syncer:
         wait = FAILURE_BACKOFF_SECONDS[failures - 1]
         if utcnow() - runs[0].finished_at >= timedelta(seconds=wait):
             return None
-        return f"last sync failed ({runs[0].error}); next automatic try within {wait // 60} min"
+        return f"last sync failed ({runs[0].error}); next try within {wait // 60} min"
 
     def is_running(self) -> bool:
         return self.locks.held(SYNC_LEASE)
@@ -132,19 +138,22 @@ class Syncer:
         pause = self.pause()
         if pause is not None:
             return SyncResult("cache", error=pause[1], paused_until=pause[0])
-        if trigger in ("schedule", "on_demand") and not force:
+        if not force:  # every trigger backs off; forcing (an admin, `sync --force`) does not
             backoff = self.backing_off()
             if backoff is not None:
                 return SyncResult("cache", error=backoff)
         lease = LeaseKeeper(self.locks, SYNC_LEASE, ttl=self.lease_seconds)
         waiting_since = None
         deadline = time.monotonic() + timeout
-        while not lease.try_acquire():
-            if not wait or time.monotonic() >= deadline:
-                return SyncResult("cache", busy=True)
-            waiting_since = waiting_since or utcnow()
-            while self.locks.held(SYNC_LEASE) and time.monotonic() < deadline:
-                time.sleep(WAIT_POLL_SECONDS)
+        try:
+            while not lease.try_acquire():
+                if not wait or time.monotonic() >= deadline:
+                    return SyncResult("cache", busy=True)
+                waiting_since = waiting_since or utcnow()
+                while self.locks.held(SYNC_LEASE) and time.monotonic() < deadline:
+                    time.sleep(WAIT_POLL_SECONDS)
+        except RedisUnavailable as exc:
+            return self._not_started(trigger, str(exc))
         try:
             if waiting_since is not None:
                 finished = self._finished_since(waiting_since)
@@ -194,6 +203,8 @@ class Syncer:
             result = fetcher.fetch(budget)
         except SpotifyError as exc:
             return self._failed(run.id, str(exc), budget.sent, _pause_until(exc))
+        except RedisUnavailable as exc:  # the shared rate limit lives in Redis
+            return self._failed(run.id, str(exc), budget.sent)
         except Exception as exc:
             self._failed(run.id, f"internal error: {type(exc).__name__}: {exc}", budget.sent)
             raise
@@ -204,20 +215,27 @@ class Syncer:
     def _succeeded(self, run_id: int, result: FetchResult, requests: int) -> SyncResult:
         now = utcnow()
         expires = now + timedelta(seconds=self.settings.cache_duration_seconds)
-        error = "; ".join(result.problems) or None
-        with self.database.writer() as session:
-            queued = write_fetch(session, result, self.settings.spotify_markets, now, expires)
-            run = session.get_one(SyncRun, run_id)
-            run.status, run.tier, run.requests = (
-                ("partial" if error else "ok"),
-                result.tier,
-                requests,
-            )
-            run.albums = len({a for listing in result.listings.values() for a in listing.album_ids})
-            run.hydrated, run.error, run.finished_at = len(result.albums), error, now
-            summary = SyncResult(
-                "fresh", error, run_id, requests, run.albums, run.hydrated, result.tier
-            )
+        error = _recordable("; ".join(result.problems)) or None
+        try:
+            with self.database.writer() as session:
+                queued = write_fetch(session, result, self.settings.spotify_markets, now, expires)
+                run = session.get_one(SyncRun, run_id)
+                run.status, run.tier, run.requests = (
+                    ("partial" if error else "ok"),
+                    result.tier,
+                    requests,
+                )
+                run.albums = len(
+                    {a for listing in result.listings.values() for a in listing.album_ids}
+                )
+                run.hydrated, run.error, run.finished_at = len(result.albums), error, now
+                summary = SyncResult(
+                    "fresh", error, run_id, requests, run.albums, run.hydrated, result.tier
+                )
+        except Exception as exc:  # a refused write fails the run, as a failed fetch does
+            log.exception("sync %s: storing what was fetched failed", run_id)
+            message = f"could not store what Spotify sent ({_database_error(exc)})"
+            return self._failed(run_id, message, requests, result.quota_until)
         if result.quota_until is not None:
             self._pause(result.quota_until, error or "quota exceeded")
         if queued:
@@ -225,8 +243,8 @@ class Syncer:
         log.info(
             "sync %s: %s albums, %s hydrated, %s requests",
             run_id,
-            run.albums,
-            run.hydrated,
+            summary.albums,
+            summary.hydrated,
             requests,
         )
         return summary
@@ -234,6 +252,7 @@ class Syncer:
     def _failed(
         self, run_id: int, message: str, requests: int, paused: datetime | None = None
     ) -> SyncResult:
+        message = _recordable(message)
         if paused is not None:
             self._pause(paused, message)
         with self.database.writer() as session:
@@ -244,17 +263,48 @@ class Syncer:
                 requests,
                 utcnow(),
             )
-            keys = (
-                self.keys
-                + [trending_key(None)]
-                + [trending_key(m) for m in self.settings.spotify_markets]
-            )
-            record_failure(session, keys, message)
+            record_failure(session, self._failure_keys(), message)
         log.warning("sync %s failed: %s", run_id, message)
         return SyncResult("cache", message, run_id, requests, paused_until=paused)
 
+    def _not_started(self, trigger: Trigger, message: str) -> SyncResult:
+        """A sync that could not take the lease (Redis away) fails as a failed fetch does:
+        its run records why, the page shows it, and automatic triggers back off."""
+        now = utcnow()
+        with self.database.writer() as session:
+            run = SyncRun(
+                key=",".join(self.keys),
+                trigger=trigger,
+                status="failed",
+                error=message,
+                started_at=now,
+                finished_at=now,
+            )
+            session.add(run)
+            session.flush()
+            run_id = run.id
+            record_failure(session, self._failure_keys(), message)
+        log.warning("sync %s failed: %s", run_id, message)
+        return SyncResult("cache", message, run_id)
+
+    def _failure_keys(self) -> list[str]:
+        markets = self.settings.spotify_markets
+        return self.keys + [trending_key(None)] + [trending_key(m) for m in markets]
+
     def _pause(self, until: datetime, message: str) -> None:
         self.state.set(QUOTA_PAUSE, {"until": until.isoformat(), "message": message})
+
+
+def _recordable(message: str) -> str:
+    """A message fit for any database: upstream text inside it may carry anything."""
+    return clean_text(message, ERROR_LIMIT)
+
+
+def _database_error(exc: Exception) -> str:
+    """What the database said, without the statement and parameters SQLAlchemy adds."""
+    cause = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0] if lines else 'no message'}"
 
 
 def _pause_until(exc: SpotifyError) -> datetime | None:

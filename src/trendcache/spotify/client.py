@@ -1,5 +1,8 @@
 """The Spotify endpoints trendcache uses, each validated before its raw JSON is handed back.
 
+Every document's text is cleaned first (`sanitize`): what is validated, cached and
+recorded is what both databases store alike.
+
 Listings are paged by following Spotify's own `next` links (the session refuses links that
 leave the configured API host). Album and artist details are fetched in the largest batches
 the endpoint allows, several requests in flight at once.
@@ -22,6 +25,7 @@ from trendcache.spotify.models import (
     SeveralTracks,
     Track,
 )
+from trendcache.spotify.sanitize import clean_document
 from trendcache.spotify.session import SpotifySession
 
 M = TypeVar("M", bound=BaseModel)
@@ -55,6 +59,10 @@ class SpotifyClient:
         self.session = session
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="spotify")
 
+    def _get(self, path_or_url: str, params: dict[str, Any] | None = None) -> Any:
+        """A JSON document from Spotify with its text cleaned, before anything reads it."""
+        return clean_document(self.session.get(path_or_url, params))
+
     def new_releases(self, max_items: int, on_page: OnPage = None) -> list[dict[str, Any]]:
         """Pages of `GET /browse/new-releases` (extended tier only; market-independent)."""
         first = {"limit": min(NEW_RELEASES_PAGE, max_items)}
@@ -74,7 +82,7 @@ class SpotifyClient:
         """Follow `next` links until `max_items`; `on_page` sees each page as it arrives."""
         pages: list[dict[str, Any]] = []
         seen = 0
-        document = self.session.get(path, params)
+        document = self._get(path, params)
         while True:
             listing = validate(AlbumListing, document, what)
             pages.append(document)
@@ -83,14 +91,14 @@ class SpotifyClient:
             link = listing.albums.next
             if not (link and wants_more and listing.albums.items) or seen >= max_items:
                 return pages
-            document = self.session.get(link)
+            document = self._get(link)
 
     def albums(self, ids: list[str], market: str | None) -> dict[str, dict[str, Any]]:
         """Full albums by id via `GET /albums?ids=` (extended tier only), 20 per request."""
         params = {"market": market} if market else {}
 
         def batch(part: list[str]) -> list[dict[str, Any]]:
-            document = self.session.get("albums", {"ids": ",".join(part), **params})
+            document = self._get("albums", {"ids": ",".join(part), **params})
             validate(SeveralAlbums, document, "albums batch")
             return [album for album in document["albums"] if album is not None]
 
@@ -102,7 +110,7 @@ class SpotifyClient:
 
         def one(album_id: str) -> list[dict[str, Any]]:
             try:
-                document = self.session.get(f"albums/{album_id}", params)
+                document = self._get(f"albums/{album_id}", params)
             except SpotifyNotFound:
                 return []
             validate(Album, document, "album")
@@ -114,7 +122,7 @@ class SpotifyClient:
         """Full artists via `GET /artists?ids=` (extended tier only), 50 per request."""
 
         def batch(part: list[str]) -> list[dict[str, Any]]:
-            document = self.session.get("artists", {"ids": ",".join(part)})
+            document = self._get("artists", {"ids": ",".join(part)})
             validate(SeveralArtists, document, "artists batch")
             return [artist for artist in document["artists"] if artist is not None]
 
@@ -125,7 +133,7 @@ class SpotifyClient:
         params = {"market": market} if market else {}
 
         def batch(part: list[str]) -> list[dict[str, Any]]:
-            document = self.session.get("tracks", {"ids": ",".join(part), **params})
+            document = self._get("tracks", {"ids": ",".join(part), **params})
             validate(SeveralTracks, document, "tracks batch")
             return [track for track in document["tracks"] if track is not None]
 
@@ -137,7 +145,7 @@ class SpotifyClient:
 
         def one(track_id: str) -> list[dict[str, Any]]:
             try:
-                document = self.session.get(f"tracks/{track_id}", params)
+                document = self._get(f"tracks/{track_id}", params)
             except SpotifyNotFound:
                 return []
             validate(Track, document, "track")

@@ -4,7 +4,8 @@ Every request: waits for a slot of the limit shared by all processes, asks the r
 meter (our daily budget) for permission, carries a fresh token, and is retried when that is
 safe: 5xx and network errors with jittered exponential backoff, a 401 once with a new token,
 a 429 after exactly its Retry-After (plus jitter, never sooner) unless that is longer than
-we may wait. A quota 429 is never retried: it pauses syncing until Spotify says.
+we may wait, whether the Web API sent it or the accounts service refused a token. A quota
+429 is never retried: it pauses syncing until Spotify says.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from trendcache.spotify.errors import (
     SpotifyUnavailable,
 )
 from trendcache.spotify.models import ErrorBody
+from trendcache.spotify.retry_after import retry_after as _retry_after
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,6 @@ class RetryPolicy:
 
 
 DEFAULT_RETRY = RetryPolicy()
-
-
-DEFAULT_RETRY_AFTER = 1.0
 
 
 class RequestMeter(Protocol):
@@ -130,7 +129,10 @@ class SpotifySession:
         # The token first: the meter pairs before_request with after_response, and a token
         # fetch failing in between would leave a request counted as in flight for good.
         # The limiter before the meter too: a limiter timeout raises with nothing in flight.
-        token = self._tokens.token()
+        try:
+            token = self._tokens.token()
+        except SpotifyRateLimited as exc:  # the accounts service's own 429
+            raise self._wait_or_stop(exc.retry_after, "Spotify's accounts service") from None
         self._limiter.wait()
         self._meter.before_request()
         try:
@@ -165,13 +167,7 @@ class SpotifySession:
                     f"{until:%Y-%m-%d %H:%M} UTC",
                     until,
                 )
-            if retry_after > self._max_retry_after:
-                return SpotifyRateLimited(
-                    f"Spotify asked us to wait {retry_after:.0f} s, longer than "
-                    f"SPOTIFY_MAX_RETRY_AFTER_SECONDS ({self._max_retry_after:.0f} s)",
-                    retry_after,
-                )
-            return _RetryAfter(retry_after + random.uniform(0.05, 0.25))
+            return self._wait_or_stop(retry_after, "Spotify")
         if status >= 500:
             return SpotifyUnavailable(f"Spotify answered {status} for {path}")
         if status == 403:
@@ -182,16 +178,19 @@ class SpotifySession:
             return SpotifyBadRequest(f"Spotify rejected {path}: {message or 'bad request'}")
         return SpotifyUnavailable(f"Spotify answered {status} for {path}")
 
+    def _wait_or_stop(self, retry_after: float, who: str) -> Exception:
+        """A 429: wait out its Retry-After (never sooner), unless that is longer than we may."""
+        if retry_after > self._max_retry_after:
+            return SpotifyRateLimited(
+                f"{who} asked us to wait {retry_after:.0f} s, longer than "
+                f"SPOTIFY_MAX_RETRY_AFTER_SECONDS ({self._max_retry_after:.0f} s)",
+                retry_after,
+            )
+        return _RetryAfter(retry_after + random.uniform(0.05, 0.25))
+
 
 def _error_detail(response: httpx2.Response) -> Any:
     try:
         return ErrorBody.model_validate_json(response.content).error
     except ValidationError:
         return None
-
-
-def _retry_after(response: httpx2.Response) -> float:
-    try:
-        return max(0.0, float(response.headers.get("Retry-After", DEFAULT_RETRY_AFTER)))
-    except ValueError:
-        return DEFAULT_RETRY_AFTER

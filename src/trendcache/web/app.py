@@ -28,6 +28,7 @@ from trendcache.web.docs import install_docs
 from trendcache.web.methods import method_not_allowed
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
+from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
 from trendcache.web.pages import account, album, browse, errors, format
 from trendcache.web.pages import collection as collection_page
 from trendcache.web.pages import stats as stats_page
@@ -72,10 +73,12 @@ def create_app(
     snapshots = TrendingSnapshots(services, on_rebuild=metrics.rebuilt)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     format.install(env)
+    syncs = SyncRequests(services, queue)
+    syncs.on_synced.append(snapshots.refresh)
     context = WebContext(
         services=services,
         snapshots=snapshots,
-        syncs=SyncRequests(services, queue),
+        syncs=syncs,
         limiter=ClientRateLimiter(services.settings.api_rate_limit_per_minute),
         metrics=metrics,
         templates=Jinja2Templates(env=env),
@@ -87,9 +90,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         snapshots.start()
+        services.health.watch()
         try:
             yield
         finally:
+            services.health.stop_watching()
+            syncs.close()
             snapshots.stop()
 
     app = TrendcacheApp(
@@ -103,15 +109,20 @@ def create_app(
     app.context = context
     app.state.web = context
     app.state.stats = StatsCache(services.database)  # trending statistics, per process
+    if queue is not None:
+        services.health.add("queue", queue.ping)
     for router in (
         cache.router,
         enrichment.router,
         sync.router,
         spotify.router,
-        status.router,
         collection.router,
         albums.router,
         stats_api.router,
+    ):
+        app.include_router(router, responses=UNAVAILABLE)
+    for router in (
+        status.router,
         browse.router,
         album.router,
         account.router,
@@ -121,6 +132,7 @@ def create_app(
         app.include_router(router)
     app.add_exception_handler(errors.PageError, errors.render)
     app.add_exception_handler(405, method_not_allowed)
+    install_outage_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_openapi(app, services.settings.spotify_markets)
     install_docs(app)

@@ -23,10 +23,10 @@ bearer = HTTPBearer(
 )
 
 
-def api_user(
-    context: Context,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Account:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def api_user(context: Context, credentials: Credentials) -> Account:
     """The caller; a 401 with `WWW-Authenticate: Bearer` without a valid token."""
     if credentials is None:
         raise HTTPException(
@@ -40,6 +40,16 @@ def api_user(
             401,
             "this API token is not valid",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    return account
+
+
+def admin_user(context: Context, credentials: Credentials) -> Account:
+    """The caller if they are an admin; 401 without a valid token, 403 for a plain user."""
+    account = api_user(context, credentials)
+    if not account.is_admin:
+        raise HTTPException(
+            403, "this needs an admin's API token (trendcache users admin NAME makes one)"
         )
     return account
 

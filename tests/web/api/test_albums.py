@@ -161,7 +161,7 @@ def test_documented_in_openapi(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"]["/api/albums/appearances/{albumId}"]
     get = operation["get"]
     assert "current streak" in get["description"]
-    assert set(get["responses"]) == {"200", "400", "404", "422"}
+    assert set(get["responses"]) == {"200", "400", "404", "422", "503"}
     assert set(get["responses"]["200"]["content"]) == {"application/json", "text/csv"}
     names = {p["name"]: p for p in get["parameters"]}
     assert set(names) == {"albumId", "since", "until", "limit", "format"}

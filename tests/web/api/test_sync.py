@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
-from tests.web.conftest import ClientFactory, wait_for
+from tests.web.conftest import ClientFactory, serving, wait_for
+from trendcache.accounts.users import create_user
+from trendcache.db.models import SyncRun
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
+from trendcache.web.app import create_app
 
 URL = "/api/spotify/sync"
 
@@ -53,13 +59,83 @@ def test_fresh_cache_costs_no_upstream_request(
     assert spotify_emulator.stats.total == 0
 
 
-def test_force_fetches_again(client: TestClient, spotify_emulator: SpotifyEmulator) -> None:
+def test_an_admin_may_force_a_fetch(
+    client: TestClient, synced_services: Services, spotify_emulator: SpotifyEmulator
+) -> None:
+    token = create_user(synced_services.database, "ops", admin=True)
     before = client.get("/api/cache/trending").json()["fetchedAt"]
     spotify_emulator.stats.clear()
-    body = client.get(URL, params={"force": "true"}).json()
+    response = client.get(
+        URL, params={"force": "true"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    body = response.json()
     assert body["source"] == "fresh"
     assert spotify_emulator.stats.total > 0
     assert body["fetchedAt"] > before
+
+
+@pytest.mark.parametrize("wait", ["true", "false"])
+def test_nobody_else_may_force_one(
+    client: TestClient, synced_services: Services, spotify_emulator: SpotifyEmulator, wait: str
+) -> None:
+    plain = create_user(synced_services.database, "listener")
+    spotify_emulator.stats.clear()
+    params = {"force": "true", "wait": wait}
+    anonymous = client.get(URL, params=params)
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"] == "Bearer"
+    wrong = client.get(URL, params=params, headers={"Authorization": "Bearer tc_" + "x" * 43})
+    assert wrong.status_code == 401
+    refused = client.get(URL, params=params, headers={"Authorization": f"Bearer {plain}"})
+    assert refused.status_code == 403
+    assert "admin" in refused.json()["detail"]
+    # ... and the normal stale check stays open to everyone, costing nothing when fresh.
+    assert client.get(URL).json()["source"] == "cache"
+    assert spotify_emulator.stats.total == 0
+
+
+def test_waiting_callers_share_one_sync_and_hold_no_thread(
+    web_services: Services, spotify_emulator: SpotifyEmulator
+) -> None:
+    """More waiting callers than the server's thread pool (40): one sync, and health,
+    status and the page still answer while they wait."""
+    spotify_emulator.faults.slow(5.0, path_prefix="/v1/browse/new-releases")
+    spotify_emulator.stats.clear()
+    app = create_app(web_services)
+    with serving(app) as base, httpx.Client(base_url=base, timeout=30) as probe:
+
+        def call() -> dict[str, object]:
+            with httpx.Client(base_url=base, timeout=30) as caller:
+                body: dict[str, object] = caller.get(URL).json()
+                return body
+
+        with ThreadPoolExecutor(max_workers=60) as pool:
+            calls = [pool.submit(call) for _ in range(60)]
+            assert wait_for(lambda: web_services.syncer.is_running(), timeout=10)
+            for path in ("/healthz", "/api/status", "/"):
+                assert probe.get(path).status_code == 200
+            # ... answered while every caller still waited for the (5 s) sync.
+            assert web_services.syncer.is_running()
+            assert not any(future.done() for future in calls)
+            bodies = [future.result() for future in calls]
+    assert [body["source"] for body in bodies].count("fresh") == 60  # all shared its result
+    assert {body["fetchedAt"] for body in bodies} != {None}
+    with web_services.database.session() as session:
+        assert session.scalar(select(func.count()).select_from(SyncRun)) == 1
+
+
+def test_a_caller_waits_a_bounded_time(
+    web_services: Services, spotify_emulator: SpotifyEmulator
+) -> None:
+    spotify_emulator.faults.slow(3.0, path_prefix="/v1/browse/new-releases")
+    app = create_app(web_services)
+    app.context.syncs.wait_seconds = 0.5
+    with serving(app) as base, httpx.Client(base_url=base, timeout=30) as caller:
+        body = caller.get(URL).json()
+        assert web_services.syncer.is_running()  # answered before the (3 s) sync ended
+        assert body["source"] == "cache"
+        assert body["refreshing"] is True  # the sync goes on without the caller
+        assert wait_for(lambda: caller.get("/api/cache/trending").json()["fetchedAt"])
 
 
 def test_no_wait_returns_before_the_sync_has_finished(

@@ -40,7 +40,7 @@ def test_header_figures_chart_and_exports(client: TestClient, history: History) 
     assert page.headers["content-type"].startswith("text/html")
     html = page.text
     name = str(escape(back["name"]))
-    assert f'<h1 id="album-name">{name}</h1>' in html
+    assert f'<h1 id="album-name"><bdi>{name}</bdi></h1>' in html
     assert re.search(r'<img src="http://127\.0\.0\.1:\d+/image/\w+" alt="Cover of ', html)
     assert f'<a class="spotify" href="{back["external_urls"]["spotify"]}"' in html
     assert 'data-musicbrainz="pending"' in html
@@ -129,4 +129,4 @@ def test_browse_cards_link_to_the_album_page(client: TestClient) -> None:
     )
     assert cards
     assert all(href == f"/albums/{album_id}" for album_id, href in cards)
-    assert 'class="spotify" target="_blank" rel="noopener">Open in Spotify</a>' in html
+    assert 'class="spotify" target="_blank" rel="noopener"><bdi>Open in Spotify</bdi></a>' in html

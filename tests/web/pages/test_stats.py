@@ -59,7 +59,7 @@ def test_charts_tables_and_exports_of_the_last_30_days(
     assert svg(page, "enrichment").count('class="seg seg--pending"') == 1
     top = history["GB"][0]
     # Escaped as Jinja does (`'` as `&#39;`): the emulator's names change with the date.
-    assert f'<a href="/albums/{top["id"]}">{escape(top["name"])}</a>' in page
+    assert f'<a href="/albums/{top["id"]}"><bdi>{escape(top["name"])}</bdi></a>' in page
     assert "Climbers (4)" in page
     assert "Entered (2)" in page
     # The form shows the window; the exports are that very window.

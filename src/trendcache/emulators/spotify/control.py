@@ -26,6 +26,7 @@ _SETTINGS: dict[str, Callable[[Any], Any]] = {
     "rate_limit_per_30s": lambda v: None if v is None else int(v),
     "daily_quota": lambda v: None if v is None else int(v),
     "outage": bool,
+    "hostile_names": bool,
 }
 _RULES = ("rate_limit", "quota_exceeded", "server_error", "slow", "malformed")
 

@@ -58,6 +58,7 @@ class Faults:
         self.rate_limit_per_30s: int | None = None
         self.daily_quota: int | None = None
         self.outage = False
+        self.hostile_names = False
         self.tokens_revoked_at = -math.inf
 
     def _add(self, rule: Rule) -> None:
@@ -115,6 +116,7 @@ class Faults:
         self.rate_limit_per_30s = None
         self.daily_quota = None
         self.outage = False
+        self.hostile_names = False
         self.tokens_revoked_at = -math.inf
 
     def _take(self, path: str, slow: bool) -> Rule | None:
@@ -165,6 +167,7 @@ class Faults:
             "rate_limit_per_30s": self.rate_limit_per_30s,
             "daily_quota": self.daily_quota,
             "outage": self.outage,
+            "hostile_names": self.hostile_names,
             "rules": rules,
             "counted": counted,
         }

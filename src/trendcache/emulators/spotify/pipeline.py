@@ -16,6 +16,7 @@ from starlette.responses import Response
 from . import errors, params
 from .errors import ApiError, OAuthError
 from .faults import Rule
+from .hostile import poison
 from .malformed import corrupt
 from .render import View
 from .state import EmulatorState
@@ -79,6 +80,8 @@ def web_api(
             base = f"{request.url.scheme}://{request.url.netloc}"
             view = View(f"{base}/v1", f"{base}/image", state.tier, params.market(request))
             response = handler(request, state, view)
+            if state.faults.hostile_names:
+                response = poison(response)
             if rule is not None and rule.kind == "malformed":
                 response = corrupt(response, rule.malformed)
         except ApiError as error:

@@ -218,8 +218,18 @@ SNAPSHOT_ERRORS: dict[int | str, dict[str, Any]] = {
 
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
-    database: str
+    database: str = Field(description="`ok`, `read-only: …` or `unreachable: …`.")
+    redis: str | None = Field(
+        None, description="Redis (REDIS_URL set): `ok` or `unreachable: …`; absent otherwise."
+    )
+    queue: str | None = Field(
+        None, description="The job queue's storage (Redis or DATA_DIR/queue): `ok` or why not."
+    )
     snapshots: bool = Field(description="The in-memory trending snapshots are built.")
+
+
+class Liveness(BaseModel):
+    status: Literal["ok"]
 
 
 SPOTIFY_ID_PATTERN = "^[0-9A-Za-z]{22}$"

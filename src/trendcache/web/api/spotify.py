@@ -88,10 +88,10 @@ async def spotify_new_releases(
     database = context.services.database
     listing = await run_in_threadpool(read_listing, database, market)
     if listing is None:
-        result = await run_in_threadpool(context.syncs.run, "api")
+        result = await context.syncs.join("api")
         listing = await run_in_threadpool(read_listing, database, market)
         if listing is None:
-            error = result.error or await run_in_threadpool(last_sync_error, database)
+            error = (result and result.error) or await run_in_threadpool(last_sync_error, database)
             return spotify_error(503, f"no data for {market} yet: {error or 'sync pending'}")
     stale = utcnow() >= listing.expires
     status = context.snapshots.status

@@ -7,12 +7,10 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from trendcache.db import Database
 from trendcache.pipeline.status import read_status
-from trendcache.web.api.models import Health
+from trendcache.web.api.models import Health, Liveness
 from trendcache.web.deps import Context
 
 router = APIRouter(tags=["operations"])
@@ -29,28 +27,36 @@ async def sync_status(context: Context) -> dict[str, Any]:
     return {**status.as_json(), "markets": context.markets}
 
 
-def ping(database: Database) -> str:
-    try:
-        with database.session() as session:
-            session.execute(text("SELECT 1"))
-    except Exception as exc:
-        return f"unreachable: {type(exc).__name__}"
-    return "ok"
-
-
 @router.get(
     "/healthz",
     response_model=Health,
-    summary="Health check",
-    description="200 when the database answers and the in-memory snapshots are built, else 503.",
-    responses={503: {"model": Health, "description": "Not healthy; see the fields."}},
+    response_model_exclude_none=True,
+    summary="Readiness check",
+    description="200 when every dependency the configuration uses answers (the database "
+    "reads and writes; Redis and the job queue where used) and the in-memory snapshots are "
+    "built, else 503 with each one's state. For a load balancer's readiness probe; "
+    "`/livez` is the liveness probe.",
+    responses={503: {"model": Health, "description": "Not ready; see the fields."}},
 )
 async def health(context: Context) -> JSONResponse:
-    database = await run_in_threadpool(ping, context.services.database)
+    checks = await run_in_threadpool(context.services.health.check)
     built = context.snapshots.get(None) is not None
-    healthy = database == "ok" and built
-    body = {"status": "ok" if healthy else "unavailable", "database": database, "snapshots": built}
+    healthy = built and all(check.ok for check in checks.values())
+    body: dict[str, Any] = {"status": "ok" if healthy else "unavailable"}
+    body.update({name: check.detail for name, check in checks.items()})
+    body["snapshots"] = built
     return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+@router.get(
+    "/livez",
+    response_model=Liveness,
+    summary="Liveness check",
+    description="200 while the process answers requests, whatever its dependencies do: "
+    "restart it only when this fails (`/healthz` tells whether it can serve).",
+)
+async def liveness() -> dict[str, str]:
+    return {"status": "ok"}
 
 
 @router.get(

@@ -10,6 +10,8 @@ from starlette.concurrency import run_in_threadpool
 
 from trendcache.web.api.cache import view_of
 from trendcache.web.api.models import SECTIONS_DOC, Message, SyncResponse
+from trendcache.web.auth import Credentials, admin_user
+from trendcache.web.background import WAIT_SECONDS
 from trendcache.web.deps import Context
 
 router = APIRouter(tags=["sync"])
@@ -20,11 +22,16 @@ Trigger a sync with Spotify and return the cached view across all markets.
 A fresh cache costs no Spotify request (`source: cache`); a stale one is fetched once,
 however many callers ask at the same time, in however many processes (`source: fresh` for
 the caller that fetched). A failed fetch keeps the older data and reports `error`; during a
-quota pause nothing is sent to Spotify until `pausedUntil`.
+quota pause nothing is sent to Spotify until `pausedUntil`; after failed syncs, none is
+tried again until the failure backoff has passed (`error` says until when).
 
-- `wait=true` (default): returns when the sync has finished, with its data.
+- `wait=true` (default): returns when the sync has finished, with its data, or after
+  {WAIT_SECONDS:.0f} s with what is cached and `refreshing: true` if it still runs. Every
+  caller in a process shares one sync and holds no server thread while it waits.
 - `wait=false`: queues a background sync and returns at once with what is cached now.
-- `force=true`: sync even if the cache is still fresh (a quota pause still applies).
+- `force=true`: sync even if the cache is still fresh or failures back off (a quota pause
+  still applies). It spends Spotify budget, so it needs an admin's API token
+  (`trendcache users create --admin`): 401 without a valid token, 403 for a plain user.
 
 {SECTIONS_DOC}
 """
@@ -35,19 +42,30 @@ quota pause nothing is sent to Spotify until `pausedUntil`.
     response_model=SyncResponse,
     summary="Sync with Spotify, then return the cached view",
     description=DESCRIPTION,
-    responses={503: {"model": Message, "description": "The app is still starting."}},
+    # The token is optional: only `force=true` needs one (an admin's).
+    openapi_extra={"security": [{}, {"apiToken": []}]},
+    responses={
+        401: {"model": Message, "description": "`force=true` without a valid API token."},
+        403: {"model": Message, "description": "`force=true` with a plain user's token."},
+        503: {"model": Message, "description": "The app is still starting."},
+    },
 )
 async def sync_spotify(
     context: Context,
+    credentials: Credentials,
     wait: Annotated[bool, Query(description="Wait for the sync to finish.")] = True,
-    force: Annotated[bool, Query(description="Sync even when the cache is fresh.")] = False,
+    force: Annotated[
+        bool, Query(description="Sync even when the cache is fresh (an admin's token only).")
+    ] = False,
 ) -> JSONResponse:
     """The body is built from the snapshot as is (no re-validation): same times as the cache."""
+    if force:
+        await run_in_threadpool(admin_user, context, credentials)
     queued, source, error = False, "cache", None
     if wait:
-        result = await run_in_threadpool(context.syncs.run, "api", force=force)
-        await run_in_threadpool(context.snapshots.refresh)
-        source, error = result.source, result.error
+        result = await context.syncs.join("api", force=force)
+        if result is not None:
+            source, error = result.source, result.error
     else:
         queued = await run_in_threadpool(context.syncs.request, force=force)
     snapshot = context.snapshots.get(None)

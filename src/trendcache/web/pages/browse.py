@@ -31,7 +31,7 @@ async def _current(context: WebContext, scope: str | None) -> tuple[Snapshot, bo
     if snapshot is None:
         raise HTTPException(503, "starting up: the trending snapshots are not built yet")
     requested = False
-    if wants_sync(snapshot.document):
+    if wants_sync(snapshot.document) and context.services.health.outage() is None:
         requested = await run_in_threadpool(context.syncs.request)
     return snapshot, requested
 
@@ -46,7 +46,13 @@ def _values(
         "etag": snapshot.etag,
         "market": snapshot.scope,
         "markets": context.markets,
-        "state": page_state(snapshot.document, now, requested=requested, enriching=progress.active),
+        "state": page_state(
+            snapshot.document,
+            now,
+            requested=requested,
+            enriching=progress.active,
+            outage=context.services.health.outage(),
+        ),
         "enrichment": progress,
         "demo_note": context.demo_note,
         "viewer": viewer,

@@ -68,16 +68,23 @@ def enrichment_progress(
 
 
 def page_state(
-    document: dict[str, Any], now: datetime, *, requested: bool, enriching: bool = False
+    document: dict[str, Any],
+    now: datetime,
+    *,
+    requested: bool,
+    enriching: bool = False,
+    outage: str | None = None,
 ) -> PageState:
+    """`outage`: a dependency known to be down or read-only (`Dependencies.outage()`); no
+    sync can land then, so the page says why instead of showing one under way."""
     fetched_at = parse_time(document["fetchedAt"])
     has_data = fetched_at is not None
     # A sync asked for moments ago may still wait for a queue worker: show it as under way,
     # unless the last attempt failed (automatic retries then back off for a while).
     pending = wants_sync(document) and not document["error"]
-    refreshing = bool(document["refreshing"] or requested or pending)
+    refreshing = bool(document["refreshing"] or requested or pending) and outage is None
     age = relative_age(fetched_at, now) if fetched_at else None
-    notice = _notice(document, age, now)
+    notice = _outage_notice(outage, age) if outage else _notice(document, age, now)
     fast = refreshing or not has_data or (document["stale"] and notice is None)
     return PageState(
         has_data=has_data,
@@ -87,6 +94,13 @@ def page_state(
         notice=notice,
         poll_seconds=FAST_POLL_SECONDS if fast or enriching else IDLE_POLL_SECONDS,
     )
+
+
+def _outage_notice(outage: str, age: str | None) -> str:
+    cannot = "No new data can be fetched or stored until it is back"
+    if age is None:
+        return f"No data yet: {outage} {cannot}."
+    return f"Showing data from {age}: {outage} {cannot}."
 
 
 def _notice(document: dict[str, Any], age: str | None, now: datetime) -> str | None:
