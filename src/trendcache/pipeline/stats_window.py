@@ -4,28 +4,26 @@ Parsing lives here, not in the web layer, so the API, the page and any other cal
 the same values with the same words. Every refusal is a `StatsWindowError` whose message a
 person can act on.
 
-A date means a whole UTC day: `since=2026-11-01&until=2026-11-30` is all of November. A
-date-time without an offset is UTC. Without `until` the window ends now, without `since`
-it starts 30 days before `until`; such a window moves with the clock (`relative`), which
-the cache needs to know.
+`since` and `until` are RFC 3339 dates or date-times (`moments.parse_moment`); a date means a
+whole UTC day: `since=2026-11-01&until=2026-11-30` is all of November. Without `until` the
+window ends now, without `since` it starts 30 days before `until`; such a window moves with
+the clock (`relative`), which the cache needs to know.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from trendcache.db.types import utcnow
 from trendcache.pipeline.keys import NEW_RELEASES
+from trendcache.pipeline.moments import EARLIEST, MomentError, parse_moment
 
 KNOWN_SOURCES = (NEW_RELEASES,)
 DEFAULT_DAYS = 30
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
-EARLIEST = datetime.min.replace(tzinfo=UTC)
-LATEST = datetime.max.replace(tzinfo=UTC)
-EXAMPLES = "e.g. 2026-11-20 or 2026-11-20T06:00:00Z"
 
 
 class StatsWindowError(ValueError):
@@ -74,35 +72,6 @@ class StatsWindow:
         return (bounds, self.source, self.market, self.limit)
 
 
-def parse_moment(name: str, value: str, *, end: bool = False) -> datetime:
-    """An ISO 8601 date or date-time as an aware UTC datetime. A date is its day's first
-    moment, or with `end` its last (so `until=<date>` includes that whole day)."""
-    text = value.strip()
-    if len(text) > 64:
-        raise StatsWindowError(f"{name}: too long for a date or date-time ({EXAMPLES})")
-    try:
-        if len(text) <= 10 and "T" not in text.upper():
-            day = date.fromisoformat(text)
-            return _day_edge(day, end)
-        moment = datetime.fromisoformat(text)
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
-    except OverflowError:
-        raise StatsWindowError(f"{name}: {value!r} is out of range") from None
-    except ValueError:
-        raise StatsWindowError(
-            f"{name}: {value!r} is not an ISO 8601 date or date-time ({EXAMPLES})"
-        ) from None
-
-
-def _day_edge(day: date, end: bool) -> datetime:
-    start = datetime.combine(day, time(), tzinfo=UTC)
-    if not end:
-        return start
-    return LATEST if day == date.max else start + timedelta(days=1) - timedelta(microseconds=1)
-
-
 def make_window(
     since: str | None = None,
     until: str | None = None,
@@ -118,10 +87,12 @@ def make_window(
     against its configuration.
     """
     since, until = since or None, until or None
-    end = parse_moment("until", until, end=True) if until else (now or utcnow())
-    if since:
-        start = parse_moment("since", since)
-    else:
+    try:
+        end = parse_moment("until", until, end=True) if until else (now or utcnow())
+        start = parse_moment("since", since) if since else None
+    except MomentError as exc:
+        raise StatsWindowError(str(exc)) from None
+    if start is None:
         try:
             start = end - timedelta(days=DEFAULT_DAYS)
         except OverflowError:

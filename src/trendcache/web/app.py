@@ -25,6 +25,7 @@ from trendcache.web.api import stats as stats_api
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
 from trendcache.web.docs import install_docs
+from trendcache.web.methods import method_not_allowed
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
 from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
@@ -130,6 +131,7 @@ def create_app(
     ):
         app.include_router(router)
     app.add_exception_handler(errors.PageError, errors.render)
+    app.add_exception_handler(405, method_not_allowed)
     install_outage_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_openapi(app, services.settings.spotify_markets)

@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.templating import Jinja2Templates
+from pydantic import WithJsonSchema
 
 from trendcache.config import Settings
+from trendcache.pipeline.moments import MOMENT_SCHEMA
 from trendcache.services import Services
 from trendcache.web.background import SyncRequests
 from trendcache.web.metrics import WebMetrics
@@ -17,6 +19,12 @@ from trendcache.web.sessions import SessionSigner
 from trendcache.web.snapshots import TrendingSnapshots
 
 MARKET_PATTERN = "^[A-Za-z]{2}$"
+# `openapi.py` documents a parameter whose schema holds this key as one of the configured
+# markets, in any case; the key's value says whether an empty value counts as "all markets"
+# (as a form's "All" sends it) or is refused.
+MARKETS_KEY = "x-configured-markets"
+# A `since` or `until` as sent, documented as `parse_moment` reads it (which the route does).
+MomentText = Annotated[str, WithJsonSchema(MOMENT_SCHEMA)]
 
 
 @dataclass
@@ -53,8 +61,9 @@ MarketQuery = Annotated[
     str | None,
     Query(
         pattern=MARKET_PATTERN,
-        description="ISO 3166-1 alpha-2 market, one of the configured SPOTIFY_MARKETS.",
-        examples=["US"],
+        description="ISO 3166-1 alpha-2 market, one of the configured SPOTIFY_MARKETS "
+        "(in any case).",
+        json_schema_extra={MARKETS_KEY: "refused"},
     ),
 ]
 

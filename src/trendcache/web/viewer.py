@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import Request
@@ -18,12 +19,18 @@ from starlette.concurrency import run_in_threadpool
 from trendcache.accounts.collection import collected_ids
 from trendcache.accounts.users import Account, account_by_id
 from trendcache.web.deps import WebContext
-from trendcache.web.pages.errors import PageError
+from trendcache.web.pages.errors import PageError, html
 from trendcache.web.sessions import BrowserSession
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MAX_FORM_BYTES = 16 * 1024
+# What any form may answer besides its own outcomes (`read_form`, `check_csrf`), documented.
+FORM_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: html("Not a form this site sends (not UTF-8, or too many fields)."),
+    403: html("No valid CSRF token: the form expired or did not come from this site."),
+    413: html(f"A form over {MAX_FORM_BYTES // 1024} KB."),
+}
 
 
 @dataclass(frozen=True)

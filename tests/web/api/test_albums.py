@@ -80,11 +80,11 @@ def test_a_dropped_album_has_no_current_streak(client: TestClient, history: Hist
 
 def test_window_and_limit(client: TestClient, history: History) -> None:
     url = PATH.format(history.steady["id"])
-    body = client.get(url, params={"since": "2026-11-20T06:00:00", "until": iso(MOMENTS[2])})
+    body = client.get(url, params={"since": "2026-11-20T08:00:00+02:00", "until": iso(MOMENTS[2])})
     assert body.status_code == 200
     se = next(chart for chart in body.json()["charts"] if chart["market"] == "SE")
     assert [p["seenAt"] for p in se["points"]] == [iso(MOMENTS[1]), iso(MOMENTS[2])]
-    assert body.json()["since"] == iso(MOMENTS[1])  # no zone given: UTC
+    assert body.json()["since"] == iso(MOMENTS[1])  # in UTC
     assert se["snapshots"] == 4  # the figures are the whole history's
     cut = client.get(url, params={"limit": 1}).json()
     se = next(chart for chart in cut["charts"] if chart["market"] == "SE")
@@ -142,11 +142,19 @@ def test_bad_parameters_are_refused_with_a_message(client: TestClient, history: 
     assert reversed_window.json() == {
         "detail": "since (2026-11-21T00:00:00+00:00) is after until (2026-11-20T00:00:00+00:00)"
     }
-    for params in ({"since": "yesterday"}, {"until": "2026-13-01"}, {"limit": 0}, {"limit": 2001}):
+    for params, words in [
+        ({"since": "yesterday"}, "since: 'yesterday' is not an RFC 3339 date or date-time"),
+        ({"until": "0.5"}, "until: '0.5' is not an RFC 3339 date or date-time"),
+        ({"until": "2026-11-20T06:00:00"}, "a time needs its offset"),
+        ({"until": "2026-13-01"}, "until: '2026-13-01' is not a day of the calendar"),
+    ]:
+        response = client.get(url, params=params)
+        assert response.status_code == 400, params
+        assert words in response.json()["detail"], params
+    for params in ({"since": ""}, {"until": ""}, {"limit": 0}, {"limit": 2001}, {"format": "xml"}):
         response = client.get(url, params=params)
         assert response.status_code == 422, params
         assert response.json()["detail"][0]["msg"]
-    assert client.get(url, params={"format": "xml"}).status_code == 422
 
 
 def test_documented_in_openapi(client: TestClient) -> None:

@@ -92,7 +92,7 @@ def test_a_market_narrows_the_movements_and_keeps_its_overlap(
 @pytest.mark.parametrize(
     ("params", "words"),
     [
-        ({"since": "last week"}, "since: &#39;last week&#39; is not an ISO 8601 date"),
+        ({"since": "last week"}, "since: &#39;last week&#39; is not an RFC 3339 date"),
         ({"since": "2026-11-10", "until": "2026-11-01"}, "is after until"),
         ({"market": "JP"}, "unknown market &#39;JP&#39;"),
         ({"source": "elsewhere"}, "unknown source &#39;elsewhere&#39;"),

@@ -10,7 +10,7 @@ import csv
 import heapq
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
@@ -18,9 +18,10 @@ from starlette.concurrency import run_in_threadpool
 
 from trendcache.pipeline.album_history import MAX_POINTS, read_album_history
 from trendcache.pipeline.album_history_types import AlbumHistory, ChartHistory
+from trendcache.pipeline.moments import MomentError, parse_moment
 from trendcache.web.api.album_models import AlbumHistoryResponse
 from trendcache.web.api.models import SPOTIFY_ID_PATTERN, Message
-from trendcache.web.deps import Context, WebContext
+from trendcache.web.deps import Context, MomentText, WebContext
 from trendcache.web.musicbrainz import Links, album_match
 
 router = APIRouter(tags=["albums"])
@@ -54,7 +55,7 @@ AlbumIdPath = Annotated[
         examples=["3IqzqH6ShrRtie9Yd2ODyG"],
     ),
 ]
-TIME_DOC = "ISO 8601 date or time; without a zone, UTC."
+TIME_DOC = "RFC 3339 date (its midnight UTC) or date-time (with its offset)."
 
 
 @dataclass(frozen=True)
@@ -66,30 +67,29 @@ class Window:
 
 def window_of(
     since: Annotated[
-        datetime | None, Query(description=f"Points seen at or after this. {TIME_DOC}")
+        MomentText | None,
+        Query(min_length=1, description=f"Points seen at or after this. {TIME_DOC}"),
     ] = None,
     until: Annotated[
-        datetime | None, Query(description=f"Points seen at or before this. {TIME_DOC}")
+        MomentText | None,
+        Query(min_length=1, description=f"Points seen at or before this. {TIME_DOC}"),
     ] = None,
     limit: Annotated[
         int, Query(ge=1, le=MAX_POINTS, description="Points per listing at most (the latest).")
     ] = MAX_POINTS,
 ) -> Window:
-    since, until = _utc(since), _utc(until)
-    if since is not None and until is not None and since > until:
-        raise HTTPException(
-            400, f"since ({since.isoformat()}) is after until ({until.isoformat()})"
-        )
-    return Window(since, until, limit)
+    """The window, or a 400 that says what is wrong with it."""
+    try:
+        start = None if since is None else parse_moment("since", since)
+        end = None if until is None else parse_moment("until", until)
+    except MomentError as exc:
+        raise HTTPException(400, str(exc)) from None
+    if start is not None and end is not None and start > end:
+        raise HTTPException(400, f"since ({start.isoformat()}) is after until ({end.isoformat()})")
+    return Window(start, end, limit)
 
 
 HistoryWindow = Annotated[Window, Depends(window_of)]
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 async def load_history(context: WebContext, album_id: str, window: Window) -> AlbumHistory | None:
@@ -123,7 +123,10 @@ def unknown_album(album_id: str) -> str:
             "description": "The history (JSON), or with `format=csv` its points as CSV.",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         },
-        400: {"model": Message, "description": "`since` is after `until`."},
+        400: {
+            "model": Message,
+            "description": "`since` or `until` not a date or date-time, or `since` after `until`.",
+        },
         404: {"model": Message, "description": "An album trendcache never saw listed."},
     },
 )

@@ -66,6 +66,7 @@ def item_json(item: Item) -> dict[str, Any]:
     "repeating the call is harmless.",
     responses={
         200: {"model": CollectionItem, "description": "Already in the collection."},
+        400: {"model": Message, "description": "A body that is not JSON text (not UTF-8)."},
         **UNAUTHORIZED,
         404: {"model": Message, "description": "Not an album trendcache has synced."},
     },

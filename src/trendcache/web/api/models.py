@@ -201,10 +201,18 @@ class Message(BaseModel):
     detail: str
 
 
-# What every route that takes `market` and reads the trending snapshots may answer besides 200.
+def json_message(description: str) -> dict[str, Any]:
+    """A documented `{"detail": …}` JSON response, as JSON on any route: a `model` would be
+    documented in the route's own media type, which for a page is HTML."""
+    schema = Message.model_json_schema()
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+# What every route (API or page) that takes `market` and reads the trending snapshots may
+# answer besides 200.
 SNAPSHOT_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": Message, "description": "A market this server does not track."},
-    503: {"model": Message, "description": "The app is still starting."},
+    400: json_message("A market this server does not track."),
+    503: json_message("The app is still starting."),
 }
 
 

@@ -29,7 +29,7 @@ from trendcache.pipeline.stats_window import (
 from trendcache.web.api.models import Message
 from trendcache.web.api.stats_json import stats_json
 from trendcache.web.api.stats_models import TrendingStatsResponse
-from trendcache.web.deps import MarketScope
+from trendcache.web.deps import MarketScope, MomentText
 
 router = APIRouter(tags=["statistics"])
 PATH = "/api/stats/trending"
@@ -45,10 +45,12 @@ albums were everywhere, how alike the markets are, and how much of it MusicBrain
 
 {_doc(stats)}
 
-**Window.** `since` and `until` take ISO 8601 dates or date-times; a date is a whole UTC
-day (`since=2026-11-01&until=2026-11-30` is all of November), a date-time without an offset
-is UTC. Without `until` the window ends now; without `since` it starts 30 days before
-`until`. Bad values, or `since` after `until`: 400 with the reason.
+**Window.** `since` and `until` take RFC 3339 dates or date-times (`2026-11-20`,
+`2026-11-20T06:00:00Z`; a time always with its offset); a date is a whole UTC day
+(`since=2026-11-01&until=2026-11-30` is all of November). Without `until` the window ends
+now; without `since` it starts 30 days before `until`. A value that is not a date or
+date-time, an unknown `source` or `market`, or `since` after `until`: 400 with the reason;
+an empty one (`since=`) or one of the wrong shape: 422.
 
 **Caching.** Answers are kept in memory until a new snapshot or enrichment decision lands
 (a window ending now is also recomputed after a minute).
@@ -58,19 +60,19 @@ is UTC. Without `until` the window ends now; without `since` it starts 30 days b
 """
 
 SinceQuery = Annotated[
-    str | None,
+    MomentText | None,
     Query(
-        max_length=64,
-        description="Window start: ISO 8601 date (its first moment) or date-time (UTC when "
-        "no offset). Default: 30 days before `until`.",
+        min_length=1,
+        description="Window start: RFC 3339 date (its first moment) or date-time. "
+        "Default: 30 days before `until`.",
         examples=["2026-11-01"],
     ),
 ]
 UntilQuery = Annotated[
-    str | None,
+    MomentText | None,
     Query(
-        max_length=64,
-        description="Window end, inclusive: ISO 8601 date (the whole day) or date-time. "
+        min_length=1,
+        description="Window end, inclusive: RFC 3339 date (the whole day) or date-time. "
         "Default: now.",
         examples=["2026-11-30"],
     ),
@@ -78,6 +80,7 @@ UntilQuery = Annotated[
 SourceQuery = Annotated[
     str | None,
     Query(
+        min_length=1,
         description="Only this listing source; all sources when absent.",
         json_schema_extra={"enum": list(KNOWN_SOURCES)},
     ),
@@ -128,7 +131,11 @@ def csv_response(found: TrendingStats) -> Response:
             "description": "The statistics (JSON), or with `format=csv` a CSV attachment.",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         },
-        400: {"model": Message, "description": "A bad window, source or market."},
+        400: {
+            "model": Message,
+            "description": "A window that is not one (not a date or date-time, or `since` "
+            "after `until`), or a source or market this server does not have.",
+        },
     },
 )
 async def trending_stats(

@@ -17,15 +17,57 @@ from starlette.concurrency import run_in_threadpool
 
 from trendcache.accounts.users import is_valid_name, sign_in
 from trendcache.web.deps import Context, WebContext
-from trendcache.web.pages.errors import PageError
+from trendcache.web.pages.errors import PageError, html
 from trendcache.web.sessions import COOKIE, PRIVATE, BrowserSession
-from trendcache.web.viewer import check_csrf, local_path, read_form, viewer_of
+from trendcache.web.viewer import FORM_ERRORS, check_csrf, local_path, read_form, viewer_of
 
 router = APIRouter(tags=["pages"])
 log = logging.getLogger(__name__)
 NextQuery = Annotated[
     str | None, Query(max_length=500, description="Where to go once signed in (a path here).")
 ]
+SIGN_IN_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "csrf_token": {
+                            "type": "string",
+                            "description": "The token in the form `GET /login` served, "
+                            "with the session cookie it set.",
+                        },
+                        "name": {"type": "string", "description": "User name."},
+                        "password": {"type": "string"},
+                        "next": {"type": "string", "description": "As in `GET /login`."},
+                    },
+                    "required": ["csrf_token"],
+                }
+            }
+        },
+    }
+}
+SIGN_OUT_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "csrf_token": {
+                            "type": "string",
+                            "description": "The session's token, from any signed-in page.",
+                        }
+                    },
+                    "required": ["csrf_token"],
+                }
+            }
+        },
+    }
+}
 
 
 def _form(
@@ -71,7 +113,21 @@ async def login_page(request: Request, context: Context, next: NextQuery = None)
     return response
 
 
-@router.post("/login", include_in_schema=False)
+@router.post(
+    "/login",
+    response_class=HTMLResponse,
+    summary="Sign in (the sign-in form)",
+    description="What the sign-in form sends. Signed in: a redirect to `next` with the "
+    "session cookie; a wrong name or password: the form again, saying so. Sign-in attempts "
+    "are limited per client address.",
+    openapi_extra=SIGN_IN_FORM,
+    responses={
+        200: {"description": "Wrong user name or password: the form again, with the error."},
+        303: {"description": "Signed in: on to `next`."},
+        **FORM_ERRORS,
+        429: html("Too many sign-in attempts; `Retry-After` says when to try again."),
+    },
+)
 async def login(request: Request, context: Context) -> Response:
     form = await read_form(request)
     viewer = await viewer_of(request, context)
@@ -102,7 +158,14 @@ async def login(request: Request, context: Context) -> Response:
     return response
 
 
-@router.post("/logout", include_in_schema=False)
+@router.post(
+    "/logout",
+    response_class=HTMLResponse,
+    summary="Sign out",
+    description="Ends the browser's session (the sign-out button); then a redirect to `/`.",
+    openapi_extra=SIGN_OUT_FORM,
+    responses={303: {"description": "Signed out: on to `/`."}, **FORM_ERRORS},
+)
 async def logout(request: Request, context: Context) -> Response:
     form = await read_form(request)
     check_csrf(request, await viewer_of(request, context), form)

@@ -1,10 +1,18 @@
 """Refusals of the pages' forms, as HTML: a whole page, or for htmx (which swaps error
-responses in too) a short message in place of what was clicked."""
+responses in too) a short message in place of what was clicked; and how the OpenAPI
+document describes them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
+
+
+def html(description: str) -> dict[str, Any]:
+    """A documented response whose body is an HTML page."""
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
 class PageError(Exception):

@@ -13,18 +13,37 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 
+from trendcache.pipeline.moments import MOMENT_SCHEMA
 from trendcache.pipeline.stats_csv import when
 from trendcache.pipeline.stats_types import TrendingStats
 from trendcache.pipeline.stats_window import KNOWN_SOURCES
-from trendcache.web.api.models import Message
 from trendcache.web.api.stats import PATH, stats_cache, window_of
-from trendcache.web.deps import Context, known_market
+from trendcache.web.deps import MARKETS_KEY, Context, known_market
 from trendcache.web.pages import stats_charts as charts
+from trendcache.web.pages.errors import html
 
 router = APIRouter(tags=["pages"])
-Text = Annotated[str | None, Query(max_length=64, description="As in /api/stats/trending.")]
+# The form sends every field, empty for "All" or a date left blank: empty means absent.
+EMPTY = {"type": "string", "maxLength": 0}
+Moment = Annotated[
+    Annotated[str, WithJsonSchema({"anyOf": [EMPTY, *MOMENT_SCHEMA["anyOf"]]})] | None,
+    Query(description="As in /api/stats/trending; empty: the default."),
+]
+Market = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="As in /api/stats/trending; empty: all markets.",
+        json_schema_extra={MARKETS_KEY: "all markets"},
+    ),
+]
+Source = Annotated[
+    Annotated[str, WithJsonSchema({"type": "string", "enum": ["", *KNOWN_SOURCES]})] | None,
+    Query(description="As in /api/stats/trending; empty: all sources."),
+]
 PAGE_LIMIT = 10
 
 
@@ -59,15 +78,15 @@ def chart_values(found: TrendingStats) -> dict[str, Any]:
     "climbers and fallers, longest-running albums, top artists, market overlap and "
     "MusicBrainz coverage, with tables and CSV/JSON exports of the window shown. An empty "
     "parameter counts as absent (the form's “All”).",
-    responses={400: {"model": Message, "description": "A bad window, market or source."}},
+    responses={400: html("A bad window, market or source: the form again, with the reason.")},
 )
 async def stats_page(
     request: Request,
     context: Context,
-    since: Text = None,
-    until: Text = None,
-    market: Text = None,
-    source: Text = None,
+    since: Moment = None,
+    until: Moment = None,
+    market: Market = None,
+    source: Source = None,
 ) -> HTMLResponse:
     values: dict[str, Any] = {
         "markets": context.markets,
