@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).parent))
-from hostile_text import Emulator, environment, free_port  # noqa: E402
+from hostile_text import Emulator, environment, free_port
 
 PROBES = ("/healthz", "/api/status", "/")
 
@@ -102,7 +102,7 @@ def stampede(emulator: Emulator, callers: int) -> dict[str, str]:
             time.sleep(2)
             faults(emulator, latency=3.0)
             before_runs, before_requests = server.runs(), emulator.requests()
-            slowest = {path: 0.0 for path in PROBES}
+            slowest = dict.fromkeys(PROBES, 0.0)
             held: list[float] = []
             statuses: collections.Counter[int] = collections.Counter()
             done = threading.Event()
