@@ -4,7 +4,8 @@
 
 Fills a SQLite database with one real sync against the built-in Spotify emulator (five
 markets, so the all-markets view is about 50 KB), then serves the same bytes three ways,
-one uvicorn process each (httptools, uvloop, no access log), one at a time, and runs
+one uvicorn process each (httptools, uvloop, no access log; ours with the limits on
+clients of `trendcache serve`, see `web/server.py`), one at a time, and runs
 `wrk -t1 -c64 -d10s --latency` against each, server and wrk pinned to a core each with
 `taskset` (else they fight over both cores and the scheduler dominates the tail):
 
@@ -132,7 +133,12 @@ def ceiling(folder: Path) -> Any:
 def serve(name: str, folder: Path, port: int) -> None:
     import uvicorn
 
+    from trendcache.web.server import server_config
+
     app = {"ours": ours, "baseline": baseline, "ceiling": ceiling}[name](folder)
+    if name == "ours":  # as `trendcache serve` runs it: its limits on clients included
+        uvicorn.Server(server_config(app, settings_for(folder), "127.0.0.1", port)).run()
+        return
     uvicorn.run(
         app,
         host="127.0.0.1",

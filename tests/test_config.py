@@ -47,6 +47,7 @@ def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pa
         ("ENABLE_BACKGROUND_SYNC", "maybe", "ENABLE_BACKGROUND_SYNC"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+        ("TRUSTED_PROXIES", "10.0.0.1,proxy.local", "TRUSTED_PROXIES"),
     ],
 )
 def test_invalid_values_give_one_line_naming_the_variable(
@@ -68,6 +69,17 @@ def test_a_bad_secret_is_never_echoed(monkeypatch: pytest.MonkeyPatch, tmp_path:
         load_settings(spotify_client_secret=31415926535)
     assert "SPOTIFY_CLIENT_SECRET" in str(caught.value)
     assert "31415926535" not in str(caught.value)
+
+
+def test_trusted_proxies_are_addresses_or_networks(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().trusted_proxies == []
+    monkeypatch.setenv("TRUSTED_PROXIES", " 10.0.0.1, 10.1.0.0/16,::1,10.0.0.1")
+    assert load_settings().trusted_proxies == ["10.0.0.1", "10.1.0.0/16", "::1"]
+    monkeypatch.setenv("TRUSTED_PROXIES", "*")
+    assert load_settings().trusted_proxies == ["*"]
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:

@@ -4,9 +4,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pyrate_limiter import Rate
 
 from trendcache.config import Settings
-from trendcache.ratelimit import RateLimitTimeout, per_second, shared_limiter
+from trendcache.ratelimit import KeyedLimiter, RateLimitTimeout, per_second, shared_limiter
 
 RATE, WINDOW = 10, 1.0
 
@@ -55,3 +56,56 @@ def test_a_limiter_that_cannot_grant_in_time_says_so(tmp_path: Path) -> None:
     limiter.wait(timeout=1)
     with pytest.raises(RateLimitTimeout):
         limiter.wait(timeout=0.2)
+
+
+def _try_keys(
+    data_dir: Path, redis_url: str | None, attempts: int, out: "multiprocessing.Queue[Any]"
+) -> None:
+    limiter = KeyedLimiter("test_keys", [Rate(10, 60_000)], _settings(data_dir, redis_url))
+    out.put([limiter.try_acquire("one key") is None for _ in range(attempts)])
+    limiter.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_keyed_limits_are_per_key_and_shared_by_processes(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Two processes try one key 7 times each against 10 a minute: 10 allowed in all."""
+    redis_url = None
+    if backend == "redis":
+        request.getfixturevalue("redis_client")
+        redis_url = request.getfixturevalue("redis_url")
+    context = multiprocessing.get_context("fork")
+    out: multiprocessing.Queue[Any] = context.Queue()
+    workers = [context.Process(target=_try_keys, args=(tmp_path, redis_url, 7, out)) for _ in "ab"]
+    for worker in workers:
+        worker.start()
+    allowed = [ok for _ in workers for ok in out.get(timeout=60)]
+    for worker in workers:
+        worker.join(10)
+    assert allowed.count(True) == 10
+    limiter = KeyedLimiter("test_keys", [Rate(10, 60_000)], _settings(tmp_path, redis_url))
+    wait = limiter.try_acquire("one key")
+    assert wait is not None and 1 <= wait <= 60
+    assert limiter.try_acquire("another key") is None  # every key has its own count
+    limiter.close()
+
+
+def test_keyed_limits_free_up_as_the_window_slides(tmp_path: Path) -> None:
+    limiter = KeyedLimiter("sliding", [Rate(2, 300)], _settings(tmp_path, None))
+    first, second, third = (limiter.try_acquire("k") for _ in range(3))
+    assert (first, second, third) == (None, None, 1)
+    time.sleep(0.35)
+    assert limiter.try_acquire("k") is None
+    limiter.close()
+
+
+def test_keyed_redis_buckets_expire_with_their_window(
+    redis_client: Any, redis_url: str, tmp_path: Path
+) -> None:
+    limiter = KeyedLimiter("expiring", [Rate(5, 60_000)], _settings(tmp_path, redis_url))
+    assert limiter.try_acquire("someone") is None
+    [key] = redis_client.keys("trendcache:rate:expiring:*")
+    assert b"someone" not in key  # hashed: no user-chosen text in key names
+    assert 0 < redis_client.pttl(key) <= 60_000
+    limiter.close()

@@ -7,6 +7,7 @@ fails when README.md forgets one.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -116,6 +117,12 @@ class Settings(BaseSettings):
     api_rate_limit_per_minute: int = Field(
         60, ge=1, description="Requests per minute per client to GET /api/spotify/trending."
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(  # "10.0.0.1,10.1.0.0/16"
+        default_factory=list,
+        description="Comma-separated addresses or networks (CIDR) of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed, or * for any. Unset: none, "
+        "and every client is known by its own address.",
+    )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
     secret_key: SecretStr | None = Field(
         None,
@@ -139,6 +146,27 @@ class Settings(BaseSettings):
         bad = [m for m in value if not _MARKET.match(m)]
         if bad:
             raise ValueError(f"not two-letter market codes: {', '.join(bad)}")
+        return list(dict.fromkeys(value))
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry == "*":
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"not an IP address or network: {entry!r} (e.g. 10.0.0.1 or 10.0.0.0/8)"
+                ) from None
         return list(dict.fromkeys(value))
 
     @field_validator("spotify_api_base_url", "spotify_accounts_base_url", "musicbrainz_base_url")

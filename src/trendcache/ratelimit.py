@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import random
 import time
 from contextlib import AbstractContextManager, nullcontext, suppress
@@ -25,6 +26,7 @@ from typing import Any
 
 from pyrate_limiter import AbstractBucket, Duration, Rate, RateItem, RedisBucket, SQLiteBucket
 from pyrate_limiter.buckets.redis_bucket import LuaScript
+from pyrate_limiter.buckets.sqlite_bucket import Queries
 from redis import Redis
 from redis.exceptions import NoScriptError, RedisError
 
@@ -70,6 +72,17 @@ class SharedLimiter:
                 raise RateLimitTimeout(f"no {self.name} request slot within {timeout:.0f} s")
             pause = max(MIN_SLEEP_SECONDS, delay_ms / 1000) * random.uniform(1.0, 1.1)
             time.sleep(min(pause, remaining))
+
+    def try_acquire(self) -> int | None:
+        """Take a slot if one is free now: None if taken, else whole seconds until one is."""
+        with self._locked():
+            now_ms = time.time_ns() // 1_000_000
+            self._leak(now_ms)
+            item = RateItem(self.name, now_ms)
+            if self._bucket.put(item):
+                return None
+            delay_ms = int(self._bucket.waiting(item))  # type: ignore[arg-type]
+        return max(1, math.ceil(delay_ms / 1000))
 
     def _leak(self, now_ms: int) -> None:
         """Drop entries older than the longest window, now and then, so buckets stay small."""
@@ -138,3 +151,97 @@ def shared_limiter(name: str, rates: list[Rate], settings: Settings) -> SharedLi
         rates, table=f"rate_{name}", db_path=str(path), use_file_lock=True
     )
     return SharedLimiter(name, bucket, bucket.lock)
+
+
+class KeyedLimiter:
+    """A separate limit per key (a client address, a user name), shared like `SharedLimiter`.
+
+    With REDIS_URL, each key has its own Redis bucket, expiring with its window. Embedded,
+    every key's entries share one table of the SQLite bucket file (a table per key would
+    let anyone add tables by trying names), each key's bucket counting only its own.
+    Keys are hashed: no user-chosen text reaches a table or a Redis key name.
+    """
+
+    def __init__(self, name: str, rates: list[Rate], settings: Settings) -> None:
+        self.name = name
+        self.rates = rates
+        self._window_ms = max(rate.interval for rate in rates)
+        self._redis: Redis | None = None
+        self._table: SQLiteBucket | None = None
+        if settings.redis_url:
+            self._redis = Redis.from_url(settings.redis_url)
+        else:
+            path = Path(settings.data_dir).resolve() / "ratelimits.sqlite3"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._table = SQLiteBucket.init_from_file(
+                rates, table=f"rate_{name}", db_path=str(path), use_file_lock=True
+            )
+            with self._table.lock:
+                self._table.conn.execute(
+                    f"CREATE INDEX IF NOT EXISTS 'idx_rate_{name}_key' "
+                    f"ON 'rate_{name}' (name, item_timestamp)"
+                )
+                self._table.conn.commit()
+
+    def try_acquire(self, key: str) -> int | None:
+        """Count one attempt for `key`: None if allowed, else whole seconds until it would be."""
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        if self._redis is not None:
+            redis_key = f"trendcache:rate:{self.name}:{digest}"
+            bucket = RedisBucket.init(self.rates, self._redis, redis_key)
+            wait = SharedLimiter(digest, bucket).try_acquire()
+            self._redis.pexpire(redis_key, self._window_ms)
+            return wait
+        assert self._table is not None
+        table = self._table
+        one_key = _OneKeySQLiteBucket(self.rates, table.conn, table.table, table.lock, digest)
+        return SharedLimiter(digest, one_key, table.lock).try_acquire()
+
+    def close(self) -> None:
+        if self._redis is not None:
+            self._redis.close()
+        if self._table is not None:
+            self._table.close()  # type: ignore[no-untyped-call]
+
+
+class _OneKeySQLiteBucket(SQLiteBucket):
+    """pyrate-limiter's SQLite bucket on a table that many keys share, counting one key.
+
+    Only the reads are narrowed to the key's rows (the count before a put, and the entry a
+    refused put waits for); puts store the key as the entry's name, and leaking drops old
+    entries of every key alike, as all keys have the same rates.
+    """
+
+    def __init__(self, rates: list[Rate], conn: Any, table: str, lock: Any, key: str) -> None:
+        super().__init__(rates, conn, table, lock=lock)
+        self.key = key
+
+    def _build_full_count_query(self, current_timestamp: int) -> tuple[str, dict[str, Any]]:
+        queries = []
+        parameters: dict[str, Any] = {"key": self.key}
+        for index, rate in enumerate(self.rates):
+            parameters[f"interval{index}"] = rate.interval
+            parameters[f"start{index}"] = self._algorithm.window_start(rate, current_timestamp)
+            queries.append(
+                f"SELECT :interval{index} AS interval, COUNT(*) FROM '{self.table}' "
+                f"WHERE name = :key AND item_timestamp >= :start{index}"
+            )
+        return " UNION ALL ".join(queries), parameters
+
+    def _peek_timestamp(self, offset: int) -> int | None:
+        row = self.conn.execute(
+            f"SELECT item_timestamp FROM '{self.table}' WHERE name = ? "
+            "ORDER BY item_timestamp DESC LIMIT 1 OFFSET ?",
+            (self.key, offset),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def peek(self, index: int) -> RateItem | None:
+        with self.lock:
+            found = self._peek_timestamp(index)
+        return None if found is None else RateItem(self.key, found)
+
+    def count(self) -> int:
+        with self.lock:
+            query = Queries.COUNT_ALL.format(table=self.table) + " WHERE name = ?"
+            return int(self.conn.execute(query, (self.key,)).fetchone()[0])

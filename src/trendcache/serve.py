@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import uvicorn
+from uvicorn import Server
 
 from trendcache import heap
 from trendcache.config import AccessTier, Settings
@@ -20,6 +20,7 @@ from trendcache.services import Services
 from trendcache.startup import starting
 from trendcache.tasks import TaskQueue
 from trendcache.web.app import create_app
+from trendcache.web.server import server_config
 
 log = logging.getLogger(__name__)
 
@@ -57,21 +58,12 @@ def serve(
         queue.request_sync("on_demand", force=False)
     queue.request_enrichment()
     app = create_app(services, queue, demo_note=demo_note)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        log_config=None,
-        timeout_graceful_shutdown=5,
-    )
+    config = server_config(app, settings, host, port, timeout_graceful_shutdown=5)
     app.state.stats.warm()  # before the heap settles: the mirror lives as long as the process
     heap.settle()
     announce(f"trendcache is serving on http://{host}:{port}")
     try:
-        uvicorn.Server(config).run()
+        Server(config).run()
     finally:
         consumer.stop(graceful=True)
         services.close()

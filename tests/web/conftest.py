@@ -28,6 +28,7 @@ from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
 from trendcache.web.app import create_app
+from trendcache.web.server import server_config
 
 MARKETS = ["US", "GB"]
 NEW_RELEASES = 40
@@ -194,10 +195,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """Run `app` on a real uvicorn server in a thread; yield its base URL."""
+def serving(app: FastAPI, **limits: Any) -> Iterator[str]:
+    """Run `app` on a real uvicorn server in a thread, configured as `trendcache serve`
+    configures it (`limits` override its limits on clients); yield its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config = server_config(app, app.state.web.settings, "127.0.0.1", port, **limits)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()

@@ -25,7 +25,8 @@ from trendcache.web.api import stats as stats_api
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
 from trendcache.web.docs import install_docs
-from trendcache.web.methods import method_not_allowed
+from trendcache.web.headers import SecurityHeaders, page_policy, plain_http_origin
+from trendcache.web.methods import HeadAndOptions, method_not_allowed
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
 from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
@@ -35,10 +36,13 @@ from trendcache.web.pages import stats as stats_page
 from trendcache.web.ratelimit import ClientRateLimiter
 from trendcache.web.secret_key import secret_key
 from trendcache.web.sessions import SessionSigner
+from trendcache.web.signins import SignInLimiter
 from trendcache.web.snapshots import TrendingSnapshots
 
 HERE = Path(__file__).parent
-SIGN_INS_PER_MINUTE = 10
+# No route takes more than a form or a small JSON object: FastAPI answers 413 to a larger
+# body before reading it (by its Content-Length) or as soon as a streamed one passes this.
+MAX_BODY_BYTES = 16 * 1024
 
 DESCRIPTION = """
 New and trending music from the Spotify Web API, synced every CACHE_DURATION_HOURS (or on
@@ -84,7 +88,7 @@ def create_app(
         templates=Jinja2Templates(env=env),
         demo_note=demo_note,
         sessions=SessionSigner(secret_key(services.settings)),
-        sign_ins=ClientRateLimiter(SIGN_INS_PER_MINUTE),
+        sign_ins=SignInLimiter(services.settings),
     )
 
     @asynccontextmanager
@@ -97,6 +101,7 @@ def create_app(
             services.health.stop_watching()
             syncs.close()
             snapshots.stop()
+            context.sign_ins.close()
 
     app = TrendcacheApp(
         title="trendcache",
@@ -105,6 +110,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        max_body_size=MAX_BODY_BYTES,
     )
     app.context = context
     app.state.web = context
@@ -136,4 +142,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_openapi(app, services.settings.spotify_markets)
     install_docs(app)
+    app.add_middleware(HeadAndOptions)
+    covers = plain_http_origin(services.settings.spotify_api_base_url)  # the emulator's
+    app.add_middleware(SecurityHeaders, page_csp=page_policy(covers))
     return app

@@ -16,6 +16,7 @@ from trendcache.web.background import SyncRequests
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.ratelimit import ClientRateLimiter
 from trendcache.web.sessions import SessionSigner
+from trendcache.web.signins import SignInLimiter
 from trendcache.web.snapshots import TrendingSnapshots
 
 MARKET_PATTERN = "^[A-Za-z]{2}$"
@@ -39,7 +40,7 @@ class WebContext:
     templates: Jinja2Templates
     demo_note: str | None
     sessions: SessionSigner
-    sign_ins: ClientRateLimiter  # sign-in attempts per client, against password guessing
+    sign_ins: SignInLimiter  # sign-in attempts per client and per name, shared by processes
 
     @property
     def settings(self) -> Settings:

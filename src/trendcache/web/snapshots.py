@@ -34,6 +34,7 @@ from trendcache.pipeline.enrichment_status import read_enrichment_status
 from trendcache.pipeline.keys import trending_key
 from trendcache.pipeline.status import SyncStatus, read_status
 from trendcache.services import Services
+from trendcache.web.headers import JSON_HEADERS
 from trendcache.web.musicbrainz import EnrichmentActivity, Links, activity_of, annotate_view
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def build_snapshot(
     }
     body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
     etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
-    common = [(b"etag", etag.encode()), (b"cache-control", b"no-cache")]
+    common = [(b"etag", etag.encode()), (b"cache-control", b"no-cache"), *JSON_HEADERS]
     return Snapshot(
         scope=scope,
         document=document,

@@ -1,9 +1,10 @@
 """`GET /api/cache/trending`: the seed's fast cache read, served from memory.
 
 The documented route below is complete on its own. `serve_raw` answers the common exact
-requests (`?market=XX` or no query) before FastAPI's routing, validation and response
-machinery, which cost more than the rest of the request put together (see
-benchmarks/read_path.py); anything else falls through to the route.
+requests (GET or HEAD, `?market=XX` or no query) before FastAPI's routing, validation and
+response machinery, which cost more than the rest of the request put together (see
+benchmarks/read_path.py); anything else falls through to the route. Its security headers
+are in the snapshot's (see `headers.py`).
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ async def cached_trending(
 
 async def serve_raw(snapshots: TrendingSnapshots, scope: Scope, send: Send) -> bool:
     """Answer an exact, common request straight from memory; False to let FastAPI route it."""
-    if scope["method"] != "GET":
+    method = scope["method"]
+    if method != "GET" and method != "HEAD":
         return False
     snapshot = snapshots.for_query(scope["query_string"])
     if snapshot is None:
@@ -84,7 +86,8 @@ async def serve_raw(snapshots: TrendingSnapshots, scope: Scope, send: Send) -> b
                 await _send(send, 304, snapshot.not_modified_headers, b"")
                 return True
             break
-    await _send(send, 200, snapshot.headers, snapshot.body)
+    # HEAD: the GET's headers (its Content-Length too), no body
+    await _send(send, 200, snapshot.headers, snapshot.body if method == "GET" else b"")
     return True
 
 

@@ -136,7 +136,7 @@ async def login(request: Request, context: Context) -> Response:
     target = local_path(form.get("next"))
     name = form.get("name", "").strip()
     client = request.client.host if request.client else "unknown"
-    wait = context.sign_ins.acquire(client)
+    wait = await run_in_threadpool(context.sign_ins.acquire, client, name)
     if wait is not None:
         raise PageError(
             429,
