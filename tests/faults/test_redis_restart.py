@@ -105,12 +105,12 @@ def test_a_sync_records_a_redis_outage_and_recovers_after_the_restart(
 
     assert down.source == "cache" and down.error is not None and DOWN in down.error
     assert [(run.status, run.error) for run in runs(sqlite_database)][-1] == ("failed", down.error)
-    assert again.error is not None and "next automatic try" in again.error, "it backs off"
+    assert again.error is not None and "next try within" in again.error, "it backs off"
     assert len(runs(sqlite_database)) == 2, "the backoff started no new run"
 
     redis_server.start()
     requests_before = len(spotify_emulator.stats.requests)
-    back = services.syncer.sync("cli")  # a manual sync does not wait out the backoff
+    back = services.syncer.sync("cli", force=True)  # `sync --force`: past the backoff
 
     assert back.source == "fresh" and back.error is None
     assert len(spotify_emulator.stats.requests) > requests_before
@@ -126,4 +126,4 @@ def test_a_process_started_while_redis_is_down_syncs_once_it_is_up(
     assert down.error is not None and DOWN in down.error
 
     redis_server.start()
-    assert services.syncer.sync("cli").source == "fresh"
+    assert services.syncer.sync("cli", force=True).source == "fresh"
