@@ -15,4 +15,5 @@ pytest_plugins = [
     "tests.fixtures.musicbrainz",
     "tests.fixtures.app",
     "tests.fixtures.accounts",
+    "tests.fixtures.browser",
 ]

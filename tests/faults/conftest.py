@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 
 from tests.faults.redis_server import RedisServer
-from tests.fixtures.services import POSTGRES_ADMIN_URL, missing
-from trendcache.db import Database
-from trendcache.db.migrate import upgrade
+from tests.fixtures.database import throwaway_postgres
+from tests.fixtures.services import missing
 
 
 @dataclass
@@ -54,24 +52,9 @@ class OwnPostgres:
 
 @pytest.fixture
 def own_postgres() -> Iterator[OwnPostgres]:
-    admin_url = make_url(POSTGRES_ADMIN_URL)
     name = f"trendcache_fault_{os.getpid()}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        missing(f"PostgreSQL is not available at {POSTGRES_ADMIN_URL}: {type(exc).__name__}")
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    database = Database(url)
-    upgrade(database)
-    database.dispose()
-    yield OwnPostgres(name, url, admin)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres(name) as (url, admin):
+        yield OwnPostgres(name, url, admin)
 
 
 @pytest.fixture

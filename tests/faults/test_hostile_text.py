@@ -10,13 +10,12 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from sqlalchemy import select, update
 
 from tests.faults.hostile import FORBIDDEN, NAME_LIMIT, cleaned, refuse_writes, strings
 from tests.fixtures.app import ServicesFactory
 from tests.web.conftest import serving
-from tests.web.pages.conftest import CHROMIUM_ARGS
 from trendcache.db import Database
 from trendcache.db.history import Album, Artist
 from trendcache.db.models import CacheData, SpotifyAlbum, SyncRun
@@ -169,14 +168,6 @@ FOLLOWING_X = """(card, following) => {
   }
   return null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

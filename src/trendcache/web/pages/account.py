@@ -9,7 +9,7 @@ so even the sign-in form carries a CSRF token (no signing someone in as somebody
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -26,48 +26,35 @@ log = logging.getLogger(__name__)
 NextQuery = Annotated[
     str | None, Query(max_length=500, description="Where to go once signed in (a path here).")
 ]
-SIGN_IN_FORM = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/x-www-form-urlencoded": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "csrf_token": {
-                            "type": "string",
-                            "description": "The token in the form `GET /login` served, "
-                            "with the session cookie it set.",
-                        },
-                        "name": {"type": "string", "description": "User name."},
-                        "password": {"type": "string"},
-                        "next": {"type": "string", "description": "As in `GET /login`."},
-                    },
-                    "required": ["csrf_token"],
-                }
-            }
+
+
+def form_body(fields: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAPI request body of a url-encoded form with `fields`, its CSRF token required."""
+    schema = {"type": "object", "properties": fields, "required": ["csrf_token"]}
+    content = {"application/x-www-form-urlencoded": {"schema": schema}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+SIGN_IN_FORM = form_body(
+    {
+        "csrf_token": {
+            "type": "string",
+            "description": "The token in the form `GET /login` served, with the session "
+            "cookie it set.",
         },
+        "name": {"type": "string", "description": "User name."},
+        "password": {"type": "string"},
+        "next": {"type": "string", "description": "As in `GET /login`."},
     }
-}
-SIGN_OUT_FORM = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/x-www-form-urlencoded": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "csrf_token": {
-                            "type": "string",
-                            "description": "The session's token, from any signed-in page.",
-                        }
-                    },
-                    "required": ["csrf_token"],
-                }
-            }
-        },
+)
+SIGN_OUT_FORM = form_body(
+    {
+        "csrf_token": {
+            "type": "string",
+            "description": "The session's token, from any signed-in page.",
+        }
     }
-}
+)
 
 
 def _form(
