@@ -34,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks.mbrea
 from benchmarks.mbreal.cases import KINDS, Case, Round, build_rounds
 from benchmarks.mbreal.catalogue import Json, load_releases
 from benchmarks.mbreal.standin import Catalogue, StandIn
-
 from sqlalchemy import select
 
 from trendcache.config import Settings

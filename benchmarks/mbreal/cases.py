@@ -224,7 +224,7 @@ def build_rounds(releases: dict[str, Json]) -> list[Round]:
         *,
         name: str | None = None,
         artists: list[str] | None = None,
-        upc: str | None | bool = True,
+        upc: str | bool | None = True,
         with_isrcs: bool = True,
         in_catalogue: bool = True,
         catalogue: dict[str, Json] = everything,
