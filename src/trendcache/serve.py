@@ -17,7 +17,7 @@ from trendcache.db.migrate import upgrade
 from trendcache.demo import check_demo_allowed, start_demo
 from trendcache.logs import Redactor
 from trendcache.services import Services
-from trendcache.startup import starting
+from trendcache.startup import check_listen, starting
 from trendcache.tasks import TaskQueue
 from trendcache.web.app import create_app
 from trendcache.web.server import server_config
@@ -36,6 +36,7 @@ def serve(
 ) -> None:
     demo = None
     demo_note = None
+    check_listen(host, port)  # before anything starts: a port in use is one line, not a log
     if not settings.has_spotify_credentials:
         check_demo_allowed(settings)  # before touching any configured database or Redis
     with starting(settings):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +47,17 @@ def check_data_dir(path: Path) -> None:
             probe.unlink(missing_ok=True)
     except OSError as exc:
         raise StartupError("DATA_DIR", f"cannot write to {path}: {_os_reason(exc)}") from exc
+
+
+def check_listen(host: str, port: int) -> None:
+    """`serve --host --port` can listen: the address exists here and the port is free."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise StartupError("--port", f"cannot listen on {host}:{port}: {_os_reason(exc)}") from exc
 
 
 def check_redis(url: str) -> None:

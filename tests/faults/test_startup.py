@@ -3,6 +3,7 @@ traceback (unless `--debug`), and nothing written where it should not be."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,6 +93,15 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
 def test_a_full_disk(tmp_path: Path, full_disk: Path) -> None:
     line = refused(start(tmp_path, "migrate", DATA_DIR=str(full_disk)), "DATA_DIR")
     assert "the disk is full" in line
+
+
+def test_a_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = refused(start(tmp_path, "serve", "--port", str(port), **CREDENTIALS), "--port")
+    assert f"127.0.0.1:{port}" in line and "in use" in line
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
