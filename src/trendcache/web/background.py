@@ -41,7 +41,7 @@ class SyncRequests:
         self._last = -DEBOUNCE_SECONDS
         # One flight per kind (normal, forced); a forced one needs its own sync.
         self._flights: dict[bool, asyncio.Future[SyncResult]] = {}
-        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="web-sync")
+        self._executor: ThreadPoolExecutor | None = None  # made on first use, again after close
         self.on_synced: list[Callable[[], object]] = []
 
     async def join(self, trigger: Trigger, *, force: bool = False) -> SyncResult | None:
@@ -50,6 +50,8 @@ class SyncRequests:
         loop = asyncio.get_running_loop()
         flight = self._flights.get(force)
         if flight is None or flight.done() or flight.get_loop() is not loop:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="web-sync")
             flight = loop.run_in_executor(self._executor, self._run_and_announce, trigger, force)
             flight.add_done_callback(_retrieved)
             self._flights[force] = flight
@@ -59,7 +61,9 @@ class SyncRequests:
             return None
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
     def _run_and_announce(self, trigger: Trigger, force: bool) -> SyncResult:
         result = self.run(trigger, force=force)

@@ -175,3 +175,13 @@ def test_bad_flags_are_422(client: TestClient) -> None:
     response = client.get(URL, params={"wait": "maybe"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "wait"]
+
+
+def test_the_flight_works_again_after_the_app_restarts(
+    web_services: Services, spotify_emulator: SpotifyEmulator
+) -> None:
+    app = create_app(web_services)
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
+    with TestClient(app) as client:  # the same app, started again (its executor was shut)
+        assert client.get(URL).json()["source"] == "fresh"
