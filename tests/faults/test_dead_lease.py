@@ -75,11 +75,10 @@ def test_a_killed_syncs_lease_is_taken_over_at_once(
         child.join(10)
 
     status = read_status(services.syncer).as_json()
-    started = time.monotonic()
+    # The dead lease has ~30 s to run: a sync that gives up waiting after 5 s only gets
+    # through if it recognised the dead owner and took the lease over at once.
     result = services.syncer.sync("on_demand", timeout=5)
-    took = time.monotonic() - started
 
     assert not status["refreshing"] and status["lastSync"]["status"] == "interrupted", status
-    assert result.source == "fresh" and not result.busy, f"took {took:.1f} s"
-    assert took < 3, f"the first sync after kill -9 waited {took:.1f} s for the dead lease"
+    assert result.source == "fresh" and not result.busy, "waited for the dead lease"
     assert [run.status for run in runs(database)] == ["interrupted", "ok"]

