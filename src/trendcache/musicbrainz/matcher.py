@@ -236,7 +236,7 @@ class Matcher:
 
 
 def _search_clause(album: AlbumFacts) -> str | None:
-    title = words(split_title(album.name).base)
+    title = words(split_title(album.name).bare)  # "(Blue Album)" is not in MB's title
     artist = words(album.artists[0]) if album.artists else []
     if not title:
         return None
