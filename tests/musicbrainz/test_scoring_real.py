@@ -77,3 +77,12 @@ def test_scores_two_hundredths_apart_are_not_a_tie_by_rounding() -> None:
     decision = decide(album, [de, us], "fuzzy")
     assert decision.status == "matched"
     assert decision.chosen is not None and decision.chosen.release.id == us.id
+
+
+def test_a_pressing_without_barcode_is_not_an_album_with_a_upc() -> None:
+    """Mechanism 4: Elton John's 1984 CD (no barcode) holds the recordings Spotify's own
+    digital product (UPC 197356598258) carries; nothing says it is that product."""
+    cd = real("a9d4cf0c")
+    digital = album_of(cd, upc="197356598258")
+    assert decide(digital, [cd], "isrc").status == "no_match"
+    assert decide(album_of(cd, upc=None), [cd], "isrc").status == "matched"

@@ -158,6 +158,7 @@ def _clears(album: AlbumFacts, scored: Scored, method: Method) -> bool:
         scored.total >= SEARCH_BAR["total"]
         and all(parts[name] >= bar for name, bar in SEARCH_BAR.items() if name != "total")
         and not _other_barcode(album.upc, scored.release.barcode)
+        and not _unproven_pressing(album.upc, scored.release)
     )
 
 
@@ -165,6 +166,14 @@ def _other_barcode(upc: str | None, barcode: str | None) -> bool:
     """Both known and different, leading zeros aside."""
     ours, theirs = barcode_key(upc), barcode_key(barcode)
     return ours is not None and theirs is not None and ours != theirs
+
+
+def _unproven_pressing(upc: str | None, release: Release) -> bool:
+    """A physical release without barcode, for an album with a UPC: the same recordings
+    (that is all ISRCs and titles prove), but nothing says it is this product."""
+    formats = {medium.format for medium in release.media if medium.format}
+    physical = bool(formats) and not formats <= {"Digital Media"}
+    return barcode_key(upc) is not None and barcode_key(release.barcode) is None and physical
 
 
 def _confidence(best: Scored, method: Method) -> float:
