@@ -216,6 +216,10 @@ def test_a_linked_release_only_has_to_look_like_the_album(
 ) -> None:
     for method in LINKS:
         decision = decide(album, [skinny_fists], method)
+        if method == "barcode" and not album.release_date.startswith("2017"):
+            # A barcode years off: the same digits on another year's release (issue 8).
+            assert decision.status == "no_match"
+            continue
         assert decision.status == "matched", method
         assert decision.confidence >= {"url": 0.97, "barcode": 0.9}[method]
     for method in SEARCHES:

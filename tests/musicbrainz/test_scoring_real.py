@@ -86,3 +86,26 @@ def test_a_pressing_without_barcode_is_not_an_album_with_a_upc() -> None:
     digital = album_of(cd, upc="197356598258")
     assert decide(digital, [cd], "isrc").status == "no_match"
     assert decide(album_of(cd, upc=None), [cd], "isrc").status == "matched"
+
+
+def test_a_barcode_shared_by_a_release_eighteen_years_earlier_is_not_this_album() -> None:
+    """Mechanism 5: 666561001216 is on the 2000 AU LP and on the 2018 CA reissue."""
+    reissue, original = real("748e3e26"), real("e3334c4e")
+    album = album_of(reissue)  # 2018
+    assert decide(album, [original], "barcode").status == "no_match"
+    decision = decide(album, [original, reissue], "barcode")
+    assert decision.status == "matched"
+    assert decision.chosen is not None and decision.chosen.release.id == reissue.id
+
+
+def test_the_label_tells_barcode_twins_apart() -> None:
+    """Mechanism 7: Nevermind's AU (DGC) and US (Geffen) CDs store the same digits, title,
+    date and tracks."""
+    us, au = real("8e061dc4"), real("eccae410")
+    for label, right in (("Geffen Records", us), ("DGC", au)):
+        album = album_of(us, label=label, copyrights=(f"\u2117 1991 {label}",))
+        decision = decide(album, [au, us], "barcode")
+        assert decision.chosen is not None and decision.chosen.release.id == right.id, label
+    assert decide(album_of(us), [au, us], "barcode").status == "needs_review"  # no label
+    lone = decide(album_of(us, label="Geffen Records"), [au], "barcode")
+    assert lone.status == "needs_review"  # the twin of a release MusicBrainz lacks

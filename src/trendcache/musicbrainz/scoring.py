@@ -59,6 +59,8 @@ class AlbumFacts:
     release_date: str
     upc: str | None = None
     isrcs: tuple[str, ...] = ()
+    label: str | None = None
+    copyrights: tuple[str, ...] = ()
 
     @property
     def spotify_url(self) -> str:
@@ -139,9 +141,49 @@ def decide(album: AlbumFacts, releases: list[Release], method: Method) -> Decisi
     if not passing:
         return Decision("no_match", None, 0.0, None, weighed)
     best = passing[0]
-    if len(passing) > 1 and best.total - passing[1].total < TIE_MARGIN - TOLERANCE:
-        return Decision("needs_review", method, round(best.total, 3), None, weighed)
+    rivals = [s for s in passing if best.total - s.total < TIE_MARGIN - TOLERANCE]
+    labels = {s.release.id: _label_fits(album, s.release) for s in rivals}
+    if len(rivals) > 1:
+        # Twins (one barcode on two pressings, one title on two countries' CDs): the
+        # label tells them apart when both sides name one; else a person must.
+        fitting = [s for s in rivals if labels[s.release.id] is True]
+        if len(fitting) != 1 or any(labels[s.release.id] is None for s in rivals):
+            return Decision("needs_review", method, round(best.total, 3), None, weighed)
+        best = fitting[0]
+    elif labels[best.release.id] is False and method != "url":
+        # The one candidate names another label: another pressing, perhaps a twin of
+        # this album's own release that MusicBrainz lacks. A barcode still says "related".
+        status: Status = "needs_review" if method == "barcode" else "no_match"
+        return Decision(status, method, round(best.total, 3), None, weighed)
     return Decision("matched", method, _confidence(best, method), best, weighed)
+
+
+_LABEL_FILLER = {
+    "records", "recordings", "record", "music", "entertainment", "inc", "ltd", "llc",
+    "gmbh", "group", "label", "the", "and", "co", "company", "limited", "productions",
+}  # fmt: skip
+NO_LABEL = "[no label]"  # MusicBrainz's special label for self-releases
+
+
+def _label_words(text: str) -> str:
+    found = comparable(text).split()
+    return " ".join(word for word in found if word not in _LABEL_FILLER) or " ".join(found)
+
+
+def _label_fits(album: AlbumFacts, release: Release) -> bool | None:
+    """Whether a label of the release is the album's (its label or a copyright line names
+    it); None when either side names none."""
+    theirs = [
+        _label_words(info.label.name)
+        for info in release.label_info
+        if info.label is not None and info.label.name.strip().casefold() != NO_LABEL
+    ]
+    theirs = [name for name in theirs if name]
+    ours = _label_words(album.label or "")
+    if not theirs or not ours:
+        return None
+    lines = f" {' '.join(comparable(line) for line in album.copyrights)} "
+    return any(fuzz.token_set_ratio(ours, name) >= 85 or f" {name} " in lines for name in theirs)
 
 
 def _rank(scored: Scored) -> tuple[float, float]:
@@ -152,8 +194,8 @@ def _clears(album: AlbumFacts, scored: Scored, method: Method) -> bool:
     parts = scored.parts
     if method == "url":  # editors linked this very album: only a gross mix-up is refused
         return parts["artist"] >= URL_BAR["artist"] or parts["tracks"] >= URL_BAR["tracks"]
-    if method == "barcode":
-        return parts["title"] >= LINK_BAR["title"]
+    if method == "barcode":  # a re-release years apart may carry the same digits
+        return parts["title"] >= LINK_BAR["title"] and parts["date"] > 0.0
     return (
         scored.total >= SEARCH_BAR["total"]
         and all(parts[name] >= bar for name, bar in SEARCH_BAR.items() if name != "total")
