@@ -216,6 +216,10 @@ def test_a_linked_release_only_has_to_look_like_the_album(
 ) -> None:
     for method in LINKS:
         decision = decide(album, [skinny_fists], method)
+        if method == "barcode" and not album.release_date.startswith("2017"):
+            # A barcode years off: the same digits on another year's release (issue 8).
+            assert decision.status == "no_match"
+            continue
         assert decision.status == "matched", method
         assert decision.confidence >= {"url": 0.97, "barcode": 0.9}[method]
     for method in SEARCHES:
@@ -224,9 +228,12 @@ def test_a_linked_release_only_has_to_look_like_the_album(
         assert decision.weighed and decision.weighed[0].release is skinny_fists
 
 
-def test_a_link_to_an_unrecognisable_title_is_not_trusted(skinny_fists: Release) -> None:
+def test_a_barcode_or_search_hit_with_an_unrecognisable_title_is_not_trusted(
+    skinny_fists: Release,
+) -> None:
+    """A URL relationship is the editors' own word: test_scoring_real.py covers it."""
     album = facts("Yanqui U.X.O.", GODSPEED, 4, "2017-09-18")
-    for method in METHODS:
+    for method in ("barcode", "isrc", "fuzzy"):
         assert decide(album, [skinny_fists], method).status == "no_match", method
 
 

@@ -202,7 +202,26 @@ class Matcher:
                     releases_of[isrc.upper()].extend(recording.releases)
             for album_id, isrc in part:
                 found[album_id].extend(releases_of.get(isrc.upper(), []))
-        return found
+        return self._with_barcodes(found)
+
+    def _with_barcodes(self, found: dict[str, list[Release]]) -> dict[str, list[Release]]:
+        """Candidates as a release search describes them, barcode included.
+
+        A recording search lists its releases without barcodes; without them "another
+        barcode is another release" cannot tell this album from another country's pressing
+        of the same recordings. One `reid:` search completes many releases (and brings
+        their release group and artists, so completion has nothing left to ask).
+        """
+        mbids = list(dict.fromkeys(r.id for releases in found.values() for r in releases))
+        complete: dict[str, Release] = {}
+        for part in batches(mbids, REIDS_PER_QUERY):
+            quoted = " OR ".join(part)
+            for release in self.client.search_releases(f"reid:({quoted})", max_pages=2):
+                complete[release.id] = release
+        return {
+            album_id: [complete.get(r.id, r) for r in releases]
+            for album_id, releases in found.items()
+        }
 
     def _by_search(self, albums: list[AlbumFacts]) -> dict[str, list[Release]]:
         found: dict[str, list[Release]] = {}
@@ -236,7 +255,7 @@ class Matcher:
 
 
 def _search_clause(album: AlbumFacts) -> str | None:
-    title = words(split_title(album.name).base)
+    title = words(split_title(album.name).bare)  # "(Blue Album)" is not in MB's title
     artist = words(album.artists[0]) if album.artists else []
     if not title:
         return None

@@ -31,6 +31,16 @@ class Medium(Model):
     track_count: int = Field(0, alias="track-count")
 
 
+class LabelRef(Model):
+    id: str | None = None
+    name: str
+
+
+class LabelInfo(Model):
+    label: LabelRef | None = None
+    catalog_number: str | None = Field(None, alias="catalog-number")
+
+
 class Release(Model):
     """A release as search hits, url relations, recordings and lookups all describe it."""
 
@@ -46,6 +56,7 @@ class Release(Model):
     media: list[Medium] = []
     artist_credit: list[Credit] = Field([], alias="artist-credit")
     release_group: ReleaseGroupRef | None = Field(None, alias="release-group")
+    label_info: list[LabelInfo] = Field([], alias="label-info")
 
     @property
     def tracks(self) -> int | None:

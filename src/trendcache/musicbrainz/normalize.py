@@ -26,6 +26,8 @@ _EDITION = re.compile(
     rf"|\s+-\s+(?P<d>[^-]*\b(?:{_EDITION_WORDS})\b.*))\s*$",
     re.IGNORECASE,
 )
+_NAME_PART = re.compile(r"\s*[\(\[](?P<part>[^)\]]+)[\)\]]\s*$")
+_EDITION_WORD = re.compile(rf"\b(?:{_EDITION_WORDS})\b", re.IGNORECASE)
 _TYPOGRAPHY = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-",
@@ -44,6 +46,13 @@ class Title:
     guests: tuple[str, ...]
     edition: str  # comparable edition words, "" for the plain release
 
+    @property
+    def bare(self) -> str:
+        """The base without a closing parenthetical that is part of the name, not an edition:
+        Spotify's "Weezer (Blue Album)" is MusicBrainz's "Weezer" ("blue album" its comment)."""
+        part = _NAME_PART.search(self.base)
+        return (self.base[: part.start()].strip() if part else "") or self.base
+
 
 def split_title(name: str) -> Title:
     title = _FEED_SUFFIX.sub("", name.strip())
@@ -57,6 +66,21 @@ def split_title(name: str) -> Title:
         edition = " ".join(filter(None, [words, edition]))
         title = title[: marker.start()]
     return Title(title.strip() or name.strip(), tuple(guests), edition)
+
+
+def edition_words(text: str) -> set[str]:
+    """Only the edition words in a text: "clean/edited" -> {"clean"}; a pressing has none."""
+    found = {_EDITION_SYNONYMS.get(w.casefold(), w.casefold()) for w in _EDITION_WORD.findall(text)}
+    return found - _EDITION_FILLER
+
+
+# Variants of the same content: a clean and an explicit pressing hold the same album.
+_VARIANT_WORDS = {"clean", "explicit", "mono", "stereo"}
+
+
+def content_words(found: set[str]) -> set[str]:
+    """The edition words that mean other content (remaster, live, deluxe...), not a variant."""
+    return found - _VARIANT_WORDS
 
 
 _EDITION_SYNONYMS = {"remastered": "remaster", "remasters": "remaster", "remixes": "remix"}

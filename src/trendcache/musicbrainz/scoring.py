@@ -19,7 +19,14 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from trendcache.musicbrainz.models import Release
-from trendcache.musicbrainz.normalize import barcode_key, comparable, edition_key, split_title
+from trendcache.musicbrainz.normalize import (
+    barcode_key,
+    comparable,
+    content_words,
+    edition_key,
+    edition_words,
+    split_title,
+)
 
 Method = Literal["url", "barcode", "isrc", "fuzzy"]
 Status = Literal["matched", "needs_review", "no_match"]
@@ -29,8 +36,16 @@ WEIGHTS = {"title": 0.40, "artist": 0.30, "tracks": 0.15, "date": 0.10, "format"
 SEARCH_BAR = {"total": 0.80, "title": 0.85, "artist": 0.75, "tracks": 0.5, "date": 0.5}
 # A URL or barcode link is evidence in itself; the title only has to be recognisable.
 LINK_BAR = {"title": 0.60}
+# A release MusicBrainz editors linked to this Spotify URL: the artist or the track count
+# must be plausible, nothing more.
+URL_BAR = {"artist": 0.5, "tracks": 0.5}
 TIE_MARGIN = 0.02
+# Scores are sums of floats: 0.87 - 0.85 may come out as 0.0199999; a margin is a margin.
+TOLERANCE = 1e-9
 EDITION_MISMATCH = 0.2
+# A disambiguation is mostly about a pressing ("JVC Pressing", "silver faced"); edition
+# words in it ("clean/edited") only nudge, enough to prefer the plain one of two twins.
+DISAMBIGUATION_NUDGE = 0.02
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,8 @@ class AlbumFacts:
     release_date: str
     upc: str | None = None
     isrcs: tuple[str, ...] = ()
+    label: str | None = None
+    copyrights: tuple[str, ...] = ()
 
     @property
     def spotify_url(self) -> str:
@@ -79,10 +96,8 @@ class Decision:
 
 def score(album: AlbumFacts, release: Release) -> Scored:
     ours, theirs = split_title(album.name), split_title(release.title)
-    title = fuzz.ratio(comparable(ours.base), comparable(theirs.base)) / 100
-    their_edition = edition_key(theirs.edition or release.disambiguation or "")
-    if edition_key(ours.edition) != their_edition:
-        title = max(0.0, title - EDITION_MISMATCH)
+    title = _title(ours.base, ours.bare, theirs.base, theirs.bare)
+    title = max(0.0, title - _edition_cost(ours.edition, theirs.edition, release.disambiguation))
     credit = comparable(" ".join([*album.artists, *ours.guests]))
     artist = fuzz.token_set_ratio(credit, comparable(release.artist_names)) / 100
     parts = {
@@ -96,6 +111,29 @@ def score(album: AlbumFacts, release: Release) -> Scored:
     return Scored(release, total, parts)
 
 
+def _edition_cost(ours: str, theirs: str, disambiguation: str | None) -> float:
+    """What an edition disagreement costs the title.
+
+    MusicBrainz may keep the edition in the disambiguation instead of the title. Otherwise
+    a disambiguation describes a pressing ("blue album, JVC Pressing", "silver faced") and
+    costs nothing, unless it names another content ("2021 remaster", "live"); a variant of
+    the same content ("clean/edited", "mono") only nudges.
+    """
+    comment = disambiguation or ""
+    if edition_key(ours) != edition_key(theirs):
+        return 0.0 if ours and edition_key(ours) == edition_key(comment) else EDITION_MISMATCH
+    mine, named = edition_words(ours), edition_words(f"{theirs} {comment}")
+    if content_words(named) - content_words(mine):
+        return EDITION_MISMATCH
+    return DISAMBIGUATION_NUDGE if mine != named else 0.0
+
+
+def _title(ours: str, ours_bare: str, theirs: str, theirs_bare: str) -> float:
+    """The better of the titles compared whole and without a closing parenthetical."""
+    pairs = {(ours, theirs), (ours_bare, theirs), (ours, theirs_bare)}
+    return max(fuzz.ratio(comparable(a), comparable(b)) / 100 for a, b in pairs if a and b)
+
+
 def decide(album: AlbumFacts, releases: list[Release], method: Method) -> Decision:
     unique = {release.id: release for release in releases}
     weighed = tuple(sorted((score(album, r) for r in unique.values()), key=_rank, reverse=True))
@@ -103,9 +141,49 @@ def decide(album: AlbumFacts, releases: list[Release], method: Method) -> Decisi
     if not passing:
         return Decision("no_match", None, 0.0, None, weighed)
     best = passing[0]
-    if len(passing) > 1 and best.total - passing[1].total < TIE_MARGIN:
-        return Decision("needs_review", method, round(best.total, 3), None, weighed)
+    rivals = [s for s in passing if best.total - s.total < TIE_MARGIN - TOLERANCE]
+    labels = {s.release.id: _label_fits(album, s.release) for s in rivals}
+    if len(rivals) > 1:
+        # Twins (one barcode on two pressings, one title on two countries' CDs): the
+        # label tells them apart when both sides name one; else a person must.
+        fitting = [s for s in rivals if labels[s.release.id] is True]
+        if len(fitting) != 1 or any(labels[s.release.id] is None for s in rivals):
+            return Decision("needs_review", method, round(best.total, 3), None, weighed)
+        best = fitting[0]
+    elif labels[best.release.id] is False and method != "url":
+        # The one candidate names another label: another pressing, perhaps a twin of
+        # this album's own release that MusicBrainz lacks. A barcode still says "related".
+        status: Status = "needs_review" if method == "barcode" else "no_match"
+        return Decision(status, method, round(best.total, 3), None, weighed)
     return Decision("matched", method, _confidence(best, method), best, weighed)
+
+
+_LABEL_FILLER = {
+    "records", "recordings", "record", "music", "entertainment", "inc", "ltd", "llc",
+    "gmbh", "group", "label", "the", "and", "co", "company", "limited", "productions",
+}  # fmt: skip
+NO_LABEL = "[no label]"  # MusicBrainz's special label for self-releases
+
+
+def _label_words(text: str) -> str:
+    found = comparable(text).split()
+    return " ".join(word for word in found if word not in _LABEL_FILLER) or " ".join(found)
+
+
+def _label_fits(album: AlbumFacts, release: Release) -> bool | None:
+    """Whether a label of the release is the album's (its label or a copyright line names
+    it); None when either side names none."""
+    theirs = [
+        _label_words(info.label.name)
+        for info in release.label_info
+        if info.label is not None and info.label.name.strip().casefold() != NO_LABEL
+    ]
+    theirs = [name for name in theirs if name]
+    ours = _label_words(album.label or "")
+    if not theirs or not ours:
+        return None
+    lines = f" {' '.join(comparable(line) for line in album.copyrights)} "
+    return any(fuzz.token_set_ratio(ours, name) >= 85 or f" {name} " in lines for name in theirs)
 
 
 def _rank(scored: Scored) -> tuple[float, float]:
@@ -114,12 +192,15 @@ def _rank(scored: Scored) -> tuple[float, float]:
 
 def _clears(album: AlbumFacts, scored: Scored, method: Method) -> bool:
     parts = scored.parts
-    if method in ("url", "barcode"):
-        return parts["title"] >= LINK_BAR["title"]
+    if method == "url":  # editors linked this very album: only a gross mix-up is refused
+        return parts["artist"] >= URL_BAR["artist"] or parts["tracks"] >= URL_BAR["tracks"]
+    if method == "barcode":  # a re-release years apart may carry the same digits
+        return parts["title"] >= LINK_BAR["title"] and parts["date"] > 0.0
     return (
         scored.total >= SEARCH_BAR["total"]
         and all(parts[name] >= bar for name, bar in SEARCH_BAR.items() if name != "total")
         and not _other_barcode(album.upc, scored.release.barcode)
+        and not _unproven_pressing(album.upc, scored.release)
     )
 
 
@@ -127,6 +208,14 @@ def _other_barcode(upc: str | None, barcode: str | None) -> bool:
     """Both known and different, leading zeros aside."""
     ours, theirs = barcode_key(upc), barcode_key(barcode)
     return ours is not None and theirs is not None and ours != theirs
+
+
+def _unproven_pressing(upc: str | None, release: Release) -> bool:
+    """A physical release without barcode, for an album with a UPC: the same recordings
+    (that is all ISRCs and titles prove), but nothing says it is this product."""
+    formats = {medium.format for medium in release.media if medium.format}
+    physical = bool(formats) and not formats <= {"Digital Media"}
+    return barcode_key(upc) is not None and barcode_key(release.barcode) is None and physical
 
 
 def _confidence(best: Scored, method: Method) -> float:

@@ -43,6 +43,8 @@ def _facts(album: dict[str, Any]) -> AlbumFacts:
         total_tracks=album["total_tracks"],
         release_date=album["release_date"],
         upc=(album.get("external_ids") or {}).get("upc"),
+        label=album.get("label") or None,
+        copyrights=tuple(c.get("text") or "" for c in album.get("copyrights") or []),
     )
 
 
