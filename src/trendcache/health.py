@@ -21,6 +21,7 @@ from sqlalchemy import text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from trendcache.db import Database
+from trendcache.db.errors import first_line, underlying
 from trendcache.db.models import StateEntry
 from trendcache.redis_outage import RedisUnavailable
 
@@ -40,11 +41,11 @@ class Check:
 
 def describe(exc: BaseException) -> str:
     """One line about a dependency's failure: read-only, or unreachable and why."""
-    original = getattr(exc, "orig", None) or exc
     if isinstance(exc, RedisUnavailable) and exc.__cause__ is not None:
         original = exc.__cause__  # what redis-py said, without our wrapping
-    lines = str(original).strip().splitlines()
-    reason = lines[0] if lines else type(original).__name__
+    else:
+        original = underlying(exc)
+    reason = first_line(original)
     lowered = reason.lower()
     if "read-only" in lowered or "readonly" in lowered:
         return f"read-only: {reason}"

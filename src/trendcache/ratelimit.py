@@ -188,7 +188,7 @@ class KeyedLimiter:
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
         if self._redis is not None:
             redis_key = f"trendcache:rate:{self.name}:{digest}"
-            bucket = RedisBucket.init(self.rates, self._redis, redis_key)
+            bucket = ReloadingRedisBucket.connect(self.rates, self._redis, redis_key)
             wait = SharedLimiter(digest, bucket).try_acquire()
             self._redis.pexpire(redis_key, self._window_ms)
             return wait

@@ -21,9 +21,10 @@ from pathlib import Path
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from trendcache.config import Settings
+from trendcache.db.errors import first_line, underlying
 
 REDIS_TIMEOUT_SECONDS = 5.0
 
@@ -69,7 +70,7 @@ def check_redis(url: str) -> None:
         client.ping()
     except RedisError as exc:
         raise StartupError(
-            "REDIS_URL", f"cannot use {_safe_redis(url)}: {_first_line(exc)}"
+            "REDIS_URL", f"cannot use {_safe_redis(url)}: {first_line(exc)}"
         ) from exc
     finally:
         client.close()
@@ -87,21 +88,14 @@ def starting(settings: Settings) -> Iterator[None]:
     except StartupError:
         raise
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise StartupError(
-            "DATABASE_URL", f"not a usable database URL: {_first_line(exc)}"
-        ) from exc
-    except DBAPIError as exc:
-        reason = _first_line(exc.orig) if exc.orig is not None else _first_line(exc)
-        where = _safe_database(settings.resolved_database_url)
-        raise StartupError(_database_setting(settings), f"cannot use {where}: {reason}") from exc
+        raise StartupError("DATABASE_URL", f"not a usable database URL: {first_line(exc)}") from exc
     except SQLAlchemyError as exc:
         where = _safe_database(settings.resolved_database_url)
-        raise StartupError(
-            _database_setting(settings), f"cannot use {where}: {_first_line(exc)}"
-        ) from exc
+        reason = first_line(underlying(exc))
+        raise StartupError(_database_setting(settings), f"cannot use {where}: {reason}") from exc
     except RedisError as exc:
         where = _safe_redis(settings.redis_url or "")
-        raise StartupError("REDIS_URL", f"cannot use {where}: {_first_line(exc)}") from exc
+        raise StartupError("REDIS_URL", f"cannot use {where}: {first_line(exc)}") from exc
     except OSError as exc:
         if exc.filename and _inside(exc.filename, settings.data_dir):
             raise StartupError("DATA_DIR", f"cannot use {exc.filename}: {_os_reason(exc)}") from exc
@@ -127,15 +121,10 @@ def _safe_redis(url: str) -> str:
     return f"{scheme}://{host}" if rest else url
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _os_reason(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "the disk is full"
-    return exc.strerror or _first_line(exc)
+    return exc.strerror or first_line(exc)
 
 
 def _inside(filename: object, folder: Path) -> bool:

@@ -1,13 +1,24 @@
-"""What the database said when it refused a write, in one line fit for a log and a page."""
+"""What the database (or any dependency) said when it failed, in one line fit for a log,
+a page and a start-up error."""
 
 from __future__ import annotations
 
 from sqlalchemy.exc import StatementError
 
 
-def database_error(exc: Exception) -> str:
-    """The database's own message, without the statement and parameters SQLAlchemy adds
+def underlying(exc: BaseException) -> BaseException:
+    """What the driver raised, without the statement and parameters SQLAlchemy wraps it in
     (which quote the data: possibly kilobytes of upstream text)."""
-    cause = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
-    lines = str(cause).strip().splitlines()
-    return f"{type(cause).__name__}: {lines[0] if lines else 'no message'}"
+    return exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message, its first line only (its type's name when it has none)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def database_error(exc: BaseException) -> str:
+    """'OperationalError: …': the driver's error type and its first line."""
+    cause = underlying(exc)
+    return f"{type(cause).__name__}: {first_line(cause)}"

@@ -269,23 +269,11 @@ class Syncer:
 
     def _not_started(self, trigger: Trigger, message: str) -> SyncResult:
         """A sync that could not take the lease (Redis away) fails as a failed fetch does:
-        its run records why, the page shows it, and automatic triggers back off."""
-        now = utcnow()
+        its run records why, the page shows it, and every trigger backs off."""
         with self.database.writer() as session:
-            run = SyncRun(
-                key=",".join(self.keys),
-                trigger=trigger,
-                status="failed",
-                error=message,
-                started_at=now,
-                finished_at=now,
-            )
+            run = SyncRun(key=",".join(self.keys), trigger=trigger)
             session.add(run)
-            session.flush()
-            run_id = run.id
-            record_failure(session, self._failure_keys(), message)
-        log.warning("sync %s failed: %s", run_id, message)
-        return SyncResult("cache", message, run_id)
+        return self._failed(run.id, message, 0)
 
     def _failure_keys(self) -> list[str]:
         markets = self.settings.spotify_markets
