@@ -39,34 +39,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from redis import Redis
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.faults.scenarios
 
 from tests.faults.scenarios import Figures, outage_under_load, quota_pause, single_flight
 
-from trendcache.db import Database
-from trendcache.db.migrate import upgrade
+from processes import fresh_postgres
 from trendcache.emulators.spotify import SpotifyEmulator
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379/15"
 BENCH_DB = "trendcache_bench_faults"
-
-
-def fresh_postgres(admin_url: str) -> str:
-    """An empty, migrated PostgreSQL database of the benchmark's own."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{BENCH_DB}"'))
-    admin.dispose()
-    url = make_url(admin_url).set(database=BENCH_DB).render_as_string(hide_password=False)
-    database = Database(url)
-    upgrade(database)
-    database.dispose()
-    return url
 
 
 def empty_redis(url: str) -> str:
@@ -132,7 +115,7 @@ def main() -> None:
                 e,
                 f,
                 calls=args.calls,
-                database_url=fresh_postgres(args.postgres),
+                database_url=fresh_postgres(args.postgres, BENCH_DB),
                 label="PostgreSQL",
                 interpreter=True,
             ),
@@ -143,7 +126,7 @@ def main() -> None:
                 e,
                 f,
                 calls=args.calls,
-                database_url=fresh_postgres(args.postgres),
+                database_url=fresh_postgres(args.postgres, BENCH_DB),
                 redis_url=empty_redis(args.redis),
                 label="PostgreSQL + Redis",
                 interpreter=True,

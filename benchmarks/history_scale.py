@@ -43,6 +43,7 @@ from typing import Any
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from processes import free_port
 
 POSTGRES_ADMIN = os.environ.get(
     "TRENDCACHE_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -138,14 +139,6 @@ def serve(url: str, markets: str, folder: str, port: int) -> None:
     app.state.stats.warm()  # as `trendcache serve` does
     heap.settle()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def timed(client: httpx2.Client, paths: list[str]) -> list[float]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,9 +28,9 @@ from pathlib import Path
 
 import httpx2
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
+from processes import EmulatorProcess, free_port, fresh_postgres
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.db.migrate import upgrade
@@ -49,32 +48,7 @@ REFUSE = [
 ]
 
 
-class Emulator:
-    """`python -m trendcache.emulators.spotify`, driven through its control surface."""
-
-    def __init__(self) -> None:
-        command = [sys.executable, "-m", "trendcache.emulators.spotify"]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None
-        self.base_url = self.process.stdout.readline().strip()
-        if not self.base_url:
-            raise SystemExit("the Spotify emulator did not start")
-        self.root = self.base_url.removesuffix("/v1")
-
-    def hostile(self, on: bool) -> None:
-        httpx2.post(f"{self.root}/_emulator/reset").raise_for_status()
-        body = {"hostile_names": on}
-        httpx2.post(f"{self.root}/_emulator/faults", json=body).raise_for_status()
-
-    def requests(self) -> int:
-        return int(httpx2.get(f"{self.root}/_emulator/stats").json()["total"])
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-
-def environment(emulator: Emulator, database_url: str, data_dir: Path) -> dict[str, str]:
+def environment(emulator: EmulatorProcess, database_url: str, data_dir: Path) -> dict[str, str]:
     return {
         "SPOTIFY_CLIENT_ID": DEMO_ID,
         "SPOTIFY_CLIENT_SECRET": DEMO_SECRET,
@@ -87,8 +61,8 @@ def environment(emulator: Emulator, database_url: str, data_dir: Path) -> dict[s
     }
 
 
-def page_size(emulator: Emulator, hostile: bool) -> int:
-    emulator.hostile(hostile)
+def page_size(emulator: EmulatorProcess, hostile: bool) -> int:
+    emulator.faults(hostile_names=hostile)
     with tempfile.TemporaryDirectory() as folder:
         values = environment(emulator, f"sqlite:///{folder}/db.sqlite3", Path(folder))
         settings = Settings(_env_file=None, **{k.lower(): v for k, v in values.items()})  # type: ignore[call-arg]
@@ -105,23 +79,8 @@ def page_size(emulator: Emulator, hostile: bool) -> int:
             services.close()
 
 
-def fresh_postgres(admin_url: str, name: str) -> str:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def served(
-    emulator: Emulator, database_url: str, seconds: float, *, hostile: bool, refuse: bool
+    emulator: EmulatorProcess, database_url: str, seconds: float, *, hostile: bool, refuse: bool
 ) -> tuple[int, dict[str, int], str]:
     """Spotify requests during `seconds` of an open page, runs by status, the API's answer."""
     database = Database(database_url)
@@ -130,7 +89,7 @@ def served(
         with database.engine.begin() as connection:
             for statement in REFUSE:
                 connection.execute(text(statement))
-    emulator.hostile(hostile)
+    emulator.faults(hostile_names=hostile)
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, **environment(emulator, database_url, Path(folder))}
@@ -173,7 +132,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=75.0)
     parser.add_argument("--postgres", default=POSTGRES, help="an admin URL to create DBs with")
     args = parser.parse_args()
-    emulator = Emulator()
+    emulator = EmulatorProcess()
     try:
         clean, hostile = page_size(emulator, False), page_size(emulator, True)
         print(f"browse page: {clean:,} bytes with clean names, {hostile:,} with hostile ones")

@@ -23,7 +23,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+
+from processes import free_port
 
 PATH = "/api/cache/trending"
 MARKETS = "US,GB,DE,FR,JP"
@@ -173,13 +174,6 @@ WRK = ["wrk", "-t1"] if PIN else ["wrk", "-t2"]
 
 def pinned(cpu: str, command: list[str]) -> list[str]:
     return ["taskset", "-c", cpu, *command] if PIN else command
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def start(name: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import httpx2
 
-sys.path.insert(0, str(Path(__file__).parent))
-from hostile_text import Emulator, environment, free_port
+from hostile_text import environment
+from processes import EmulatorProcess, free_port
 
 PROBES = ("/healthz", "/api/status", "/")
 
@@ -40,7 +40,7 @@ PROBES = ("/healthz", "/api/status", "/")
 class Server:
     """`trendcache serve` on a SQLite file in `folder`, against `emulator`."""
 
-    def __init__(self, emulator: Emulator, folder: Path, **extra: str) -> None:
+    def __init__(self, emulator: EmulatorProcess, folder: Path, **extra: str) -> None:
         self.database = folder / "trendcache.sqlite3"
         self.env = {
             **os.environ,
@@ -80,13 +80,7 @@ class Server:
             self.process.wait(30)
 
 
-def faults(emulator: Emulator, **body: object) -> None:
-    httpx2.post(f"{emulator.root}/_emulator/reset").raise_for_status()
-    if body:
-        httpx2.post(f"{emulator.root}/_emulator/faults", json=body).raise_for_status()
-
-
-def stampede(emulator: Emulator, callers: int) -> dict[str, str]:
+def stampede(emulator: EmulatorProcess, callers: int) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as folder:
         server = Server(
             emulator,
@@ -95,12 +89,12 @@ def stampede(emulator: Emulator, callers: int) -> dict[str, str]:
             SPOTIFY_TIMEOUT_SECONDS="2",
             ENABLE_BACKGROUND_SYNC="false",
         )
-        faults(emulator)
+        emulator.clear()
         server.cli("sync")
         server.start()
         try:
             time.sleep(2)
-            faults(emulator, latency=3.0)
+            emulator.faults(latency=3.0)
             before_runs, before_requests = server.runs(), emulator.requests()
             slowest = dict.fromkeys(PROBES, 0.0)
             held: list[float] = []
@@ -146,14 +140,14 @@ def stampede(emulator: Emulator, callers: int) -> dict[str, str]:
                 "duration (s)": f"{took:.1f}",
             }
         finally:
-            faults(emulator)
+            emulator.clear()
             server.stop()
 
 
-def anonymous_force(emulator: Emulator, forcers: int) -> dict[str, str]:
+def anonymous_force(emulator: EmulatorProcess, forcers: int) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as folder:
         server = Server(emulator, Path(folder), ENABLE_BACKGROUND_SYNC="false")
-        faults(emulator)
+        emulator.clear()
         server.cli("sync")
         server.start()
         try:
@@ -185,7 +179,7 @@ def main() -> None:
     arguments.add_argument("--callers", type=int, default=60)
     arguments.add_argument("--forcers", type=int, default=150)
     options = arguments.parse_args()
-    emulator = Emulator()
+    emulator = EmulatorProcess()
     try:
         table("stampede while Spotify times out", stampede(emulator, options.callers))
         table("anonymous force=true", anonymous_force(emulator, options.forcers))

@@ -15,15 +15,14 @@ goes to the accounts service and is listed apart.
 from __future__ import annotations
 
 import math
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx2
 from sqlalchemy import update
 
+from processes import EmulatorProcess
 from trendcache.config import Settings
 from trendcache.db.migrate import upgrade
 from trendcache.db.models import CacheData
@@ -41,31 +40,6 @@ def necessary(tier: str, albums: int, artists: int, first: bool) -> int:
         listing = math.ceil(albums / 50)
         return listing + (math.ceil(albums / 20) + math.ceil(artists / 50) if first else 0)
     return math.ceil(albums / 10) + (albums if first else 0)
-
-
-class EmulatorProcess:
-    """`python -m trendcache.emulators.spotify`, read through its control surface."""
-
-    def __init__(self, tier: str, latency: float) -> None:
-        command = [sys.executable, "-m", "trendcache.emulators.spotify", "--tier", tier]
-        command += ["--latency", str(latency)]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None
-        self.base_url = self.process.stdout.readline().strip()
-        if not self.base_url:
-            raise SystemExit("the Spotify emulator did not start")
-        self.root = self.base_url.removesuffix("/v1")
-
-    def clear(self) -> None:
-        httpx2.post(f"{self.root}/_emulator/reset").raise_for_status()
-
-    def by_endpoint(self) -> dict[str, int]:
-        stats = httpx2.get(f"{self.root}/_emulator/stats").json()
-        return dict(stats["by_endpoint"])
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
 
 
 def run_tier(tier: str) -> list[tuple[str, ...]]:

@@ -38,14 +38,10 @@ from typing import Any
 
 import httpx2
 
+from processes import free_port
+
 MB = 1024 * 1024
 BODY_PATH = "/api/albums/add-from-trending"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def rss_mb(pid: int) -> float:
