@@ -100,6 +100,19 @@ def _make_stale(database_url: str) -> None:
         database.dispose()
 
 
+def _stale_server(
+    emulator: SpotifyEmulator, folder: Path, database_url: str | None
+) -> tuple[str, dict[str, str], dict[str, int]]:
+    """A synced database made stale, the environment of a server on it, and its sync runs
+    by status so far."""
+    _fresh(emulator)
+    url = database_url or _sqlite(folder)
+    env = server_env(emulator, url, folder / "data")
+    synced_database(env)
+    _make_stale(url)
+    return url, env, sync_runs(url)
+
+
 def _sqlite(folder: Path) -> str:
     return f"sqlite:///{folder / 'trendcache.sqlite3'}"
 
@@ -145,12 +158,7 @@ def outage_under_load(
 ) -> Figures:
     """Stale data, Spotify failing, `reads` concurrent reads while the server's sync fails;
     then more reads and an anonymous sync, which must back off."""
-    _fresh(emulator)
-    url = database_url or _sqlite(folder)
-    env = server_env(emulator, url, folder / "data")
-    synced_database(env)
-    _make_stale(url)
-    before = sync_runs(url)
+    url, env, before = _stale_server(emulator, folder, database_url)
     env.update(_arm(emulator, fault))
     emulator.stats.clear()
     figures = Figures(f"outage under load ({fault})", 0, 0, 0, {}, 0.0)
@@ -280,12 +288,7 @@ def quota_pause(
     healthy again and the failure older than any backoff, but until the pause ends nothing
     may reach Spotify: not `reads` page and API reads (anonymous waiting syncs among them),
     not the scheduler's minute job."""
-    _fresh(emulator)
-    url = database_url or _sqlite(folder)
-    env = server_env(emulator, url, folder / "data")
-    synced_database(env)
-    _make_stale(url)
-    before = sync_runs(url)
+    url, env, before = _stale_server(emulator, folder, database_url)
     emulator.faults.quota_exceeded(retry_after=50_000, count=None)
     emulator.stats.clear()
     figures = Figures("quota pause", 0, 0, 0, {}, 0.0)
