@@ -10,10 +10,12 @@ included), queued as a sync would; the project's own Enricher then runs its batc
 against the stand-in, as `benchmarks/enrichment_eval.py` does against the emulator.
 
 Two levels of truth. Release: the album is matched to the very release it was derived from
-(for a product not in the catalogue, any release is wrong). Release group: the chosen
-release belongs to the source's release group. Precision: correct among matched; recall:
-correct among albums whose release (group) is in the catalogue; review: needs_review over
-all albums; requests: what the stand-in received, per album.
+(for a product not in the catalogue, any release is wrong). Release group: the group the
+album was matched to (its release's, or the group alone when the release is unknown) is
+the source's. Precision: correct among the albums matched at that level or finer (a
+group-only match claims no release); recall: correct among albums whose release (group)
+is in the catalogue; review: needs_review over all albums; requests: what the stand-in
+received, per album.
 
 It prints, never asserts: the targets of issue 8 are printed beside the figures, and every
 wrong or missed release is listed with the candidates the matcher weighed.
@@ -62,6 +64,7 @@ class Tally:
     release_present: int = 0
     group_present: int = 0
     matched: int = 0
+    with_release: int = 0  # matched at release level
     release_correct: int = 0
     group_correct: int = 0
     review: int = 0
@@ -76,7 +79,8 @@ class Tally:
         self.review += outcome.status == "needs_review"
         if outcome.status == "matched":
             self.matched += 1
-            self.release_correct += outcome.release == case.release
+            self.with_release += outcome.release is not None
+            self.release_correct += outcome.release is not None and outcome.release == case.release
             self.group_correct += case.group is not None and outcome.group == case.group
         self.outcomes.append(outcome)
 
@@ -175,11 +179,14 @@ def explain(outcome: Outcome, releases: dict[str, Json]) -> list[str]:
         f"from {_release_label(releases, case.source)}"
     )
     got = (
-        f"    -> {outcome.status} by {result.get('method') or '-'} "
+        f"    -> {outcome.status} ({result.get('level') or '-'}) by {result.get('method') or '-'} "
         f"conf={result.get('confidence')}: {_release_label(releases, outcome.release)}"
         f"{'  note: ' + result['note'] if result.get('note') else ''}"
     )
-    right = f"    right release: {_release_label(releases, case.release)}"
+    right = (
+        f"    right release: {_release_label(releases, case.release)}; "
+        f"group {(case.group or 'none')[:8]}, chosen group {(outcome.group or 'none')[:8]}"
+    )
     return [head, got, right, *_candidates(result)]
 
 
@@ -202,8 +209,8 @@ def main() -> None:
         for outcome in tally.outcomes:
             total.add(outcome)
     header = (
-        f"{'kind':13} {'albums':>6} {'rel in':>6} {'matched':>7} {'rel ok':>6} "
-        f"{'rel prec':>8} {'rel rec':>7} {'rg in':>5} {'rg ok':>5} {'rg prec':>7} "
+        f"{'kind':13} {'albums':>6} {'rel in':>6} {'rel':>4} {'rel ok':>6} "
+        f"{'rel prec':>8} {'rel rec':>7} {'rg in':>5} {'rg':>4} {'rg ok':>5} {'rg prec':>7} "
         f"{'rg rec':>6} {'review':>6} {'req/album':>9}"
     )
     print(header)
@@ -212,10 +219,10 @@ def main() -> None:
         if name == "all":
             print("-" * len(header))
         print(
-            f"{name:13} {t.albums:>6} {t.release_present:>6} {t.matched:>7} "
-            f"{t.release_correct:>6} {_ratio(t.release_correct, t.matched):>8} "
+            f"{name:13} {t.albums:>6} {t.release_present:>6} {t.with_release:>4} "
+            f"{t.release_correct:>6} {_ratio(t.release_correct, t.with_release):>8} "
             f"{_ratio(t.release_correct, t.release_present):>7} {t.group_present:>5} "
-            f"{t.group_correct:>5} {_ratio(t.group_correct, t.matched):>7} "
+            f"{t.matched:>4} {t.group_correct:>5} {_ratio(t.group_correct, t.matched):>7} "
             f"{_ratio(t.group_correct, t.group_present):>6} {_ratio(t.review, t.albums):>6} "
             f"{t.requests / max(1, t.albums):>9.2f}"
         )
@@ -225,14 +232,17 @@ def main() -> None:
     )
     if arguments.quiet:
         return
-    wrong = [o for o in total.outcomes if o.status == "matched" and o.release != o.case.release]
-    missed = [o for o in total.outcomes if o.case.release is not None and o.status != "matched"]
-    print(f"\nwrong releases ({len(wrong)}):")
-    for outcome in wrong:
-        print("\n".join(explain(outcome, releases)))
-    print(f"\nmissed releases ({len(missed)}):")
-    for outcome in missed:
-        print("\n".join(explain(outcome, releases)))
+    matched = [o for o in total.outcomes if o.status == "matched"]
+    lists = {
+        "wrong releases": [o for o in matched if o.release and o.release != o.case.release],
+        "wrong groups": [o for o in matched if o.group != o.case.group],
+        "missed releases": [o for o in total.outcomes if o.case.release and not o.release],
+        "missed groups": [o for o in total.outcomes if o.case.group and o.status != "matched"],
+    }
+    for title, found in lists.items():
+        print(f"\n{title} ({len(found)}):")
+        for outcome in found:
+            print("\n".join(explain(outcome, releases)))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ Kinds (README of `reference/musicbrainz/eval`):
   ("Weezer (Blue Album)", from the disambiguation), title case, ASCII hyphens.
 - digital: Spotify's own digital release of the source's recordings: same name, tracks,
   ISRCs and date, its own UPC, not in the catalogue; the source (another pressing) is.
-  Right release: none; right group: the source's.
+  Right release: none; right group: the source's. Except where the source is itself a
+  digital release without barcode: that is the same product, whose UPC MusicBrainz lacks
+  (right release: the source).
 - edition: as digital, named with an edition suffix ("(Remastered 2011)", "(Deluxe
   Edition)").
 - url-linked: spotify-name, and the catalogue links the album's Spotify URL to the source
@@ -208,6 +210,11 @@ def _confusable(release: Json) -> str:
     return " ".join(tokens(release["release-group"]["title"]))
 
 
+def _barcodeless_digital(release: Json) -> bool:
+    formats = {medium.get("format") for medium in release.get("media", [])}
+    return formats == {"Digital Media"} and not release.get("barcode")
+
+
 def _group_truth(release: Json, catalogue: dict[str, Json]) -> str | None:
     group = release["release-group"]["id"]
     return group if any(r["release-group"]["id"] == group for r in catalogue.values()) else None
@@ -294,7 +301,12 @@ def build_rounds(releases: dict[str, Json]) -> list[Round]:
         Round(
             "digital",
             cases=[
-                case("digital", r, upc=fresh_upc("digital", r["id"]), in_catalogue=False)
+                case(
+                    "digital",
+                    r,
+                    upc=fresh_upc("digital", r["id"]),
+                    in_catalogue=_barcodeless_digital(r),
+                )
                 for r in releases.values()
             ],
         )

@@ -250,7 +250,10 @@ def test_an_album_holding_a_release_keeps_it_from_a_later_step(
     assert outcomes[original.id].release_mbid == release
     assert outcomes[original.id].decision.method == "url"
     lost = outcomes[copy.id]
-    assert lost.decision.status == "no_match" and lost.release_mbid is None
+    assert lost.release_mbid is None, "a release is one album's"
+    # ... but the same barcode's release group is the copy's too: the work is known
+    assert lost.decision.status == "matched" and lost.level == "release_group"
+    assert lost.release_group_mbid == musicbrainz_emulator.truth[original.id].release_group_mbid
     assert lost.note == f"its best candidate {release} is album {original.id}'s release"
     assert lost.decision.weighed, "what it weighed is kept"
 
@@ -267,7 +270,8 @@ def test_of_two_albums_claiming_one_release_in_one_step_the_surer_keeps_it(
 
     kept, lost = outcomes[original.id], outcomes[near.id]
     assert (kept.decision.method, kept.release_mbid) == ("fuzzy", release)
-    assert lost.decision.status == "no_match" and lost.release_mbid is None
+    assert lost.release_mbid is None and lost.level == "release_group"
+    assert lost.release_group_mbid == musicbrainz_emulator.truth[original.id].release_group_mbid
     assert lost.note is not None and original.id in lost.note
     (best_lost,) = [s for s in lost.decision.weighed if s.release.id == release]
     assert best_lost.total < kept.decision.confidence
@@ -288,7 +292,8 @@ def test_a_release_another_batch_holds_is_not_taken(
     outcome = run([album], claimed=claimed)[album.id]
 
     assert [release] in asked
-    assert outcome.decision.status == "no_match" and outcome.release_mbid is None
+    assert outcome.release_mbid is None and outcome.level == "release_group"
+    assert outcome.release_group_mbid == musicbrainz_emulator.truth[album.id].release_group_mbid
     assert outcome.note == f"its best candidate {release} is album elsewhere's release"
 
 

@@ -63,6 +63,9 @@ def test_another_countrys_pressing_found_by_isrc_is_not_this_albums_release(
     )
     outcome = Matcher(client, lambda albums: {a.id: isrcs for a in albums}).match([album])
     decision = outcome[album.id].decision
-    assert decision.status != "matched"
+    assert decision.chosen is None and outcome[album.id].release_mbid is None
+    # The same recordings: the album's release group is known, its release is not.
+    assert decision.level == "release_group"
+    assert outcome[album.id].release_group_mbid == german["release-group"]["id"]
     weighed = {s.release.id[:8]: s.release.barcode for s in decision.weighed}
     assert weighed.get(DIO_AU) == releases[DIO_AU]["barcode"]  # completed before deciding

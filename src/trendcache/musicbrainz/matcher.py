@@ -9,7 +9,11 @@
    relationships carry neither), many releases per `reid:` search.
 
 Each album leaves the pipeline at the first step that decides it (matched, or several
-equally good candidates: needs review); what no step decides is "no match" for now.
+equally good candidates: needs review). Two levels of truth: where the release is not
+known (twins nothing tells apart, or only other pressings of the album's recordings are
+in MusicBrainz), the candidates may still all show one release group (`groups`): the
+album is matched at that level, its release left unknown. What nothing decides is
+"no match" for now.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from trendcache.musicbrainz.client import MusicBrainzClient, any_of
+from trendcache.musicbrainz.groups import decide_group
 from trendcache.musicbrainz.models import Release
 from trendcache.musicbrainz.normalize import barcode_key, barcode_spellings, split_title, words
-from trendcache.musicbrainz.scoring import AlbumFacts, Decision, Method, decide
+from trendcache.musicbrainz.scoring import AlbumFacts, Decision, Method, Scored, decide
 
 T = TypeVar("T")
 BARCODE_ALBUMS_PER_QUERY = 40
@@ -47,10 +52,16 @@ class Outcome:
     artist_mbids: list[str] = field(default_factory=list)
     note: str | None = None
 
+    @property
+    def level(self) -> str | None:
+        """ "release", "release_group" (the release unknown), or None when not matched."""
+        return self.decision.level
+
     def as_json(self) -> dict[str, object]:
         decision = self.decision
         return {
             "status": decision.status,
+            "level": self.level,
             "note": self.note,
             "method": decision.method,
             "confidence": decision.confidence,
@@ -99,6 +110,7 @@ class Matcher:
         ]
         undecided = list(albums)
         last: dict[str, Outcome] = {}
+        seen: dict[str, list[tuple[Scored, Method]]] = defaultdict(list)
         for method, find in steps:
             if not undecided:
                 break
@@ -108,6 +120,9 @@ class Matcher:
             decided: list[Outcome] = []
             for album in undecided:
                 decision = decide(album, found.get(album.id, []), method)
+                seen[album.id].extend((scored, method) for scored in decision.weighed)
+                if decision.status == "needs_review":  # twins of one group: that is known
+                    decision = decide_group(album, seen[album.id], decision)
                 if decision.status == "no_match":
                     if decision.weighed or album.id not in last:  # keep what was weighed
                         last[album.id] = Outcome(album.id, decision)
@@ -116,7 +131,7 @@ class Matcher:
             winners, losers = self._one_album_per_release(decided, held)
             for loser in losers:
                 last[loser.album_id] = loser
-            self._complete([o for o in winners if o.decision.chosen is not None])
+            self._complete(winners)
             for outcome in winners:
                 outcomes[outcome.album_id] = outcome
                 if outcome.release_mbid:
@@ -125,10 +140,16 @@ class Matcher:
             if winners:
                 on_decided(winners)
             on_step(method)
-        final = [
-            last.get(album.id) or Outcome(album.id, Decision("no_match", None, 0.0, None, ()))
-            for album in undecided
-        ]
+        final = []
+        for album in undecided:
+            outcome = last.get(album.id) or Outcome(
+                album.id, Decision("no_match", None, 0.0, None, ())
+            )
+            decision = decide_group(album, seen[album.id], outcome.decision)
+            if decision is not outcome.decision:
+                outcome = Outcome(album.id, decision, note=outcome.note)
+            final.append(outcome)
+        self._complete(final)
         outcomes.update((outcome.album_id, outcome) for outcome in final)
         if final:
             on_decided(final)
@@ -235,21 +256,20 @@ class Matcher:
         return found
 
     def _complete(self, outcomes: list[Outcome]) -> None:
-        """Release-group and artist MBIDs, fetched for the releases that lack them."""
-        releases: dict[str, Release] = {}
-        for outcome in outcomes:
-            assert outcome.decision.chosen is not None
-            release = outcome.decision.chosen.release
-            releases[release.id] = release
+        """The MBIDs of matched outcomes: release (at release level), release group and
+        artists, fetched for the releases that lack them (URL relationships carry neither)."""
+        shown = {o.album_id: s for o in outcomes if (s := o.decision.chosen or o.decision.group)}
+        releases = {scored.release.id: scored.release for scored in shown.values()}
         lacking = [r.id for r in releases.values() if not (r.release_group and r.artist_credit)]
         for part in batches(lacking, REIDS_PER_QUERY):
             quoted = " OR ".join(part)
             for release in self.client.search_releases(f"reid:({quoted})", max_pages=2):
                 releases[release.id] = release
         for outcome in outcomes:
-            assert outcome.decision.chosen is not None
-            release = releases[outcome.decision.chosen.release.id]
-            outcome.release_mbid = release.id
+            if outcome.album_id not in shown:
+                continue
+            release = releases[shown[outcome.album_id].release.id]
+            outcome.release_mbid = release.id if outcome.decision.chosen is not None else None
             outcome.release_group_mbid = release.release_group.id if release.release_group else None
             outcome.artist_mbids = [credit.artist.id for credit in release.artist_credit]
 

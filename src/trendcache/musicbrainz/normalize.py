@@ -83,6 +83,15 @@ def content_words(found: set[str]) -> set[str]:
     return found - _VARIANT_WORDS
 
 
+# Edition words that name another work (its own release group), not another edition of it.
+_OTHER_WORK_WORDS = {"live", "acoustic", "remix", "instrumental"}
+
+
+def other_work_words(found: set[str]) -> set[str]:
+    """The edition words that make another work: "live", "remix"..., not "remaster"."""
+    return found & _OTHER_WORK_WORDS
+
+
 _EDITION_SYNONYMS = {"remastered": "remaster", "remasters": "remaster", "remixes": "remix"}
 _EDITION_FILLER = {"edition", "version", "the", "and"}
 

@@ -25,6 +25,7 @@ from trendcache.musicbrainz.normalize import (
     content_words,
     edition_key,
     edition_words,
+    other_work_words,
     split_title,
 )
 
@@ -72,6 +73,7 @@ class Scored:
     release: Release
     total: float
     parts: dict[str, float]
+    work: float = 0.0  # the title without edition costs: the same work, any edition
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -80,6 +82,7 @@ class Scored:
             "artist": self.release.artist_names,
             "date": self.release.date,
             "tracks": self.release.tracks,
+            "releaseGroup": self.release.release_group.id if self.release.release_group else None,
             "score": round(self.total, 3),
             "parts": {name: round(value, 3) for name, value in self.parts.items()},
         }
@@ -87,17 +90,32 @@ class Scored:
 
 @dataclass(frozen=True)
 class Decision:
+    """What one step (or the release-group fallback) decided for an album.
+
+    `chosen` is the release when the release is known. `group` stands for the release
+    group when only that is known (a matched album without `chosen`): its release is one
+    of the group's, not the album's own product.
+    """
+
     status: Status
     method: Method | None
     confidence: float
     chosen: Scored | None
     weighed: tuple[Scored, ...]
+    group: Scored | None = None
+
+    @property
+    def level(self) -> Literal["release", "release_group"] | None:
+        if self.status != "matched":
+            return None
+        return "release" if self.chosen is not None else "release_group"
 
 
 def score(album: AlbumFacts, release: Release) -> Scored:
     ours, theirs = split_title(album.name), split_title(release.title)
-    title = _title(ours.base, ours.bare, theirs.base, theirs.bare)
-    title = max(0.0, title - _edition_cost(ours.edition, theirs.edition, release.disambiguation))
+    plain = _title(ours.base, ours.bare, theirs.base, theirs.bare)
+    title = max(0.0, plain - _edition_cost(ours.edition, theirs.edition, release.disambiguation))
+    work = max(0.0, plain - _work_cost(ours.edition, theirs.edition, release.disambiguation))
     credit = comparable(" ".join([*album.artists, *ours.guests]))
     artist = fuzz.token_set_ratio(credit, comparable(release.artist_names)) / 100
     parts = {
@@ -108,7 +126,7 @@ def score(album: AlbumFacts, release: Release) -> Scored:
         "format": _format(release),
     }
     total = sum(WEIGHTS[name] * value for name, value in parts.items())
-    return Scored(release, total, parts)
+    return Scored(release, total, parts, work)
 
 
 def _edition_cost(ours: str, theirs: str, disambiguation: str | None) -> float:
@@ -126,6 +144,14 @@ def _edition_cost(ours: str, theirs: str, disambiguation: str | None) -> float:
     if content_words(named) - content_words(mine):
         return EDITION_MISMATCH
     return DISAMBIGUATION_NUDGE if mine != named else 0.0
+
+
+def _work_cost(ours: str, theirs: str, disambiguation: str | None) -> float:
+    """What a disagreement about the work costs: a live or remixed album is another release
+    group; a remaster or a deluxe edition is the same one."""
+    named = f"{theirs} {disambiguation or ''}"
+    same = other_work_words(edition_words(ours)) == other_work_words(edition_words(named))
+    return 0.0 if same else EDITION_MISMATCH
 
 
 def _title(ours: str, ours_bare: str, theirs: str, theirs_bare: str) -> float:
