@@ -27,6 +27,8 @@ import argparse
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,7 +91,10 @@ def _ratio(part: int, whole: int) -> str:
     return f"{part / whole:.3f}" if whole else "  -  "
 
 
-def run_round(round_: Round, releases: dict[str, Json], mb: StandIn) -> tuple[list[Outcome], int]:
+@contextmanager
+def enriched(round_: Round, releases: dict[str, Json], mb: StandIn) -> Iterator[Services]:
+    """The round's albums stored, queued and enriched against the stand-in serving the
+    round's catalogue, in a fresh SQLite database: the services, until the block ends."""
     served = {i: r for i, r in releases.items() if i not in round_.removed}
     mb.reset(Catalogue(served, round_.links))
     with tempfile.TemporaryDirectory() as folder:
@@ -106,27 +111,28 @@ def run_round(round_: Round, releases: dict[str, Json], mb: StandIn) -> tuple[li
             data_dir=Path(folder),
         )
         services = Services(settings)
-        upgrade(services.database)
-        _queue(services, round_.cases)
-        mb.reset()
-        services.enricher.run_until_idle(max_batches=20)
+        try:
+            upgrade(services.database)
+            _queue(services, round_.cases)
+            mb.reset()
+            services.enricher.run_until_idle(max_batches=20)
+            yield services
+        finally:
+            services.close()
+
+
+def run_round(round_: Round, releases: dict[str, Json], mb: StandIn) -> tuple[list[Outcome], int]:
+    served = {i: r for i, r in releases.items() if i not in round_.removed}
+    with enriched(round_, releases, mb) as services:
         requests = len(mb.requests)
         with services.database.session() as session:
             rows = {row.album_id: row for row in session.scalars(select(EnrichmentState)).all()}
-            outcomes = []
-            for case in round_.cases:
-                row = rows[case.album["id"]]
-                chosen = served.get(row.release_mbid or "")
-                outcomes.append(
-                    Outcome(
-                        case,
-                        row.status,
-                        row.release_mbid,
-                        chosen["release-group"]["id"] if chosen else row.release_group_mbid,
-                        row.result or {},
-                    )
-                )
-        services.close()
+        outcomes = []
+        for case in round_.cases:
+            row = rows[case.album["id"]]
+            chosen = served.get(row.release_mbid or "")
+            group = chosen["release-group"]["id"] if chosen else row.release_group_mbid
+            outcomes.append(Outcome(case, row.status, row.release_mbid, group, row.result or {}))
     return outcomes, requests
 
 

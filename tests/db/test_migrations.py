@@ -1,11 +1,14 @@
+from datetime import timedelta
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Integer, String, column, insert, inspect, select, table
 
 from trendcache.db import Database
 from trendcache.db.migrate import alembic_config, upgrade
-from trendcache.db.models import Base
+from trendcache.db.models import Base, EnrichmentState
+from trendcache.db.types import UTCDateTime, utcnow
 
 
 def test_migrations_match_the_models(database: Database) -> None:
@@ -26,3 +29,53 @@ def test_upgrade_is_idempotent_and_downgrade_clears_everything(sqlite_database: 
 def test_sqlite_runs_in_wal_mode(sqlite_database: Database) -> None:
     with sqlite_database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_match_levels_migration_keeps_every_match_and_asks_again(database: Database) -> None:
+    """0009: stored matches named a release (or nothing); every decided album comes due, so
+    the matcher of two levels re-decides it, while a pending album's turn stays as it was."""
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0008")
+    now = utcnow()
+    later = now + timedelta(days=3650)
+    rows = [
+        ("matched", "rel", "grp", later),  # a release-level match, due in ten years
+        ("needs_review", None, None, later),
+        ("no_match", None, None, later),
+        ("pending", None, None, later),
+    ]
+    state = table(
+        "enrichment_state",
+        column("album_id", String),
+        column("status", String),
+        column("attempts", Integer),
+        column("release_mbid", String),
+        column("release_group_mbid", String),
+        column("next_attempt_at", UTCDateTime()),
+        column("queued_at", UTCDateTime()),
+        column("updated_at", UTCDateTime()),
+    )
+    with database.engine.begin() as connection:
+        connection.execute(
+            insert(state),
+            [
+                {"album_id": status, "status": status, "attempts": 1, "release_mbid": release,
+                 "release_group_mbid": group, "next_attempt_at": due, "queued_at": now,
+                 "updated_at": now}
+                for status, release, group, due in rows
+            ],
+        )  # fmt: skip
+    upgrade(database)
+    with database.session() as session:
+        found = {row.album_id: row for row in session.scalars(select(EnrichmentState))}
+    assert {key: (row.status, row.level) for key, row in found.items()} == {
+        "matched": ("matched", "release"),
+        "needs_review": ("needs_review", None),
+        "no_match": ("no_match", None),
+        "pending": ("pending", None),
+    }
+    assert found["matched"].release_mbid == "rel"
+    asked_again = utcnow() + timedelta(seconds=1)  # the server's clock, to the second
+    for decided in ("matched", "needs_review", "no_match"):
+        assert found[decided].next_attempt_at <= asked_again, decided
+    assert found["pending"].next_attempt_at == later

@@ -14,6 +14,7 @@ from trendcache.db.models import EnrichmentState
 from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.album_facts import AlbumFacts, Fact
+from trendcache.pipeline.enrichment_status import coverage_status
 from trendcache.pipeline.history import record_albums, record_listing
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
 from trendcache.pipeline.rollup_rules import ALL
@@ -31,7 +32,7 @@ def synced_items(services: Services) -> list[dict[str, Any]]:
 def stored(services: Services, album_id: str) -> Fact:
     with services.database.session() as session:
         status = session.scalar(
-            select(EnrichmentState.status).where(EnrichmentState.album_id == album_id)
+            select(coverage_status()).where(EnrichmentState.album_id == album_id)
         )
         artists = session.scalars(
             select(AlbumArtist.artist_id)
@@ -62,14 +63,14 @@ def test_facts_load_on_demand_then_follow_changes(
         session.execute(
             update(EnrichmentState)
             .where(EnrichmentState.album_id == first["id"])
-            .values(status="matched", updated_at=later)
+            .values(status="matched", level="release", updated_at=later)
         )
         credited = {**first, "artists": list(reversed(second["artists"] + first["artists"]))}
         record_albums(session, [credited], {}, later)  # a sync sees new credits
     with database.session() as session:
         found = facts.of(session, [first["id"], second["id"]])
     assert found[first["id"]] == stored(services, first["id"])
-    assert found[first["id"]].status == "matched"
+    assert found[first["id"]].status == "matched_release"
     assert found[first["id"]].artists[0] == credited["artists"][0]["id"]
     assert found[second["id"]] == stored(services, second["id"])
 
@@ -124,12 +125,13 @@ def test_coverage_follows_debuts_and_status_changes(
         session.execute(
             update(EnrichmentState)
             .where(EnrichmentState.album_id == items[0]["id"])
-            .values(status="matched", updated_at=later)
+            .values(status="matched", level="release_group", updated_at=later)
         )
     with database.session() as session:
-        assert +facts.coverage(session, NEW_RELEASES, "SE") == Counter(pending=2, matched=1)
-        assert +facts.coverage(session, ALL, "SE") == Counter(pending=2, matched=1)
+        expected = Counter(pending=2, matched_release_group=1)
+        assert +facts.coverage(session, NEW_RELEASES, "SE") == expected
+        assert +facts.coverage(session, ALL, "SE") == expected
         moved = facts.coverage(session, ALL, ALL)
-    assert moved == everywhere - Counter(pending=1) + Counter(matched=1)
+    assert moved == everywhere - Counter(pending=1) + Counter(matched_release_group=1)
     with database.session() as session:  # a fresh mirror agrees
         assert +AlbumFacts().coverage(session, ALL, ALL) == +moved

@@ -170,7 +170,8 @@ def test_every_statistic_over_two_days(services: Services, history: Albums) -> N
     # Enrichment: all six were queued by the real sync, none decided yet.
     assert found.enrichment.counts == {
         "pending": 6,
-        "matched": 0,
+        "matched_release": 0,
+        "matched_release_group": 0,
         "needs_review": 0,
         "no_match": 0,
         "error": 0,
@@ -183,28 +184,36 @@ def test_enrichment_coverage_counts_each_status_and_albums_never_queued(
     services: Services, history: Albums
 ) -> None:
     database = services.database
-    status = {"a": "matched", "b": "no_match", "c": "needs_review"}
+    status = {
+        "a": ("matched", "release"),
+        "b": ("no_match", None),
+        "c": ("needs_review", None),
+        "e": ("matched", "release_group"),
+    }
     with database.writer() as session:
-        for name, value in status.items():
+        for name, (value, level) in status.items():
             session.execute(
                 update(EnrichmentState)
                 .where(EnrichmentState.album_id == history[name]["id"])
-                .values(status=value)
+                .values(status=value, level=level)
             )
         session.execute(
             delete(EnrichmentState).where(EnrichmentState.album_id == history["d"]["id"])
         )
     coverage = stats(database, since="2020-01-06", until="2020-01-07").enrichment
     assert coverage.counts == {
-        "pending": 2,
-        "matched": 1,
+        "pending": 1,
+        "matched_release": 1,
+        "matched_release_group": 1,
         "needs_review": 1,
         "no_match": 1,
         "error": 0,
         "not_queued": 1,
     }
     assert coverage.total == 6
-    assert coverage.matched_share == pytest.approx(1 / 6)
+    assert coverage.matched == 2
+    assert coverage.matched_share == pytest.approx(2 / 6)
+    assert coverage.release_share == pytest.approx(1 / 6)
     # Day 2 only: a, b, c, e, f.
     assert stats(database, since="2020-01-07", until="2020-01-07").enrichment.total == 5
 
@@ -320,10 +329,10 @@ def test_the_cache_serves_until_a_snapshot_or_a_match_lands(
 
     with database.writer() as session:
         row = session.get_one(EnrichmentState, history["a"]["id"])
-        row.status = "matched"
+        row.status, row.level = "matched", "release_group"
     third = cache.get(window)
     assert cache.computed == 3
-    assert third.enrichment.counts["matched"] == 1
+    assert third.enrichment.counts["matched_release_group"] == 1
     assert cache.get(window) is third
 
     # A window ending now moves with the clock: kept for `relative_ttl` seconds only.

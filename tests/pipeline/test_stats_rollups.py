@@ -24,7 +24,7 @@ from trendcache.db import Database
 from trendcache.db.history import AlbumArtist
 from trendcache.db.models import AlbumAppearance, EnrichmentState
 from trendcache.emulators.spotify import SpotifyEmulator
-from trendcache.pipeline.enrichment_status import STATUSES
+from trendcache.pipeline.enrichment_status import LEVELS, STATUSES
 from trendcache.pipeline.history import record_listing
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
 from trendcache.pipeline.rollup_rules import SPANS
@@ -165,10 +165,11 @@ def long_history(services: Services, spotify_emulator: SpotifyEmulator) -> Servi
     with services.database.writer() as session:
         for album_id in session.scalars(select(EnrichmentState.album_id)):
             status = rng.choice(STATUSES)
+            level = rng.choice(LEVELS) if status == "matched" else None
             session.execute(
                 update(EnrichmentState)
                 .where(EnrichmentState.album_id == album_id)
-                .values(status=status)
+                .values(status=status, level=level)
             )
     return services
 
@@ -183,8 +184,11 @@ def test_every_window_agrees_with_the_appearances(long_history: Services) -> Non
             select(AlbumArtist.album_id, AlbumArtist.artist_id)
         ):
             credits[album_id].add(artist_id)
-        state = select(EnrichmentState.album_id, EnrichmentState.status)
-        states: dict[str, str] = {row.album_id: row.status for row in session.execute(state)}
+        state = select(EnrichmentState.album_id, EnrichmentState.status, EnrichmentState.level)
+        states: dict[str, str] = {  # coverage tells the levels of a match apart
+            row.album_id: f"matched_{row.level}" if row.status == "matched" else row.status
+            for row in session.execute(state)
+        }
     checked, spans = 0, set()
     with database.session() as session:
         days = history_days(session)

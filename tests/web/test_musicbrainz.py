@@ -65,10 +65,11 @@ def artist(artist_id: str) -> dict[str, Any]:
     return {"id": artist_id, "name": artist_id}
 
 
-def match(*artist_mbids: str, status: str = "matched") -> dict[str, Any]:
+def match(*artist_mbids: str, status: str = "matched", level: str = "release") -> dict[str, Any]:
     return {
         "status": status,
-        "releaseMbid": MBID if status == "matched" else None,
+        "level": level if status == "matched" else None,
+        "releaseMbid": MBID if status == "matched" and level == "release" else None,
         "releaseGroupMbid": OTHER if status == "matched" else None,
         "artistMbids": list(artist_mbids),
         "method": "barcode",
@@ -108,6 +109,7 @@ def test_annotate_view() -> None:
     first = annotated["newReleases"][0]["musicbrainz"]
     assert first == {
         "status": "matched",
+        "level": "release",
         "releaseMbid": MBID,
         "releaseGroupMbid": OTHER,
         "artistMbids": [OTHER, THIRD],
@@ -131,12 +133,33 @@ def test_annotate_view() -> None:
     }
     assert annotated["enrichment"] == {
         "matched": 4,
+        "matched_release_group": 0,
         "needs_review": 0,
         "no_match": 1,
         "pending": 1,
         "error": 0,
         "total": 6,  # albums, each counted once across both sections
     }
+
+
+def test_a_release_group_match_links_the_group_and_counts_apart() -> None:
+    """The release unknown: no release MBID, the link goes to the release group."""
+    view = {"newReleases": [album("a1", "s1")], "popularAlbums": [], "trendingArtists": []}
+    metadata = {"mbMatches": {"a1": match(OTHER, level="release_group")}}
+    annotated = annotate_view(view, metadata, Links("https://musicbrainz.org/ws/2"))
+    found = annotated["newReleases"][0]["musicbrainz"]
+    assert (found["status"], found["level"], found["releaseMbid"]) == (
+        "matched",
+        "release_group",
+        None,
+    )
+    assert found["url"] == f"https://musicbrainz.org/release-group/{OTHER}"
+    assert annotated["enrichment"]["matched"] == annotated["enrichment"]["matched_release_group"]
+    # A match stored before levels were: a release MBID means the release level.
+    legacy = {"mbMatches": {"a1": match(OTHER) | {"level": None}}}
+    assert annotate_view(view, legacy, Links("x"))["newReleases"][0]["musicbrainz"]["level"] == (
+        "release"
+    )
 
 
 def test_no_metadata_means_everything_pending() -> None:
@@ -160,6 +183,12 @@ def test_no_metadata_means_everything_pending() -> None:
         (
             {"status": "matched", "method": "fuzzy", "confidence": 0.861},
             "Matched by title and artist, confidence 0.86",
+        ),
+        (
+            {"status": "matched", "level": "release_group", "method": "isrc", "confidence": 0.9},
+            "Release group matched by track ISRCs, confidence 0.90; this very release "
+            "(pressing, country, barcode) is not on MusicBrainz or cannot be told apart from "
+            "another",
         ),
         (
             {"status": "needs_review"},

@@ -102,7 +102,9 @@ class EnrichmentState(Base):
     """An album's MusicBrainz enrichment state; a row due for an attempt is a queued job.
 
     Status: pending (never tried), matched, needs_review (several equally good releases),
-    no_match (tried again later: MusicBrainz grows), error (MusicBrainz failed us). A worker
+    no_match (tried again later: MusicBrainz grows), error (MusicBrainz failed us). A match's
+    level: release (this very product), or release_group (the album as a work, its release
+    unknown: `release_mbid` NULL; tried again later, MusicBrainz may gain it). A worker
     claims rows into a batch (`batch_id`, `claimed_until`); a killed worker's batch is
     taken up again whole, so its requests are answered from the response cache.
     """
@@ -125,6 +127,7 @@ class EnrichmentState(Base):
     result: Mapped[dict[str, Any] | None]
     method: Mapped[str | None] = mapped_column(String(20))
     confidence: Mapped[float | None] = mapped_column(Float)
+    level: Mapped[str | None] = mapped_column(String(20))
     release_mbid: Mapped[str | None] = mapped_column(String(36))
     release_group_mbid: Mapped[str | None] = mapped_column(String(36))
     batch_id: Mapped[str | None] = mapped_column(String(32))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from trendcache.db.history import Album, AlbumArtist, AlbumDebut, Snapshot
 from trendcache.db.models import EnrichmentState
+from trendcache.pipeline.enrichment_status import coverage_status
 from trendcache.pipeline.rollup_rules import ALL
 from trendcache.pipeline.stats_window import KNOWN_SOURCES
 
@@ -33,7 +34,7 @@ CHUNK = 5_000  # ids per statement
 
 
 class Fact(NamedTuple):
-    status: str | None  # None: never queued for enrichment
+    status: str | None  # as coverage counts it (matched by level); None: never queued
     artists: tuple[str, ...]  # credited artist ids, each once, in credit order
 
 
@@ -122,7 +123,7 @@ class AlbumFacts:
 
     def _apply_states(self, session: Session, since: datetime) -> None:
         states = session.execute(
-            select(EnrichmentState.album_id, EnrichmentState.status).where(
+            select(EnrichmentState.album_id, coverage_status()).where(
                 EnrichmentState.updated_at >= _before(since)
             )
         )
@@ -145,7 +146,7 @@ class AlbumFacts:
     def _load(self, session: Session, album_ids: list[str]) -> None:
         statuses = dict(
             session.execute(
-                select(EnrichmentState.album_id, EnrichmentState.status).where(
+                select(EnrichmentState.album_id, coverage_status()).where(
                     EnrichmentState.album_id.in_(album_ids)
                 )
             ).all()

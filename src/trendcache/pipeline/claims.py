@@ -19,7 +19,9 @@ from trendcache.db import Database
 from trendcache.db.models import EnrichmentState
 from trendcache.db.types import utcnow
 
-DUE = ("pending", "no_match", "error", "needs_review")
+# Every status may come due: a release-level match is due in ten years, a group-level one
+# (its release unknown) when MusicBrainz may have gained the release.
+DUE = ("pending", "no_match", "error", "needs_review", "matched")
 LEASE = timedelta(seconds=60)
 
 

@@ -25,10 +25,11 @@ REVIEW_AGAIN = timedelta(days=30)
 NOT_HYDRATED_AGAIN = timedelta(hours=1)
 
 
-def next_attempt(status: str, attempts: int, now: datetime) -> datetime:
-    """When to look again: no match grows with MusicBrainz (days), errors pass (minutes)."""
+def next_attempt(status: str, attempts: int, now: datetime, level: str | None = None) -> datetime:
+    """When to look again: no match grows with MusicBrainz (days), errors pass (minutes),
+    a release group whose release is unknown as reviews do (MusicBrainz may gain it)."""
     if status == "matched":
-        return now + NEVER
+        return now + (NEVER if level == "release" else REVIEW_AGAIN)
     if status == "needs_review":
         return now + REVIEW_AGAIN
     if status == "no_match":
@@ -42,12 +43,13 @@ def store_outcomes(session: Session, outcomes: dict[str, Outcome], now: datetime
         decision = outcome.decision
         row.attempts += 1
         row.status = decision.status
+        row.level = outcome.level
         row.method = decision.method
         row.confidence = decision.confidence if decision.status != "no_match" else None
         row.release_mbid = outcome.release_mbid
         row.release_group_mbid = outcome.release_group_mbid
         row.result = outcome.as_json() | {"decidedAt": now.isoformat()}
-        row.next_attempt_at = next_attempt(decision.status, row.attempts, now)
+        row.next_attempt_at = next_attempt(decision.status, row.attempts, now, outcome.level)
         row.batch_id = row.claimed_until = row.last_error = row.steps_done = None
 
 
@@ -100,6 +102,7 @@ def _failed(row: EnrichmentState, error: str, now: datetime) -> None:
 def match_summary(row: EnrichmentState) -> dict[str, Any]:
     return {
         "status": row.status,
+        "level": row.level,
         "releaseMbid": row.release_mbid,
         "releaseGroupMbid": row.release_group_mbid,
         "artistMbids": (row.result or {}).get("artistMbids", []),

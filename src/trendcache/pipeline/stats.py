@@ -34,7 +34,7 @@ from trendcache.db import Database
 from trendcache.db.types import utcnow
 from trendcache.pipeline import stats_queries as q
 from trendcache.pipeline.album_facts import AlbumFacts
-from trendcache.pipeline.enrichment_status import STATUSES
+from trendcache.pipeline.enrichment_status import COVERAGE_STATUSES
 from trendcache.pipeline.stats_days import read_days
 from trendcache.pipeline.stats_memory import StatsMemory
 from trendcache.pipeline.stats_queries import Positions
@@ -232,4 +232,4 @@ def overlaps(
 
 
 def coverage_of(counts: Mapping[str, int]) -> Coverage:
-    return Coverage({name: int(counts.get(name, 0)) for name in (*STATUSES, NOT_QUEUED)})
+    return Coverage({name: int(counts.get(name, 0)) for name in (*COVERAGE_STATUSES, NOT_QUEUED)})

@@ -107,15 +107,26 @@ class MarketOverlap:
 
 @dataclass(frozen=True)
 class Coverage:
-    counts: dict[str, int]  # every enrichment status, and NOT_QUEUED
+    # Every coverage status (matched_release, matched_release_group, needs_review, ...)
+    # and NOT_QUEUED.
+    counts: dict[str, int]
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
     @property
+    def matched(self) -> int:
+        """Matched at either level: the release, or only its release group."""
+        return self.counts["matched_release"] + self.counts["matched_release_group"]
+
+    @property
     def matched_share(self) -> float | None:
-        return self.counts["matched"] / self.total if self.total else None
+        return self.matched / self.total if self.total else None
+
+    @property
+    def release_share(self) -> float | None:
+        return self.counts["matched_release"] / self.total if self.total else None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ The enricher writes every trending row's `metadata` (`mbMatches`: album id → m
 albums absent). At snapshot-build time `annotate_view` folds it into the view, so the read
 path serves MusicBrainz ids from the same pre-encoded bytes as everything else:
 
-- every album item gets `musicbrainz` (status, MBIDs, method, confidence and a link);
+- every album item gets `musicbrainz` (status, level, MBIDs, method, confidence and a
+  link: to the release, or to the release group when only that is known);
 - a trending artist gets `musicbrainz` (artist MBID and link) when a matched album credits
   them, mapped by credit position and only when the album's Spotify artists and its
   MusicBrainz artist credits agree in number (and every such album agrees on the MBID);
@@ -28,7 +29,8 @@ _WEBSITE_ALIASES = {"musicbrainz.org", "www.musicbrainz.org"}
 _MBID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SECTIONS = ("newReleases", "popularAlbums")
 STATUSES = ("matched", "needs_review", "no_match", "pending", "error")
-Entity = Literal["release", "artist"]
+LEVELS = ("release", "release_group")
+Entity = Literal["release", "release-group", "artist"]
 
 
 def musicbrainz_link(base_url: str, entity: Entity, mbid: str) -> str | None:
@@ -58,6 +60,9 @@ class Links:
     def release(self, mbid: str | None) -> str | None:
         return musicbrainz_link(self.base_url, "release", mbid) if mbid else None
 
+    def release_group(self, mbid: str | None) -> str | None:
+        return musicbrainz_link(self.base_url, "release-group", mbid) if mbid else None
+
     def artist(self, mbid: str | None) -> str | None:
         return musicbrainz_link(self.base_url, "artist", mbid) if mbid else None
 
@@ -67,6 +72,7 @@ def album_match(match: dict[str, Any] | None, links: Links) -> dict[str, Any]:
     if not match:
         return {
             "status": "pending",
+            "level": None,
             "releaseMbid": None,
             "releaseGroupMbid": None,
             "artistMbids": [],
@@ -76,14 +82,19 @@ def album_match(match: dict[str, Any] | None, links: Links) -> dict[str, Any]:
         }
     confidence = match.get("confidence")
     status = match.get("status")
+    release, group = match.get("releaseMbid"), match.get("releaseGroupMbid")
+    level = match.get("level") if status == "matched" else None
+    if status == "matched" and level not in LEVELS:  # decided before levels were stored
+        level = "release" if release else "release_group" if group else None
     return {
         "status": status if status in STATUSES else "pending",
-        "releaseMbid": match.get("releaseMbid"),
-        "releaseGroupMbid": match.get("releaseGroupMbid"),
+        "level": level,
+        "releaseMbid": release,
+        "releaseGroupMbid": group,
         "artistMbids": list(match.get("artistMbids") or []),
         "method": match.get("method"),
         "confidence": round(float(confidence), 3) if confidence is not None else None,
-        "url": links.release(match.get("releaseMbid")),
+        "url": links.release(release) if release else links.release_group(group),
     }
 
 
@@ -127,9 +138,10 @@ def annotate_view(
         url = links.artist(mbid)
         found = {"artistMbid": mbid, "url": url} if mbid and url else None
         artists.append({**artist, "musicbrainz": found})
-    summary = dict.fromkeys(STATUSES, 0)
+    summary = dict.fromkeys(STATUSES, 0) | {"matched_release_group": 0}
     for item in annotated.values():
         summary[item["musicbrainz"]["status"]] += 1
+        summary["matched_release_group"] += item["musicbrainz"]["level"] == "release_group"
     return {
         **view,
         **sections,

@@ -16,6 +16,7 @@ URL = "/api/cache/trending"
 STATUS = "/api/enrichment/status"
 PENDING = {
     "status": "pending",
+    "level": None,
     "releaseMbid": None,
     "releaseGroupMbid": None,
     "artistMbids": [],
@@ -38,6 +39,7 @@ def test_before_enrichment_every_album_is_pending(client: TestClient) -> None:
     total = len(albums)
     assert body["enrichment"] == {
         "matched": 0,
+        "matched_release_group": 0,
         "needs_review": 0,
         "no_match": 0,
         "pending": total,
@@ -74,13 +76,18 @@ def test_musicbrainz_fields_agree_with_the_emulator_truth(
             assert mb["releaseMbid"] is None
             assert mb["url"] is None
             continue
-        matched += 1
         expected = truth[album_id]
-        assert mb["releaseMbid"] == expected.release_mbid, album["name"]
-        assert mb["releaseGroupMbid"] == expected.release_group_mbid
-        assert mb["artistMbids"] == list(expected.artist_mbids)
+        assert mb["releaseGroupMbid"] == expected.release_group_mbid, album["name"]
         assert mb["method"] in ("url", "barcode", "isrc", "fuzzy")
         assert 0 < mb["confidence"] <= 1
+        if mb["level"] == "release_group":  # the work known, its release not
+            assert mb["releaseMbid"] is None
+            assert mb["url"] == f"{base}/release-group/{expected.release_group_mbid}?fmt=json"
+            continue
+        matched += 1
+        assert mb["level"] == "release"
+        assert mb["releaseMbid"] == expected.release_mbid, album["name"]
+        assert mb["artistMbids"] == list(expected.artist_mbids)
         assert mb["url"] == f"{base}/release/{expected.release_mbid}?fmt=json"
     in_catalog = [i for i in albums if truth[i].release_mbid is not None]
     assert matched >= 0.95 * len(in_catalog)

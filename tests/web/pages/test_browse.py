@@ -179,7 +179,7 @@ def test_a_musicbrainz_badge_for_every_state(synced_services: Services, client: 
     with synced_services.database.session() as session:
         row = session.scalar(select(CacheData).where(CacheData.key == trending_key(None)))
         assert row is not None
-        ids = [album["id"] for album in row.data["newReleases"][:5]]
+        ids = [album["id"] for album in row.data["newReleases"][:6]]
         total = len({a["id"] for s in ("newReleases", "popularAlbums") for a in row.data[s]})
     matches = {
         ids[0]: mb_match(
@@ -195,6 +195,14 @@ def test_a_musicbrainz_badge_for_every_state(synced_services: Services, client: 
         ids[3]: mb_match("error"),
         # Upstream data is never trusted into a link: not an MBID, no href.
         ids[4]: mb_match("matched", releaseMbid=f'x"><script>{EVIL}', method=EVIL),
+        ids[5]: mb_match(
+            "matched",
+            level="release_group",
+            releaseGroupMbid=GROUP,
+            artistMbids=[GROUP],
+            method="isrc",
+            confidence=0.91,
+        ),
     }
     with synced_services.database.writer() as session:
         session.execute(
@@ -208,25 +216,34 @@ def test_a_musicbrainz_badge_for_every_state(synced_services: Services, client: 
         for album_id in ids
     }
     assert (
-        f'<a class="mb mb--matched" data-musicbrainz="matched" '
+        f'<a class="mb mb--matched" data-musicbrainz="matched" data-level="release" '
         f'href="https://musicbrainz.org/release/{MBID}" '
         'title="Matched by barcode, confidence 0.97" target="_blank" rel="noopener">'
         "✓ MusicBrainz</a>"
     ) in cards[ids[0]]
+    # The release unknown, its group known: said on the badge, linked to the group.
+    assert (
+        f'<a class="mb mb--group" data-musicbrainz="matched" data-level="release_group" '
+        f'href="https://musicbrainz.org/release-group/{GROUP}" '
+        'title="Release group matched by track ISRCs, confidence 0.91; this very release '
+        '(pressing, country, barcode) is not on MusicBrainz or cannot be told apart from '
+        'another" target="_blank" rel="noopener">✓ MusicBrainz release group</a>'
+    ) in cards[ids[5]]
     assert 'data-musicbrainz="needs_review"' in cards[ids[1]]
     assert ">MusicBrainz: needs review</span>" in cards[ids[1]]
     assert ">Not in MusicBrainz yet</span>" in cards[ids[2]]
     assert 'class="mb mb--pending" data-musicbrainz="error"' in cards[ids[3]]
     assert "href" not in cards[ids[4]].split('class="musicbrainz"')[1]
     assert EVIL not in html
-    others = html.split(f'data-album-id="{ids[4]}"', 1)[1]
+    others = html.split(f'data-album-id="{ids[5]}"', 1)[1]
     assert 'data-musicbrainz="pending" title="Not looked up on MusicBrainz yet">MusicBrainz…' in (
         others
     )
     progress = re.search(r'<span id="enrichment-progress".*?</span>\s*</span>', html, re.S)
     assert progress is not None
-    assert f'data-done="4" data-total="{total}" data-pending="{total - 4}"' in progress.group(0)
-    assert f"4/{total} done · {total - 4} pending · 1 needs review" in progress.group(0)
+    assert f'data-done="5" data-total="{total}" data-pending="{total - 5}"' in progress.group(0)
+    assert f"5/{total} done · {total - 5} pending · 1 needs review" in progress.group(0)
+    assert "3 matched, 1 of them to their release group only" in progress.group(0)
 
 
 def test_enriched_page_links_artists_and_stops_polling_fast(
@@ -240,7 +257,8 @@ def test_enriched_page_links_artists_and_stops_polling_fast(
     assert 'hx-trigger="every 10s"' in html  # nothing left to land: back to the idle pace
     assert 'data-musicbrainz="pending"' not in html
     assert re.search(
-        rf'<a class="mb mb--matched" data-musicbrainz="matched" href="{re.escape(base)}'
+        rf'<a class="mb mb--matched" data-musicbrainz="matched" data-level="release" '
+        rf'href="{re.escape(base)}'
         r'/release/[0-9a-f-]{36}\?fmt=json" title="Matched by [a-zA-Z ]+, confidence '
         r'[01]\.\d\d"',
         html,

@@ -16,7 +16,9 @@ router = APIRouter(tags=["enrichment"])
 
 DESCRIPTION = """
 Every album trendcache has seen is matched to MusicBrainz in the background. `counts` has
-all of them by state (`pending`, `matched`, `needs_review`, `no_match`, `error`), with
+all of them by state (`pending`, `matched`, `needs_review`, `no_match`, `error`), the
+matched ones by the level reached in `levels` (`release`: this very product;
+`release_group`: the album as a work, its release unknown), with
 `total`, `done` (decided), `due` (waiting for an attempt now) and `working` (being matched
 right now). `disabled` says why nothing is matched, when that is so: MUSICBRAINZ_USER_AGENT
 missing or not in the `App/version ( contact )` form MusicBrainz requires, say.

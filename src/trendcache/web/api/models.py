@@ -18,6 +18,7 @@ SECTIONS_DOC = (inspect.getdoc(trending) or "").split("\n", 1)[1].strip()
 Basis = Literal["popularity", "chart"]
 MatchStatus = Literal["pending", "matched", "needs_review", "no_match", "error"]
 MatchMethod = Literal["url", "barcode", "isrc", "fuzzy"]
+MatchLevel = Literal["release", "release_group"]
 
 
 class ArtistRef(BaseModel):
@@ -34,7 +35,13 @@ class MusicBrainzMatch(BaseModel):
         "equally well, so none was picked; `no_match`: not in MusicBrainz (tried again later); "
         "`error`: MusicBrainz failed us, retried soon."
     )
-    releaseMbid: str | None
+    level: MatchLevel | None = Field(
+        description="How far a match reaches: `release`, this very product (its pressing, "
+        "country and barcode); `release_group`, the album as a work (same recordings, any "
+        "pressing) while its release is unknown: MusicBrainz lacks this product, or holds "
+        "pressings nothing tells apart. `releaseMbid` is then null. Null unless matched."
+    )
+    releaseMbid: str | None = Field(description="The release; null unless the level is `release`.")
     releaseGroupMbid: str | None
     artistMbids: list[str] = Field(description="The release's artist credits, in order.")
     method: MatchMethod | None = Field(
@@ -43,8 +50,9 @@ class MusicBrainzMatch(BaseModel):
     )
     confidence: float | None = Field(description="0 to 1.")
     url: str | None = Field(
-        description="The release on MusicBrainz: its page on musicbrainz.org, or the ws/2 "
-        "lookup on any other MUSICBRAINZ_BASE_URL (a mirror, the demo's emulator)."
+        description="The release on MusicBrainz (the release group when only that is known): "
+        "its page on musicbrainz.org, or the ws/2 lookup on any other MUSICBRAINZ_BASE_URL "
+        "(a mirror, the demo's emulator)."
     )
 
 
@@ -56,7 +64,10 @@ class ArtistMusicBrainz(BaseModel):
 class EnrichmentSummary(BaseModel):
     """How many of the view's albums are in each MusicBrainz state."""
 
-    matched: int
+    matched: int = Field(description="Matched at either level.")
+    matched_release_group: int = Field(
+        description="Of the matched: to the release group only, the release unknown."
+    )
     needs_review: int
     no_match: int
     pending: int
@@ -177,8 +188,14 @@ class EnrichmentCounts(BaseModel):
     error: int
 
 
+class MatchLevels(BaseModel):
+    release: int = Field(description="Matched to the very release.")
+    release_group: int = Field(description="Matched to the release group, release unknown.")
+
+
 class EnrichmentStatusResponse(BaseModel):
     counts: EnrichmentCounts = Field(description="Every album ever queued, by state.")
+    levels: MatchLevels = Field(description="The matched albums by the level reached.")
     total: int
     due: int = Field(description="Albums waiting for an attempt now (first or again).")
     working: int = Field(description="Albums a worker is matching right now.")

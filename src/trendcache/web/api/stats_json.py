@@ -123,12 +123,15 @@ def stats_json(stats: TrendingStats) -> dict[str, Any]:
         "overlap": [overlap_json(pair) for pair in stats.overlap],
         "enrichment": {
             "total": coverage.total,
-            "matched": counts["matched"],
+            "matched": coverage.matched,
+            "matchedRelease": counts["matched_release"],
+            "matchedReleaseGroup": counts["matched_release_group"],
             "needsReview": counts["needs_review"],
             "noMatch": counts["no_match"],
             "pending": counts["pending"],
             "error": counts["error"],
             "notQueued": counts["not_queued"],
             "matchedShare": coverage.matched_share,
+            "releaseShare": coverage.release_share,
         },
     }

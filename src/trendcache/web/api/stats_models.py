@@ -112,13 +112,21 @@ class OverlapItem(BaseModel):
 
 class Coverage(BaseModel):
     total: int = Field(description="Albums that appeared over the window's days.")
-    matched: int = Field(description="Matched to a MusicBrainz release.")
+    matched: int = Field(
+        description="Matched at either level (matchedRelease + matchedReleaseGroup)."
+    )
+    matchedRelease: int = Field(description="Matched to the very MusicBrainz release.")
+    matchedReleaseGroup: int = Field(
+        description="Matched to a MusicBrainz release group only: the release is unknown "
+        "(MusicBrainz lacks this product, or holds pressings nothing tells apart)."
+    )
     needsReview: int = Field(description="Several MusicBrainz releases fit equally well.")
     noMatch: int = Field(description="Not in MusicBrainz (tried again later).")
     pending: int = Field(description="Not tried yet.")
     error: int = Field(description="MusicBrainz failed us; retried soon.")
     notQueued: int = Field(description="No enrichment state at all.")
     matchedShare: float | None = Field(description="matched ÷ total; null with no albums.")
+    releaseShare: float | None = Field(description="matchedRelease ÷ total; null with no albums.")
 
 
 class TrendingStatsResponse(BaseModel):

@@ -89,6 +89,11 @@ def match_title(match: dict[str, Any] | None) -> str:
         how = f" by {method}" if method else ""
         confidence = match.get("confidence")
         sure = f", confidence {confidence:.2f}" if confidence is not None else ""
+        if match.get("level") == "release_group":
+            return (
+                f"Release group matched{how}{sure}; this very release (pressing, country, "
+                "barcode) is not on MusicBrainz or cannot be told apart from another"
+            )
         return f"Matched{how}{sure}"
     if status == "needs_review":
         return "Several MusicBrainz releases fit equally well, so none was picked"

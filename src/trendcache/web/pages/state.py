@@ -42,6 +42,7 @@ class EnrichmentProgress:
     total: int
     done: int  # matched, needs review or not in MusicBrainz
     matched: int
+    group_only: int  # of the matched: the release group known, its release not
     pending: int  # not tried yet, or to be tried again after an error
     needs_review: int
     disabled: str | None  # why matching is off, in plain words
@@ -60,6 +61,7 @@ def enrichment_progress(
         total=summary["total"],
         done=summary["matched"] + summary["needs_review"] + summary["no_match"],
         matched=summary["matched"],
+        group_only=summary.get("matched_release_group", 0),
         pending=summary["pending"] + summary["error"],
         needs_review=summary["needs_review"],
         disabled=activity.disabled if activity else None,

@@ -65,6 +65,7 @@ def chart_values(found: TrendingStats) -> dict[str, Any]:
         "artists_chart": charts.artists_chart(found),
         "heat_map": charts.heat_map(found.overlap),
         "coverage": charts.coverage_segments(found),
+        "coverage_rows": charts.coverage_rows(found),
         "csv_url": export_url(found, "csv"),
         "json_url": export_url(found, "json"),
     }

@@ -20,9 +20,18 @@ VALUE = 48  # room for the value after the bar
 ROW = 24
 LABEL_CHARS = 34
 CELL = 56
-STATUS_ORDER = ("matched", "needs_review", "no_match", "pending", "error", "not_queued")
+STATUS_ORDER = (
+    "matched_release",
+    "matched_release_group",
+    "needs_review",
+    "no_match",
+    "pending",
+    "error",
+    "not_queued",
+)
 STATUS_NAMES = {
-    "matched": "Matched",
+    "matched_release": "Release matched",
+    "matched_release_group": "Release group only",
     "needs_review": "Needs review",
     "no_match": "No match",
     "pending": "Pending",
@@ -180,3 +189,12 @@ def coverage_segments(stats: TrendingStats) -> tuple[Segment, ...]:
         found.append(Segment(status, STATUS_NAMES[status], count, x, width))
         x += width
     return tuple(found)
+
+
+def coverage_rows(stats: TrendingStats) -> tuple[Segment, ...]:
+    """The coverage table: every status in the bar's order, with no albums too."""
+    counts = stats.enrichment.counts
+    return tuple(
+        Segment(status, STATUS_NAMES[status], counts.get(status, 0), 0.0, 0.0)
+        for status in STATUS_ORDER
+    )
