@@ -5,8 +5,8 @@ every snapshot a few albums drop out and others enter (many more on Fridays, whe
 albums are released), neighbours swap places, albums are shared between markets through a
 weekly pool of releases, and some dropped albums come back (re-entries). The charts and
 days, and the rollups from them, are computed with trendcache's own rules
-(pipeline/charting.py, pipeline/rollup_rules.py), so the derived tables agree with the
-appearances exactly as a sync would have left them.
+(pipeline/history/charting.py, pipeline/history/rollup_rules.py), so the derived tables
+agree with the appearances exactly as a sync would have left them.
 
 Rows go in fast: SQLite through executemany in large transactions, PostgreSQL through COPY.
 """
@@ -36,9 +36,9 @@ from trendcache.db.history import (
     Snapshot,
 )
 from trendcache.db.models import AlbumAppearance, EnrichmentState
-from trendcache.pipeline.charting import advance_chart, advance_day
+from trendcache.pipeline.history.charting import advance_chart, advance_day
+from trendcache.pipeline.history.rollups import Rollups
 from trendcache.pipeline.keys import NEW_RELEASES
-from trendcache.pipeline.rollups import Rollups
 
 CHART = 100
 PER_DAY = 4

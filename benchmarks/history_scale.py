@@ -107,7 +107,7 @@ def build(url: str, markets: int, days: int) -> tuple[Any, float]:
 def write_times(url: str, market: str, albums: list[str], rounds: int = 20) -> list[float]:
     """Milliseconds per `record_listing` of a 100-album snapshot, a sync's history write."""
     from trendcache.db import Database
-    from trendcache.pipeline.history import record_listing
+    from trendcache.pipeline.history.recording import record_listing
     from trendcache.pipeline.keys import NEW_RELEASES
 
     database = Database(url)

@@ -154,7 +154,7 @@ def enrich(
 ) -> None:
     """Match due albums to MusicBrainz now, in the foreground, with a progress bar."""
     from trendcache.db.migrate import upgrade
-    from trendcache.pipeline.enrichment_status import read_enrichment_status
+    from trendcache.pipeline.enrichment.status import read_enrichment_status
     from trendcache.services import Services
 
     settings, _ = _settings()
@@ -215,7 +215,7 @@ def backfill() -> None:
     """Build the trending history from what is already stored (idempotent: safe to rerun)."""
     from trendcache.db import Database
     from trendcache.db.migrate import upgrade
-    from trendcache.pipeline.backfill import backfill as run
+    from trendcache.pipeline.history.backfill import backfill as run
 
     settings, _ = _settings()
     with starting(settings):

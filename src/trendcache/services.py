@@ -16,8 +16,8 @@ from trendcache.db import Database
 from trendcache.health import Dependencies
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
 from trendcache.musicbrainz.connector import MusicBrainzConnector
-from trendcache.pipeline.enrichment import Enricher
-from trendcache.pipeline.sync import Syncer
+from trendcache.pipeline.enrichment.enricher import Enricher
+from trendcache.pipeline.sync.syncer import Syncer
 from trendcache.spotify.connector import SpotifyConnector
 
 Listener = Callable[[], None]

@@ -43,7 +43,7 @@ from tests.pipeline.helpers import make_stale
 from trendcache.db import Database
 from trendcache.db.models import SyncRun
 from trendcache.emulators.spotify import SpotifyEmulator
-from trendcache.pipeline.sync import FAILURE_BACKOFF_SECONDS
+from trendcache.pipeline.sync.syncer import FAILURE_BACKOFF_SECONDS
 from trendcache.services import Services
 from trendcache.tasks import DEBOUNCE_SECONDS, TaskQueue
 

@@ -19,7 +19,7 @@ from tests.pipeline.helpers import runs
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.emulators.spotify import SpotifyEmulator
-from trendcache.pipeline.status import read_status
+from trendcache.pipeline.sync.status import read_status
 from trendcache.services import Services
 from trendcache.spotify.connector import SpotifyConnector
 

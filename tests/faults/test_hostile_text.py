@@ -23,8 +23,8 @@ from trendcache.db.types import utcnow
 from trendcache.emulators.hostile import VARIANTS, variant_of
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import new_releases_key, trending_key
-from trendcache.pipeline.store import put_cache
-from trendcache.pipeline.sync import FAILURE_BACKOFF_SECONDS
+from trendcache.pipeline.sync.store import put_cache
+from trendcache.pipeline.sync.syncer import FAILURE_BACKOFF_SECONDS
 from trendcache.services import Services
 from trendcache.web.app import create_app
 

@@ -16,7 +16,7 @@ from tests.pipeline.helpers import runs
 from trendcache.db import Database
 from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
-from trendcache.pipeline.status import read_status
+from trendcache.pipeline.sync.status import read_status
 from trendcache.services import Services
 from trendcache.spotify.connector import SpotifyConnector
 from trendcache.spotify.errors import SpotifyRateLimited

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from tests.pipeline.helpers import cache_row
-from trendcache.pipeline.history import record_listing
+from trendcache.pipeline.history.recording import record_listing
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
 from trendcache.services import Services
 

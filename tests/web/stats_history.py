@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tests.web.conftest import MARKETS
 from trendcache.db.history import Snapshot
 from trendcache.db.models import CacheData
-from trendcache.pipeline.history import record_listing
+from trendcache.pipeline.history.recording import record_listing
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
 from trendcache.services import Services
 

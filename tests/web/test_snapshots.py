@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from trendcache.emulators.spotify.server import SpotifyEmulator
 from trendcache.pipeline.keys import trending_key
-from trendcache.pipeline.status import read_status
+from trendcache.pipeline.sync.status import read_status
 from trendcache.services import Services
 from trendcache.web.snapshots import TrendingSnapshots
 

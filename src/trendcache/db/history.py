@@ -11,7 +11,7 @@ history's, so the analytics read a bounded number of rows:
   day, for analytics over a window of days;
 - `AlbumSpan`: the same over aligned blocks of 7, 28, 112 and 448 days, and over every
   market together (market `*`, single days too), so that a window of any length reads a few
-  blocks' rows rather than every day's (see `pipeline/rollup_rules.split_days`);
+  blocks' rows rather than every day's (see `pipeline/history/rollup_rules.split_days`);
 - `AlbumDebut`: when and where an album first charted in each scope the statistics filter
   by (a source or `*`, a market or `*`): new entries are an index range of it;
 - `AlbumTotal` and `ArtistTotal`: every album's and artist's whole history per market and
@@ -48,7 +48,7 @@ class Album(Base):
     __tablename__ = "albums"
     __table_args__ = (
         Index("ix_albums_first_seen", "first_seen_at"),
-        # The statistics' mirror of credits (`album_facts`) reads what changed since.
+        # The statistics' mirror of credits (`pipeline/stats/mirror`) reads what changed since.
         Index("ix_albums_updated", "updated_at"),
     )
 

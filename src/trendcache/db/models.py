@@ -54,7 +54,7 @@ class AlbumAppearance(Base):
     __table_args__ = (
         Index("ix_album_appearances_album_seen", "album_id", "seen_at"),
         # An album's series in one listing, newest first, read from the index alone on
-        # PostgreSQL (see pipeline/album_history.py).
+        # PostgreSQL (see pipeline/history/album_history.py).
         Index(
             "ix_album_appearances_album_listing_seen",
             "album_id",

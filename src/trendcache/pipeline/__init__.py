@@ -1,1 +1,6 @@
-"""The domain: sync from Spotify, trending views, history. No HTTP framework in here."""
+"""The domain, in rooms: `sync`, `history`, `stats` and `enrichment`, over a small shared
+core (`keys`, `state`, `budget`, `moments`, `views`). No HTTP framework in here.
+
+Rooms depend downwards only: sync and stats above history, history above enrichment,
+everything above the core (checked by the import contracts in pyproject.toml).
+"""

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.types import Receive, Scope, Send
 
-from trendcache.pipeline.stats_cache import StatsCache
+from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
 from trendcache.web.api import albums, cache, collection, enrichment, spotify, status, sync

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from trendcache.pipeline.sync import SyncResult, Trigger
+from trendcache.pipeline.sync.syncer import SyncResult, Trigger
 from trendcache.services import Services
 from trendcache.tasks import DEBOUNCE_SECONDS, TaskQueue
 

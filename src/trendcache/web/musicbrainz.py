@@ -21,7 +21,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from trendcache.config import Settings
-from trendcache.pipeline.enrichment_status import EnrichmentStatus
+from trendcache.pipeline.enrichment.status import EnrichmentStatus
 
 MUSICBRAINZ_WEBSITE = "https://musicbrainz.org"
 # musicbrainz.org's own hosts (beta., test.) have the website beside ws/2; `www.` is an alias.

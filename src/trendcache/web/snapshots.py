@@ -30,9 +30,9 @@ from sqlalchemy import select
 
 from trendcache.db.models import CacheData
 from trendcache.db.types import utcnow
-from trendcache.pipeline.enrichment_status import read_enrichment_status
+from trendcache.pipeline.enrichment.status import read_enrichment_status
 from trendcache.pipeline.keys import trending_key
-from trendcache.pipeline.status import SyncStatus, read_status
+from trendcache.pipeline.sync.status import SyncStatus, read_status
 from trendcache.services import Services
 from trendcache.web.headers import JSON_HEADERS
 from trendcache.web.musicbrainz import EnrichmentActivity, Links, activity_of, annotate_view

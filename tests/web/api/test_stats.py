@@ -15,11 +15,11 @@ from sqlalchemy import select, update
 from tests.web.conftest import MARKETS, ClientFactory
 from tests.web.stats_history import Listings, add_day_before
 from trendcache.db.history import Album
-from trendcache.pipeline.history import record_listing
+from trendcache.pipeline.history.recording import record_listing
 from trendcache.pipeline.keys import NEW_RELEASES
-from trendcache.pipeline.stats_cache import StatsCache
-from trendcache.pipeline.stats_csv import COLUMNS
+from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
+from trendcache.web.api.stats_csv import COLUMNS
 
 URL = "/api/stats/trending"
 

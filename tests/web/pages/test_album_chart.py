@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from trendcache.pipeline.album_history_types import ChartHistory, Gap, Point
+from trendcache.pipeline.history.album_history_types import ChartHistory, Gap, Point
 from trendcache.web.pages.album_chart import BOTTOM, HEIGHT, TOP, build_chart, runs, time_ticks
 
 T0 = datetime(2026, 11, 20, tzinfo=UTC)

@@ -17,7 +17,7 @@ from trendcache.db.types import utcnow
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import trending_key
-from trendcache.pipeline.store import put_cache
+from trendcache.pipeline.sync.store import put_cache
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
 
@@ -226,7 +226,7 @@ def test_a_musicbrainz_badge_for_every_state(synced_services: Services, client: 
         f'<a class="mb mb--group" data-musicbrainz="matched" data-level="release_group" '
         f'href="https://musicbrainz.org/release-group/{GROUP}" '
         'title="Release group matched by track ISRCs, confidence 0.91; this very release '
-        '(pressing, country, barcode) is not on MusicBrainz or cannot be told apart from '
+        "(pressing, country, barcode) is not on MusicBrainz or cannot be told apart from "
         'another" target="_blank" rel="noopener">✓ MusicBrainz release group</a>'
     ) in cards[ids[5]]
     assert 'data-musicbrainz="needs_review"' in cards[ids[1]]

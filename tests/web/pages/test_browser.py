@@ -19,7 +19,7 @@ from trendcache.db.types import utcnow
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import trending_key
-from trendcache.pipeline.store import put_cache
+from trendcache.pipeline.sync.store import put_cache
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
 from trendcache.web.app import create_app

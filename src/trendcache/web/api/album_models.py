@@ -1,6 +1,6 @@
 """Response shapes of `GET /api/albums/appearances/{albumId}`: an album's trending history.
 
-CamelCase like the rest of the API; see `pipeline/album_history.py` for what each figure
+CamelCase like the rest of the API; see `pipeline/history/album_history.py` for what each figure
 means and how it is read.
 """
 

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from trendcache.pipeline.album_history import MAX_POINTS, read_album_history
-from trendcache.pipeline.album_history_types import AlbumHistory, ChartHistory
+from trendcache.pipeline.history.album_history import MAX_POINTS, read_album_history
+from trendcache.pipeline.history.album_history_types import AlbumHistory, ChartHistory
 from trendcache.pipeline.moments import MomentError, parse_moment
 from trendcache.web.api.album_models import AlbumHistoryResponse
 from trendcache.web.api.models import SPOTIFY_ID_PATTERN, Message

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from starlette.concurrency import run_in_threadpool
 
-from trendcache.pipeline.enrichment_status import read_enrichment_status
+from trendcache.pipeline.enrichment.status import read_enrichment_status
 from trendcache.web.api.models import SNAPSHOT_ERRORS, EnrichmentStatusResponse
 from trendcache.web.deps import Context, MarketScope
 from trendcache.web.musicbrainz import activity_of, enriching

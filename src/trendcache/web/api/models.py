@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from trendcache.pipeline import trending
+from trendcache.pipeline.sync import trending
 
 # What "new releases", "popular albums" and "trending artists" mean in each tier.
 SECTIONS_DOC = (inspect.getdoc(trending) or "").split("\n", 1)[1].strip()

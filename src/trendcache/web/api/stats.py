@@ -14,11 +14,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from trendcache.pipeline import stats, stats_csv
-from trendcache.pipeline.stats_cache import StatsCache
-from trendcache.pipeline.stats_csv import csv_filename
-from trendcache.pipeline.stats_types import TrendingStats
-from trendcache.pipeline.stats_window import (
+from trendcache.pipeline.stats import compute as stats
+from trendcache.pipeline.stats.cache import StatsCache
+from trendcache.pipeline.stats.results import TrendingStats
+from trendcache.pipeline.stats.window import (
     DEFAULT_LIMIT,
     KNOWN_SOURCES,
     MAX_LIMIT,
@@ -26,7 +25,9 @@ from trendcache.pipeline.stats_window import (
     StatsWindowError,
     make_window,
 )
+from trendcache.web.api import stats_csv
 from trendcache.web.api.models import Message
+from trendcache.web.api.stats_csv import csv_filename
 from trendcache.web.api.stats_json import stats_json
 from trendcache.web.api.stats_models import TrendingStatsResponse
 from trendcache.web.deps import MarketScope, MomentText

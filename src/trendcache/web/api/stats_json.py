@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trendcache.pipeline.stats_types import (
+from trendcache.pipeline.stats.results import (
     AlbumLabel,
     Counted,
     MarketOverlap,

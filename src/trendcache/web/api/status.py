@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
-from trendcache.pipeline.status import read_status
+from trendcache.pipeline.sync.status import read_status
 from trendcache.web.api.models import Health, Liveness
 from trendcache.web.deps import Context
 

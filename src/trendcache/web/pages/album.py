@@ -13,7 +13,7 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from trendcache.pipeline.album_history import MAX_POINTS
+from trendcache.pipeline.history.album_history import MAX_POINTS
 from trendcache.web.api.albums import PATH, Window, history_json, load_history, unknown_album
 from trendcache.web.api.models import SPOTIFY_ID_PATTERN
 from trendcache.web.deps import Context

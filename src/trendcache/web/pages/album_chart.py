@@ -11,7 +11,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from trendcache.pipeline.album_history_types import ChartHistory, Point
+from trendcache.pipeline.history.album_history_types import ChartHistory, Point
 from trendcache.web.pages.format import MONTHS
 
 WIDTH, HEIGHT = 720, 300

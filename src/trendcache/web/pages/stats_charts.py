@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from trendcache.pipeline.stats_types import MarketOverlap, TrendingStats
+from trendcache.pipeline.stats.results import MarketOverlap, TrendingStats
 
 WIDTH = 640
 LABEL = 230  # the labels' column

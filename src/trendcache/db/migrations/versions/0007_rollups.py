@@ -13,7 +13,7 @@ Create Date: 2026-11-29
 - `albums (updated_at)`: the albums whose credits changed since, for the statistics' mirror.
 
 An existing history gets them from its `album_days` and `album_charts`, with the rules the
-sync uses from now on (`pipeline/rollups.py`).
+sync uses from now on (`pipeline/history/rollups.py`).
 """
 
 from collections.abc import Sequence
@@ -81,7 +81,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_artist_totals_rank", "artist_totals", ["market", "source", "appearances"])
     op.create_index("ix_albums_updated", "albums", ["updated_at"])
-    from trendcache.pipeline.rollups import rebuild_rollups
+    from trendcache.pipeline.history.rollups import rebuild_rollups
 
     rebuild_rollups(Session(bind=op.get_bind()))
 

@@ -1,0 +1,291 @@
+"""The seed's `syncSpotifyData`: fresh cache → no upstream call; stale → one fetch, ever.
+
+Single-flight: however many triggers fire, in however many processes, one lease decides
+who fetches; the rest wait for it (or return at once) and read what it wrote. A failed
+fetch never replaces good data: the old cache stays, flagged with the error; so does a
+write the database refuses (the run fails and backs off like a failed fetch). A quota 429,
+or a Retry-After longer than we may wait, pauses every trigger until Spotify's time. Redis
+being away (the lease and rate limit live there when configured) fails a sync the same
+way, with the reason recorded, and every trigger backs off until it is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import func, select, update
+
+from trendcache.config import Settings
+from trendcache.db import Database
+from trendcache.db.errors import database_error
+from trendcache.db.models import CacheData, SyncRun
+from trendcache.db.types import utcnow
+from trendcache.locks import LeaseKeeper, Locks
+from trendcache.pipeline.budget import DailyBudget
+from trendcache.pipeline.keys import SYNC_LEASE, new_releases_key, trending_key
+from trendcache.pipeline.state import QUOTA_PAUSE, StateStore
+from trendcache.pipeline.sync.fetch import Fetcher, FetchResult
+from trendcache.pipeline.sync.known import stale_artists, unknown_albums
+from trendcache.pipeline.sync.store import record_failure, write_fetch
+from trendcache.redis_outage import RedisUnavailable
+from trendcache.spotify.connector import SpotifyConnector
+from trendcache.spotify.errors import SpotifyError, SpotifyQuotaExceeded, SpotifyRateLimited
+from trendcache.text import recordable
+
+log = logging.getLogger(__name__)
+Trigger = Literal["schedule", "on_demand", "cli", "api"]
+WAIT_POLL_SECONDS = 0.1
+# A killed syncer blocks others for at most this long; a live one renews every third of it.
+LEASE_SECONDS = 30.0
+# After consecutive failures, no trigger tries again before this long (unless forced).
+FAILURE_BACKOFF_SECONDS = (60, 120, 300, 600, 1800, 3600)
+
+
+@dataclass
+class SyncResult:
+    source: Literal["cache", "fresh"]
+    error: str | None = None
+    run_id: int | None = None
+    requests: int = 0
+    albums: int = 0
+    hydrated: int = 0
+    tier: str | None = None
+    paused_until: datetime | None = None
+    busy: bool = False  # another process was syncing and we did not wait for it
+
+
+class Syncer:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        connector: SpotifyConnector,
+        locks: Locks,
+        on_change: Callable[[], None] = lambda: None,
+        on_queued: Callable[[list[str]], None] = lambda ids: None,
+        lease_seconds: float = LEASE_SECONDS,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.connector = connector
+        self.locks = locks
+        self.state = StateStore(database)
+        self.on_change = on_change
+        self.on_queued = on_queued
+        self.lease_seconds = lease_seconds
+
+    @property
+    def keys(self) -> list[str]:
+        return [new_releases_key(m) for m in self.settings.spotify_markets]
+
+    def is_fresh(self) -> bool:
+        with self.database.session() as session:
+            fresh = session.scalar(
+                select(func.count())
+                .select_from(CacheData)
+                .where(CacheData.key.in_(self.keys), CacheData.expires > utcnow())
+            )
+        return fresh == len(self.keys)
+
+    def pause(self) -> tuple[datetime, str] | None:
+        """Until when, and why, no sync may call Spotify (a quota or a long Retry-After)."""
+        pause = self.state.get(QUOTA_PAUSE)
+        if pause is None:
+            return None
+        until = datetime.fromisoformat(pause["until"])
+        return (until, pause["message"]) if until > utcnow() else None
+
+    def backing_off(self) -> str | None:
+        """Why no sync should try yet, after the last sync(s) failed (forcing still may)."""
+        with self.database.session() as session:
+            runs = session.execute(
+                select(SyncRun.status, SyncRun.finished_at, SyncRun.error)
+                .where(SyncRun.status != "running")
+                .order_by(SyncRun.id.desc())
+                .limit(len(FAILURE_BACKOFF_SECONDS))
+            ).all()
+        failures = 0
+        for status, _finished, _error in runs:
+            if status != "failed":
+                break
+            failures += 1
+        if failures == 0 or runs[0].finished_at is None:
+            return None
+        wait = FAILURE_BACKOFF_SECONDS[failures - 1]
+        if utcnow() - runs[0].finished_at >= timedelta(seconds=wait):
+            return None
+        return f"last sync failed ({runs[0].error}); next try within {wait // 60} min"
+
+    def is_running(self) -> bool:
+        return self.locks.held(SYNC_LEASE)
+
+    def sync(
+        self,
+        trigger: Trigger,
+        *,
+        force: bool = False,
+        wait: bool = True,
+        timeout: float = 300.0,
+        on_request: Callable[[], None] | None = None,
+    ) -> SyncResult:
+        if not force and self.is_fresh():
+            return SyncResult("cache")
+        pause = self.pause()
+        if pause is not None:
+            return SyncResult("cache", error=pause[1], paused_until=pause[0])
+        if not force:  # every trigger backs off; forcing (an admin, `sync --force`) does not
+            backoff = self.backing_off()
+            if backoff is not None:
+                return SyncResult("cache", error=backoff)
+        lease = LeaseKeeper(self.locks, SYNC_LEASE, ttl=self.lease_seconds)
+        waiting_since = None
+        deadline = time.monotonic() + timeout
+        try:
+            while not lease.try_acquire():
+                if not wait or time.monotonic() >= deadline:
+                    return SyncResult("cache", busy=True)
+                waiting_since = waiting_since or utcnow()
+                while self.locks.held(SYNC_LEASE) and time.monotonic() < deadline:
+                    time.sleep(WAIT_POLL_SECONDS)
+        except RedisUnavailable as exc:
+            return self._not_started(trigger, str(exc))
+        try:
+            if waiting_since is not None:
+                finished = self._finished_since(waiting_since)
+                if finished is not None:  # the holder did the work: take its outcome
+                    return finished
+            if not force and self.is_fresh():  # someone refreshed while we asked for the lease
+                return SyncResult("cache")
+            return self._run(trigger, on_request)
+        finally:
+            lease.release()
+            self.on_change()
+
+    def _finished_since(self, since: datetime) -> SyncResult | None:
+        """The outcome of a sync that ended while we waited, unless its process died."""
+        with self.database.session() as session:
+            last = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+        if last is None or last.finished_at is None or last.finished_at < since:
+            return None
+        if last.status == "interrupted":
+            return None
+        return SyncResult("cache", error=last.error, run_id=last.id, tier=last.tier)
+
+    def _run(self, trigger: Trigger, on_request: Callable[[], None] | None) -> SyncResult:
+        with self.database.writer() as session:
+            # We hold the lease, so a run still marked running died with its process.
+            session.execute(
+                update(SyncRun)
+                .where(SyncRun.status == "running")
+                .values(
+                    status="interrupted", error="the syncing process stopped", finished_at=utcnow()
+                )
+            )
+            run = SyncRun(key=",".join(self.keys), trigger=trigger)
+            session.add(run)
+        self.on_change()
+        budget = DailyBudget(self.database, "spotify", self.settings.spotify_daily_request_budget)
+        budget.on_request = on_request
+        client = self.connector.client(budget)
+        fetcher = Fetcher(
+            client,
+            self.settings,
+            self.state,
+            lambda ids: unknown_albums(self.database, ids),
+            lambda ids, since: stale_artists(self.database, ids, since),
+        )
+        try:
+            result = fetcher.fetch(budget)
+        except SpotifyError as exc:
+            return self._failed(run.id, str(exc), budget.sent, _pause_until(exc))
+        except RedisUnavailable as exc:  # the shared rate limit lives in Redis
+            return self._failed(run.id, str(exc), budget.sent)
+        except Exception as exc:
+            self._failed(run.id, f"internal error: {type(exc).__name__}: {exc}", budget.sent)
+            raise
+        finally:
+            client.close()
+        return self._succeeded(run.id, result, budget.sent)
+
+    def _succeeded(self, run_id: int, result: FetchResult, requests: int) -> SyncResult:
+        now = utcnow()
+        expires = now + timedelta(seconds=self.settings.cache_duration_seconds)
+        error = recordable("; ".join(result.problems)) or None
+        try:
+            with self.database.writer() as session:
+                queued = write_fetch(session, result, self.settings.spotify_markets, now, expires)
+                run = session.get_one(SyncRun, run_id)
+                run.status, run.tier, run.requests = (
+                    ("partial" if error else "ok"),
+                    result.tier,
+                    requests,
+                )
+                run.albums = len(
+                    {a for listing in result.listings.values() for a in listing.album_ids}
+                )
+                run.hydrated, run.error, run.finished_at = len(result.albums), error, now
+                summary = SyncResult(
+                    "fresh", error, run_id, requests, run.albums, run.hydrated, result.tier
+                )
+        except Exception as exc:  # a refused write fails the run, as a failed fetch does
+            log.exception("sync %s: storing what was fetched failed", run_id)
+            message = f"could not store what Spotify sent ({database_error(exc)})"
+            return self._failed(run_id, message, requests, result.quota_until)
+        if result.quota_until is not None:
+            self._pause(result.quota_until, error or "quota exceeded")
+        if queued:
+            self.on_queued(queued)
+        log.info(
+            "sync %s: %s albums, %s hydrated, %s requests",
+            run_id,
+            summary.albums,
+            summary.hydrated,
+            requests,
+        )
+        return summary
+
+    def _failed(
+        self, run_id: int, message: str, requests: int, paused: datetime | None = None
+    ) -> SyncResult:
+        message = recordable(message)
+        if paused is not None:
+            self._pause(paused, message)
+        with self.database.writer() as session:
+            run = session.get_one(SyncRun, run_id)
+            run.status, run.error, run.requests, run.finished_at = (
+                "failed",
+                message,
+                requests,
+                utcnow(),
+            )
+            record_failure(session, self._failure_keys(), message)
+        log.warning("sync %s failed: %s", run_id, message)
+        return SyncResult("cache", message, run_id, requests, paused_until=paused)
+
+    def _not_started(self, trigger: Trigger, message: str) -> SyncResult:
+        """A sync that could not take the lease (Redis away) fails as a failed fetch does:
+        its run records why, the page shows it, and every trigger backs off."""
+        with self.database.writer() as session:
+            run = SyncRun(key=",".join(self.keys), trigger=trigger)
+            session.add(run)
+        return self._failed(run.id, message, 0)
+
+    def _failure_keys(self) -> list[str]:
+        markets = self.settings.spotify_markets
+        return self.keys + [trending_key(None)] + [trending_key(m) for m in markets]
+
+    def _pause(self, until: datetime, message: str) -> None:
+        self.state.set(QUOTA_PAUSE, {"until": until.isoformat(), "message": message})
+
+
+def _pause_until(exc: SpotifyError) -> datetime | None:
+    if isinstance(exc, SpotifyQuotaExceeded):
+        return exc.until
+    if isinstance(exc, SpotifyRateLimited):
+        return utcnow() + timedelta(seconds=exc.retry_after)
+    return None
