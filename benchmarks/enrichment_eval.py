@@ -29,10 +29,10 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from trendcache.clock import utcnow
 from trendcache.config import Settings
 from trendcache.db.migrate import upgrade
 from trendcache.db.models import EnrichmentState, SpotifyAlbum
-from trendcache.db.types import utcnow
 from trendcache.db.upsert import upsert
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator

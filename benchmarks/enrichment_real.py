@@ -40,10 +40,10 @@ from benchmarks.mbreal.catalogue import Json, load_releases
 from benchmarks.mbreal.standin import Catalogue, StandIn
 from sqlalchemy import select
 
+from trendcache.clock import utcnow
 from trendcache.config import Settings
 from trendcache.db.migrate import upgrade
 from trendcache.db.models import EnrichmentState, SpotifyAlbum, SpotifyTrack
-from trendcache.db.types import utcnow
 from trendcache.db.upsert import upsert
 from trendcache.services import Services
 

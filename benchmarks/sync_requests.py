@@ -23,10 +23,10 @@ from pathlib import Path
 from sqlalchemy import update
 
 from processes import EmulatorProcess
+from trendcache.clock import utcnow
 from trendcache.config import Settings
 from trendcache.db.migrate import upgrade
 from trendcache.db.models import CacheData
-from trendcache.db.types import utcnow
 from trendcache.emulators.spotify.markets import HOME_MARKETS
 from trendcache.services import Services
 

@@ -21,9 +21,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import Lease
-from trendcache.db.types import utcnow
 from trendcache.owners import new_owner, owner_is_dead
 from trendcache.redis_outage import reaching_redis
 

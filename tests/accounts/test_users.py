@@ -24,9 +24,9 @@ from trendcache.accounts.users import (
     set_password,
     sign_in,
 )
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.accounts import ApiToken
-from trendcache.db.types import utcnow
 
 
 def test_a_token_finds_its_user_and_notes_its_use(database: Database) -> None:

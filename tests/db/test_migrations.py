@@ -5,10 +5,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Integer, String, column, insert, inspect, select, table
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.migrate import alembic_config, upgrade
 from trendcache.db.models import Base, EnrichmentState
-from trendcache.db.types import UTCDateTime, utcnow
+from trendcache.db.types import UTCDateTime
 
 
 def test_migrations_match_the_models(database: Database) -> None:

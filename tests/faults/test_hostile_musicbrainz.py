@@ -17,9 +17,9 @@ from sqlalchemy import select, update
 
 from tests.faults.hostile import FORBIDDEN, NAME_LIMIT, cleaned, refuse_writes, strings
 from tests.fixtures.app import ServicesFactory
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState, MusicBrainzResponse
-from trendcache.db.types import utcnow
 from trendcache.emulators.hostile import INVISIBLE, VARIANTS, variant_of
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.services import Services

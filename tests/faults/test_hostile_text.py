@@ -16,10 +16,10 @@ from sqlalchemy import select, update
 from tests.faults.hostile import FORBIDDEN, NAME_LIMIT, cleaned, refuse_writes, strings
 from tests.fixtures.app import ServicesFactory
 from tests.web.conftest import serving
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.history import Album, Artist
 from trendcache.db.models import CacheData, SpotifyAlbum, SyncRun
-from trendcache.db.types import utcnow
 from trendcache.emulators.hostile import VARIANTS, variant_of
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import new_releases_key, trending_key

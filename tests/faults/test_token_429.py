@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from tests.fixtures.app import FAST_RETRIES, ServicesFactory, SettingsFactory
 from tests.pipeline.helpers import runs
+from trendcache.clock import utcnow
 from trendcache.db import Database
-from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.sync.status import read_status
 from trendcache.services import Services

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import AlbumAppearance, CacheData, EnrichmentState, SyncRun
-from trendcache.db.types import utcnow
 
 
 def cache_row(database: Database, key: str) -> CacheData | None:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.fixtures.spotify import SpotifyReference
 from tests.spotify.replay import ReplayServer
-from trendcache.db.types import utcnow
+from trendcache.clock import utcnow
 from trendcache.spotify.client import SpotifyClient
 from trendcache.spotify.errors import SpotifyMalformed, SpotifyQuotaExceeded, SpotifyRateLimited
 from trendcache.spotify.models import Album, AlbumListing, ErrorBody, SeveralAlbums, SeveralArtists

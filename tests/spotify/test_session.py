@@ -13,7 +13,7 @@ import pytest
 
 from tests.fixtures.app import FAST_RETRIES, SettingsFactory
 from tests.spotify.conftest import ConnectorFactory, RecordingMeter
-from trendcache.db.types import utcnow
+from trendcache.clock import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.ratelimit import RateLimitTimeout, per_second, shared_limiter
 from trendcache.spotify.errors import (

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Select, delete, select
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.accounts import CollectionItem
 from trendcache.db.models import SpotifyAlbum, new_id
-from trendcache.db.types import utcnow
 from trendcache.db.upsert import upsert
 from trendcache.pipeline.views import pick_image
 

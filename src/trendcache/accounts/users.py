@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from trendcache.accounts.passwords import hash_password, verify_password
 from trendcache.accounts.tokens import looks_like_token, new_token, shown_prefix, token_hash
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.accounts import ApiToken, CollectionItem, User
-from trendcache.db.types import utcnow
 
 NAME_RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from trendcache.clock import utcnow
 from trendcache.db.models import Base, new_id
-from trendcache.db.types import utcnow
 
 USER_ID = String(32)
 

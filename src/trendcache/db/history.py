@@ -36,8 +36,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from trendcache.clock import utcnow
 from trendcache.db.models import Base
-from trendcache.db.types import utcnow
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 

@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 from sqlalchemy import BigInteger, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from trendcache.db.types import JSONDocument, UTCDateTime, utcnow
+from trendcache.clock import utcnow
+from trendcache.db.types import JSONDocument, UTCDateTime
 
 
 def new_id() -> str:

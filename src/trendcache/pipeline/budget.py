@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import UpstreamRequest
-from trendcache.db.types import utcnow
 from trendcache.spotify.errors import RequestBudgetExhausted
 
 _WRITE_LOCK = threading.Lock()

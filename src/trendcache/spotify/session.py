@@ -20,7 +20,7 @@ import httpx2
 import stamina
 from pydantic import ValidationError
 
-from trendcache.db.types import utcnow
+from trendcache.clock import utcnow
 from trendcache.ratelimit import SharedLimiter
 from trendcache.spotify.auth import TokenProvider
 from trendcache.spotify.errors import (

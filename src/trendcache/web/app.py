@@ -21,7 +21,7 @@ from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
 from trendcache.web.api import albums, cache, collection, enrichment, spotify, status, sync
-from trendcache.web.api import stats as stats_api
+from trendcache.web.api import trending_stats as stats_api
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
 from trendcache.web.docs import install_docs
@@ -30,14 +30,13 @@ from trendcache.web.methods import HeadAndOptions, method_not_allowed
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
 from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
-from trendcache.web.pages import account, album, browse, errors, format
+from trendcache.web.pages import account, album, browse, errors, format, stats_page
 from trendcache.web.pages import collection as collection_page
-from trendcache.web.pages import stats as stats_page
 from trendcache.web.ratelimit import ClientRateLimiter
 from trendcache.web.secret_key import secret_key
+from trendcache.web.served_views import ServedViews
 from trendcache.web.sessions import SessionSigner
 from trendcache.web.signins import SignInLimiter
-from trendcache.web.snapshots import TrendingSnapshots
 
 HERE = Path(__file__).parent
 # No route takes more than a form or a small JSON object: FastAPI answers 413 to a larger
@@ -74,7 +73,7 @@ def create_app(
     services: Services, queue: TaskQueue | None = None, *, demo_note: str | None = None
 ) -> FastAPI:
     metrics = WebMetrics(services.database)
-    snapshots = TrendingSnapshots(services, on_rebuild=metrics.rebuilt)
+    snapshots = ServedViews(services, on_rebuild=metrics.rebuilt)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     format.install(env)
     syncs = SyncRequests(services, queue)

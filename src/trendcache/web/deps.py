@@ -15,9 +15,9 @@ from trendcache.services import Services
 from trendcache.web.background import SyncRequests
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.ratelimit import ClientRateLimiter
+from trendcache.web.served_views import ServedViews
 from trendcache.web.sessions import SessionSigner
 from trendcache.web.signins import SignInLimiter
-from trendcache.web.snapshots import TrendingSnapshots
 
 MARKET_PATTERN = "^[A-Za-z]{2}$"
 # `openapi.py` documents a parameter whose schema holds this key as one of the configured
@@ -33,7 +33,7 @@ class WebContext:
     """Everything one app serves from, built once in `create_app`."""
 
     services: Services
-    snapshots: TrendingSnapshots
+    snapshots: ServedViews
     syncs: SyncRequests
     limiter: ClientRateLimiter
     metrics: WebMetrics

@@ -13,9 +13,9 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import CacheData, SyncRun
-from trendcache.db.types import utcnow
 
 
 class CacheCollector(Collector):

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from tests.pipeline.helpers import cache_row, make_stale
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState, SpotifyAlbum
-from trendcache.db.types import utcnow
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.enrichment.status import read_enrichment_status

@@ -19,8 +19,8 @@ from benchmarks.mbreal.catalogue import load_releases
 from benchmarks.mbreal.standin import Catalogue, StandIn
 from sqlalchemy import select, update
 
+from trendcache.clock import utcnow
 from trendcache.db.models import EnrichmentState
-from trendcache.db.types import utcnow
 from trendcache.pipeline.enrichment.claims import claim_batch
 from trendcache.pipeline.enrichment.status import read_enrichment_status
 from trendcache.pipeline.enrichment.store import REVIEW_AGAIN

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState
-from trendcache.db.types import utcnow
 from trendcache.pipeline.enrichment.store import NOT_HYDRATED_AGAIN, fail, release
 from trendcache.text import ERROR_LIMIT
 

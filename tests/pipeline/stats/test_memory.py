@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import event, select
 
 from tests.pipeline.helpers import cache_row
+from trendcache.clock import utcnow
 from trendcache.db.history import Snapshot
-from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.history.recording import record_listing
 from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key

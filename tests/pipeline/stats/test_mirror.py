@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import event, select, update
 
 from tests.pipeline.helpers import cache_row
+from trendcache.clock import utcnow
 from trendcache.db.history import AlbumArtist
 from trendcache.db.models import EnrichmentState
-from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.enrichment.status import coverage_status
 from trendcache.pipeline.history.recording import record_albums, record_listing

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.pipeline.helpers import cache_row, make_stale, runs
-from trendcache.db.types import utcnow
+from trendcache.clock import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import new_releases_key, trending_key
 from trendcache.pipeline.sync.syncer import FAILURE_BACKOFF_SECONDS

@@ -12,8 +12,8 @@ from tests.pipeline.helpers import (
     pending_enrichment,
     runs,
 )
+from trendcache.clock import utcnow
 from trendcache.db.models import AlbumAppearance, SpotifyAlbum
-from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import new_releases_key, trending_key
 from trendcache.services import Services

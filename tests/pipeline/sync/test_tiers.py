@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.pipeline.helpers import cache_row, make_stale
-from trendcache.db.types import utcnow
+from trendcache.clock import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import new_releases_key, trending_key
 from trendcache.pipeline.state import TIER, StateStore

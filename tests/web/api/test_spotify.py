@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from tests.web.conftest import NEW_RELEASES, ClientFactory, wait_for
+from trendcache.clock import utcnow
 from trendcache.db.models import CacheData
-from trendcache.db.types import utcnow
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.services import Services
 

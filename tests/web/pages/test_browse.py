@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from tests.web.conftest import ClientFactory, wait_for
+from trendcache.clock import utcnow
 from trendcache.db.models import CacheData
-from trendcache.db.types import utcnow
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import trending_key

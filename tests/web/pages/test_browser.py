@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from tests.fixtures.accounts import PASSWORD
 from tests.web.conftest import serving, wait_for
 from trendcache.accounts.users import create_user
+from trendcache.clock import utcnow
 from trendcache.db.models import CacheData
-from trendcache.db.types import utcnow
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.keys import trending_key

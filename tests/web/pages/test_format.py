@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from trendcache.web.musicbrainz import EnrichmentActivity
+from trendcache.web.enrichment_view import EnrichmentActivity
 from trendcache.web.pages.format import (
     clock_time,
     compact_number,
@@ -15,7 +15,7 @@ from trendcache.web.pages.format import (
     release_date,
     web_url,
 )
-from trendcache.web.pages.state import enrichment_progress, page_state
+from trendcache.web.pages.page_state import enrichment_progress, page_state
 
 NOW = datetime(2026, 3, 3, 14, 5, tzinfo=UTC)
 

@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState
-from trendcache.db.types import utcnow
 
 # Every status may come due: a release-level match is due in ten years, a group-level one
 # (its release unknown) when MusicBrainz may have gained the release.

@@ -22,11 +22,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from trendcache.clock import utcnow
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.db.errors import database_error
 from trendcache.db.models import EnrichmentState
-from trendcache.db.types import utcnow
 from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.musicbrainz.errors import MusicBrainzError, UserAgentError
 from trendcache.musicbrainz.matcher import Matcher, Outcome

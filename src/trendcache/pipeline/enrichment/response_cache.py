@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import MusicBrainzResponse
-from trendcache.db.types import utcnow
 from trendcache.db.upsert import upsert
 from trendcache.musicbrainz.session import MISSING
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState, StateEntry
-from trendcache.db.types import utcnow
 from trendcache.pipeline.enrichment.claims import DUE
 
 STATUSES = ("pending", "matched", "needs_review", "no_match", "error")

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import CacheData, EnrichmentState
-from trendcache.db.types import utcnow
 from trendcache.musicbrainz.matcher import Outcome
 from trendcache.pipeline.keys import TRENDING
 from trendcache.text import recordable

@@ -30,8 +30,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
-from trendcache.db.types import utcnow
 from trendcache.pipeline.enrichment.status import COVERAGE_STATUSES
 from trendcache.pipeline.stats import queries as q
 from trendcache.pipeline.stats.days import read_days

@@ -16,7 +16,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from trendcache.db.types import utcnow
+from trendcache.clock import utcnow
 from trendcache.pipeline.keys import NEW_RELEASES
 from trendcache.pipeline.moments import EARLIEST, MomentError, parse_moment
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from trendcache.clock import utcnow
 from trendcache.config import AccessTier, Settings
-from trendcache.db.types import utcnow
 from trendcache.pipeline.budget import DailyBudget
 from trendcache.pipeline.state import TIER, StateStore
 from trendcache.pipeline.sync.hydrate import Hydrator

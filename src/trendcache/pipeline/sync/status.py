@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from trendcache.clock import utcnow
 from trendcache.db.models import CacheData, StateEntry, SyncRun
-from trendcache.db.types import utcnow
 from trendcache.pipeline.keys import TRENDING
 from trendcache.pipeline.state import QUOTA_PAUSE, TIER
 from trendcache.pipeline.sync.syncer import Syncer

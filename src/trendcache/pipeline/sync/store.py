@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from trendcache.clock import utcnow
 from trendcache.db.models import (
     CacheData,
     EnrichmentState,
     SpotifyAlbum,
     SpotifyArtist,
 )
-from trendcache.db.types import utcnow
 from trendcache.db.upsert import upsert
 from trendcache.pipeline.enrichment.store import refresh_seed_metadata
 from trendcache.pipeline.history.recording import record_albums, record_listing

@@ -20,11 +20,11 @@ from typing import Literal
 
 from sqlalchemy import func, select, update
 
+from trendcache.clock import utcnow
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.db.errors import database_error
 from trendcache.db.models import CacheData, SyncRun
-from trendcache.db.types import utcnow
 from trendcache.locks import LeaseKeeper, Locks
 from trendcache.pipeline.budget import DailyBudget
 from trendcache.pipeline.keys import SYNC_LEASE, new_releases_key, trending_key

@@ -22,7 +22,7 @@ from trendcache.pipeline.moments import MomentError, parse_moment
 from trendcache.web.api.album_models import AlbumHistoryResponse
 from trendcache.web.api.models import SPOTIFY_ID_PATTERN, Message
 from trendcache.web.deps import Context, MomentText, WebContext
-from trendcache.web.musicbrainz import Links, album_match
+from trendcache.web.enrichment_view import Links, album_match
 
 router = APIRouter(tags=["albums"])
 PATH = "/api/albums/appearances/{albumId}"

@@ -21,7 +21,7 @@ from trendcache.web.api.models import (
     TrendingView,
 )
 from trendcache.web.deps import Context, MarketScope
-from trendcache.web.snapshots import Snapshot, TrendingSnapshots
+from trendcache.web.served_views import ServedView, ServedViews
 
 PATH = "/api/cache/trending"
 router = APIRouter(tags=["cache"])
@@ -72,7 +72,7 @@ async def cached_trending(
     return Response(snapshot.body, headers=dict(_text(snapshot.headers)))
 
 
-async def serve_raw(snapshots: TrendingSnapshots, scope: Scope, send: Send) -> bool:
+async def serve_raw(snapshots: ServedViews, scope: Scope, send: Send) -> bool:
     """Answer an exact, common request straight from memory; False to let FastAPI route it."""
     method = scope["method"]
     if method != "GET" and method != "HEAD":
@@ -100,6 +100,6 @@ def _text(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
     return [(name.decode(), value.decode()) for name, value in headers]
 
 
-def view_of(snapshot: Snapshot) -> dict[str, Any]:
+def view_of(snapshot: ServedView) -> dict[str, Any]:
     """The view alone, without the cache state around it."""
     return {key: snapshot.document[key] for key in TrendingView.model_fields}

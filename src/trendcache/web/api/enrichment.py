@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from trendcache.pipeline.enrichment.status import read_enrichment_status
 from trendcache.web.api.models import SNAPSHOT_ERRORS, EnrichmentStatusResponse
 from trendcache.web.deps import Context, MarketScope
-from trendcache.web.musicbrainz import activity_of, enriching
+from trendcache.web.enrichment_view import activity_of, enriching
 
 router = APIRouter(tags=["enrichment"])
 

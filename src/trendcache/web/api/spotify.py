@@ -16,9 +16,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import CacheData, SyncRun
-from trendcache.db.types import utcnow
 from trendcache.pipeline.keys import new_releases_key
 from trendcache.web.api.models import Message, NewReleasesResponse, SpotifyErrorResponse
 from trendcache.web.deps import Context, ListingMarket

@@ -17,7 +17,7 @@ from trendcache.pipeline.history.album_history import MAX_POINTS
 from trendcache.web.api.albums import PATH, Window, history_json, load_history, unknown_album
 from trendcache.web.api.models import SPOTIFY_ID_PATTERN
 from trendcache.web.deps import Context
-from trendcache.web.musicbrainz import Links
+from trendcache.web.enrichment_view import Links
 from trendcache.web.pages.album_chart import build_chart, listing_name, when
 from trendcache.web.pages.errors import PageError
 

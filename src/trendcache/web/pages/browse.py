@@ -15,18 +15,18 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from trendcache.db.types import utcnow
+from trendcache.clock import utcnow
 from trendcache.web.api.models import SECTIONS_DOC, SNAPSHOT_ERRORS
 from trendcache.web.deps import Context, MarketScope, WebContext
-from trendcache.web.pages.state import enrichment_progress, page_state, wants_sync
+from trendcache.web.pages.page_state import enrichment_progress, page_state, wants_sync
+from trendcache.web.served_views import ServedView
 from trendcache.web.sessions import PRIVATE
-from trendcache.web.snapshots import Snapshot
 from trendcache.web.viewer import ANONYMOUS, Viewer, viewer_of
 
 router = APIRouter(tags=["pages"])
 
 
-async def _current(context: WebContext, scope: str | None) -> tuple[Snapshot, bool]:
+async def _current(context: WebContext, scope: str | None) -> tuple[ServedView, bool]:
     snapshot = context.snapshots.get(scope)
     if snapshot is None:
         raise HTTPException(503, "starting up: the trending snapshots are not built yet")
@@ -37,7 +37,7 @@ async def _current(context: WebContext, scope: str | None) -> tuple[Snapshot, bo
 
 
 def _values(
-    context: WebContext, snapshot: Snapshot, requested: bool, viewer: Viewer
+    context: WebContext, snapshot: ServedView, requested: bool, viewer: Viewer
 ) -> dict[str, Any]:
     now = utcnow()
     progress = enrichment_progress(snapshot.document, context.snapshots.enrichment)

@@ -6,13 +6,13 @@ from trendcache.emulators.spotify.server import SpotifyEmulator
 from trendcache.pipeline.keys import trending_key
 from trendcache.pipeline.sync.status import read_status
 from trendcache.services import Services
-from trendcache.web.snapshots import TrendingSnapshots
+from trendcache.web.served_views import ServedViews
 
 
 def test_a_status_read_before_a_failed_sync_is_read_again(
     synced_services: Services, spotify_emulator: SpotifyEmulator
 ) -> None:
-    snapshots = TrendingSnapshots(synced_services)
+    snapshots = ServedViews(synced_services)
     before = read_status(synced_services.syncer)  # the thread read this, then the sync ran:
     spotify_emulator.faults.quota_exceeded(retry_after=4 * 3600)
     result = synced_services.syncer.sync("api", force=True)
@@ -28,7 +28,7 @@ def test_a_status_read_before_a_failed_sync_is_read_again(
 def test_the_page_shows_the_pause_with_the_error(
     synced_services: Services, spotify_emulator: SpotifyEmulator
 ) -> None:
-    snapshots = TrendingSnapshots(synced_services)
+    snapshots = ServedViews(synced_services)
     snapshots.refresh(force=True)
     spotify_emulator.faults.quota_exceeded(retry_after=4 * 3600)
     synced_services.syncer.sync("api", force=True)

@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from trendcache.pipeline.moments import MOMENT_SCHEMA
 from trendcache.pipeline.stats.results import TrendingStats
 from trendcache.pipeline.stats.window import KNOWN_SOURCES
-from trendcache.web.api.stats import PATH, stats_cache, window_of
 from trendcache.web.api.stats_csv import when
+from trendcache.web.api.trending_stats import PATH, stats_cache, window_of
 from trendcache.web.deps import MARKETS_KEY, Context, known_market
 from trendcache.web.pages import stats_charts as charts
 from trendcache.web.pages.errors import html

@@ -1,6 +1,6 @@
 """The trending views, pre-encoded in memory, so the read path never touches the database.
 
-Per scope (every configured market, and `None` for all markets together) a `Snapshot`
+Per scope (every configured market, and `None` for all markets together) a `ServedView`
 holds the response body of `/api/cache/trending` as bytes with its strong ETag, and the
 decoded document the browse page renders. A background thread rebuilds them when
 `read_status(...).version` moves (polled about twice a second, or at once when this
@@ -8,7 +8,7 @@ process's syncer or enricher reports a change) and when the data's `expires` pas
 `stale` flips on time. A request is a dict lookup.
 
 MusicBrainz matches come from each row's `metadata`, written by the enricher (which bumps
-the row, and so the version); see `web/musicbrainz.py`. The thread also keeps `enrichment`
+the row, and so the version); see `web/enrichment_view.py`. The thread also keeps `enrichment`
 (is it off, is anything due or being worked on) for the browse page, which polls faster
 while matches may land: read at every rebuild, else every ENRICHMENT_POLL_SECONDS, since
 each read holds the GIL for a few milliseconds that the read path would wait out.
@@ -28,14 +28,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from trendcache.clock import utcnow
 from trendcache.db.models import CacheData
-from trendcache.db.types import utcnow
 from trendcache.pipeline.enrichment.status import read_enrichment_status
 from trendcache.pipeline.keys import trending_key
 from trendcache.pipeline.sync.status import SyncStatus, read_status
 from trendcache.services import Services
+from trendcache.web.enrichment_view import EnrichmentActivity, Links, activity_of, annotate_view
 from trendcache.web.headers import JSON_HEADERS
-from trendcache.web.musicbrainz import EnrichmentActivity, Links, activity_of, annotate_view
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
@@ -45,7 +45,7 @@ Headers = list[tuple[bytes, bytes]]
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class ServedView:
     scope: str | None
     document: dict[str, Any]
     body: bytes
@@ -80,14 +80,14 @@ def empty_view(scope: str | None, markets: list[str], tier: str | None) -> dict[
     }
 
 
-def build_snapshot(
+def build_view(
     scope: str | None,
     row: CacheData | None,
     status: SyncStatus,
     markets: list[str],
     now: datetime,
     links: Links,
-) -> Snapshot:
+) -> ServedView:
     view = row.data if row is not None else empty_view(scope, markets, status.tier)
     view = annotate_view(view, row.meta if row is not None else None, links)
     last = status.last_run or {}
@@ -107,7 +107,7 @@ def build_snapshot(
     body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
     etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
     common = [(b"etag", etag.encode()), (b"cache-control", b"no-cache"), *JSON_HEADERS]
-    return Snapshot(
+    return ServedView(
         scope=scope,
         document=document,
         body=body,
@@ -123,7 +123,7 @@ def build_snapshot(
     )
 
 
-class TrendingSnapshots:
+class ServedViews:
     """Every scope's snapshot, and the thread that keeps them current."""
 
     def __init__(
@@ -142,8 +142,8 @@ class TrendingSnapshots:
         self.enrichment: EnrichmentActivity | None = None
         self._enrichment_read_at = -ENRICHMENT_POLL_SECONDS
         # Replaced whole, never mutated: readers on the event loop need no lock.
-        self._by_scope: dict[str | None, Snapshot] = {}
-        self._by_query: dict[bytes, Snapshot] = {}
+        self._by_scope: dict[str | None, ServedView] = {}
+        self._by_query: dict[bytes, ServedView] = {}
         self._version: tuple[Any, ...] | None = None
         self._rebuild_lock = threading.Lock()
         self._wake = threading.Event()
@@ -152,10 +152,10 @@ class TrendingSnapshots:
         self._keys = [trending_key(scope) for scope in [None, *self.markets]]
         services.on_change(self.notify)
 
-    def get(self, scope: str | None) -> Snapshot | None:
+    def get(self, scope: str | None) -> ServedView | None:
         return self._by_scope.get(scope)
 
-    def for_query(self, query_string: bytes) -> Snapshot | None:
+    def for_query(self, query_string: bytes) -> ServedView | None:
         """The snapshot for a raw query string of the exact form `` or `market=XX`."""
         return self._by_query.get(query_string)
 
@@ -215,14 +215,14 @@ class TrendingSnapshots:
             return "expired"
         return None
 
-    def _scopes(self) -> list[Snapshot]:
+    def _scopes(self) -> list[ServedView]:
         return list(self._by_scope.values())
 
     def _rebuild(self, status: SyncStatus, now: datetime) -> None:
         scopes: list[str | None] = [None, *self.markets]
         status, rows = self._read_rows(status)
         built = {
-            scope: build_snapshot(
+            scope: build_view(
                 scope, rows.get(trending_key(scope)), status, self.markets, now, self.links
             )
             for scope in scopes

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from trendcache.web.musicbrainz import Links, annotate_view, musicbrainz_link
+from trendcache.web.enrichment_view import Links, annotate_view, musicbrainz_link
 from trendcache.web.pages.format import match_title
 
 MBID = "0f4d4a4e-6a4f-4c43-9f5c-2b0f8f4f3c1a"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from trendcache.web.musicbrainz import EnrichmentActivity, enriching
+from trendcache.web.enrichment_view import EnrichmentActivity, enriching
 from trendcache.web.pages.format import clock_time, parse_time, relative_age
 
 # While a sync runs or is about to, or MusicBrainz matches for the page's albums may land
