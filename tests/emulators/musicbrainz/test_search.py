@@ -96,9 +96,7 @@ def test_keyword_fields_and_negation(
     assert sorted(
         _ids(_search(musicbrainz_client, f'rgid:{group.id} AND NOT format:"CD"'))
     ) == sorted(other)
-    assert sorted(_ids(_search(musicbrainz_client, f"rgid:{group.id} -format:CD"))) == sorted(
-        other
-    )
+    assert sorted(_ids(_search(musicbrainz_client, f"rgid:{group.id} -format:CD"))) == sorted(other)
     release = members[0]
     exact = f"reid:{release.id} AND date:{release.date} AND tracks:{release.track_count}"
     assert _ids(_search(musicbrainz_client, exact)) == [release.id]
