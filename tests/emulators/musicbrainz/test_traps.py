@@ -111,6 +111,7 @@ def test_twins_nothing_tells_apart_leave_only_the_group_known(
         assert len(twins) == 2
         first, second = twins
         assert first.label == second.label and first.title == second.title
+        assert first.disambiguation == second.disambiguation
         assert first.catalog_number != second.catalog_number
         assert (first.date, first.track_count) == (second.date, second.track_count)
         assert len({first.country, second.country, "XW"}) == 3, "neither is worldwide"

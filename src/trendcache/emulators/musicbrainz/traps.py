@@ -47,7 +47,8 @@ def national_twins(factory: ReleaseFactory, plan: AlbumPlan) -> tuple[Release, R
     )
     country = _abroad(factory.seed, key, first.country)
     barcode = _padded_otherwise(factory.seed, key, first.barcode)
-    return first, factory.copy(plan, first, "twin", country=country, barcode=barcode)
+    second = factory.copy(plan, first, "twin", country=country, barcode=barcode)
+    return first, replace(second, disambiguation=first.disambiguation)  # not a pressing apart
 
 
 def reissue(factory: ReleaseFactory, plan: AlbumPlan, release: Release) -> Release:
