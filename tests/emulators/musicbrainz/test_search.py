@@ -240,3 +240,14 @@ def test_recording_search_batches_isrcs(
     assert sorted(i for rec in body["recordings"] for i in rec["isrcs"]) == sorted(isrcs)
     nothing = musicbrainz_client.get("/recording", params={"query": "isrc:ZZZ000000000"}).json()
     assert nothing["count"] == 0 and nothing["recordings"] == []
+
+
+def test_comment_finds_releases_by_their_disambiguation(
+    musicbrainz_emulator: MusicBrainzEmulator, musicbrainz_client: httpx2.Client
+) -> None:
+    pressed = [
+        r.id for r in musicbrainz_emulator.catalog.releases if "JVC Pressing" in r.disambiguation
+    ]
+    found = _search(musicbrainz_client, 'comment:"JVC Pressing"', limit=100)
+    assert pressed and sorted(_ids(found)) == sorted(pressed)
+    assert all("JVC Pressing" in hit["disambiguation"] for hit in found["releases"])

@@ -95,8 +95,9 @@ def test_barcode_twins_differ_only_in_country_label_and_catalogue_number(
         assert _recordings(twin) == _recordings(true)
         assert [m.format for m in twin.media] == [m.format for m in true.media]
         assert twin.country != true.country and twin.catalog_number != true.catalog_number
-        spotify_shows = " ".join([album.label, *(c.text for c in album.copyrights)])
-        assert true.label.name in spotify_shows, "Spotify names the true release's label"
+        copyrights = " ".join(c.text for c in album.copyrights)  # all development mode has
+        spotify_shows = f"{album.label} {copyrights}"
+        assert true.label.name in copyrights, "Spotify names the true release's label"
         assert not _words(twin.label.name) & _words(spotify_shows), "and never the twin's"
         paddings[twin.barcode != true.barcode] += 1
     assert paddings[True] and paddings[False]

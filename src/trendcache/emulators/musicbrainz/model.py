@@ -8,7 +8,7 @@ shared with other releases (a single and its album share the recording).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 LinkMethod = Literal["url", "barcode", "isrc", "fuzzy"]
 LINK_METHODS: tuple[LinkMethod, ...] = ("url", "barcode", "isrc", "fuzzy")
@@ -21,14 +21,7 @@ HardCase = Literal[
     "pressing-comment",  # the release's disambiguation describes its pressing
     "self-titled",  # Spotify's "Artist (Blue Album)" is MusicBrainz's "Artist"
 ]
-HARD_CASES: tuple[HardCase, ...] = (
-    "barcode-twin",
-    "twins-only",
-    "shared-barcode-reissue",
-    "other-pressing-only",
-    "pressing-comment",
-    "self-titled",
-)
+HARD_CASES: tuple[HardCase, ...] = get_args(HardCase)
 
 
 @dataclass(frozen=True, slots=True)
