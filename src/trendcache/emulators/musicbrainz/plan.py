@@ -19,24 +19,18 @@ of the others carry spelling drift (see ``titles``).
 
 Then the traps real releases showed (``reference/musicbrainz/eval``), one at most per album:
 
-| of        | share | trap                   | what MusicBrainz holds besides (or instead)       |
-|-----------|-------|------------------------|---------------------------------------------------|
-| barcode   | 25 %  | barcode-twin           | a twin storing the same digits (other padding),   |
-|           |       |                        | title, date and tracks, in another country, under |
-|           |       |                        | another label and catalogue number (Nevermind's   |
-|           |       |                        | AU and US CDs); Spotify's label and copyright     |
-|           |       |                        | lines name the true one's label, so it is told    |
-|           |       |                        | apart (self-released albums are left out: their   |
-|           |       |                        | "[no label]" names nobody)                        |
-| barcode   | 10 %  | twins-only             | instead of a worldwide release, two national twins |
-|           |       |                        | under the album's own label, differing in country  |
-|           |       |                        | and catalogue number only: nothing says which one  |
-|           |       |                        | Spotify sells; truth: group known, release not     |
-| barcode   | 15 %  | shared-barcode-reissue | a vinyl reissue years apart storing the same      |
-|           |       |                        | digits (Lift Your Skinny Fists' 2000 and 2018)    |
-| isrc      | 40 %  | other-pressing-only    | no digital release, only another country's CD of  |
-|           |       |                        | the same recordings (same ISRCs, another barcode); |
-|           |       |                        | truth: group known, release not                   |
+- barcode-twin (25 % of barcode albums, self-released ones aside, whose "[no label]" names
+  nobody): a twin stores the same digits (half the time padded otherwise), title, date and
+  tracks, in another country under another label and catalogue number, like Nevermind's
+  AU and US CDs; Spotify's label and copyright lines name the true release's label only.
+- twins-only (10 % of barcode albums): instead of the worldwide release, two national
+  ones under the album's label, apart in country and catalogue number only. Nothing says
+  which one Spotify sells: the truth knows the release group, not the release.
+- shared-barcode-reissue (15 % of barcode albums): a vinyl reissue years apart stores the
+  same digits, like Lift Your Skinny Fists' 2000 and 2018 pressings.
+- other-pressing-only (40 % of ISRC albums): no digital release, only another country's
+  CD of the same recordings (same ISRCs, another barcode), like The Dio Years' DE and AU
+  CDs. The truth knows the release group, not the release.
 
 Two more traps are drawn elsewhere: pressing comments ("JVC Pressing", "24bit/96kHz", see
 ``pressings``) on a share of all releases, and self-titled albums, which the Spotify

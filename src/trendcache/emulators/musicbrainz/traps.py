@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from trendcache.emulators.spotify.codes import digest
+from trendcache.emulators.spotify.discography import generation_anchor
 
 from .constants import AREAS
 from .factory import ReleaseFactory
@@ -56,7 +57,8 @@ def reissue(factory: ReleaseFactory, plan: AlbumPlan, release: Release) -> Relea
     album, key = plan.album, f"{plan.album.id}:reissue"
     rng = random.Random(f"{factory.seed}:mb:reissue:{album.id}")
     apart, year = rng.randint(3, 18), album.release_date.year
-    year = year + apart if year + apart < factory.spotify.today.year else year - apart
+    this_year = generation_anchor(factory.spotify.today).year  # the same all period long
+    year = year + apart if year + apart < this_year else year - apart
     day = str(year) if rng.random() < 0.5 else date(year, rng.randint(1, 12), 15).isoformat()
     country = _abroad(factory.seed, key, release.country, factory.home(album))
     barcode = _padded_otherwise(factory.seed, key, release.barcode)
