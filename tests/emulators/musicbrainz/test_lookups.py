@@ -23,7 +23,8 @@ def _album_url(album_id: str) -> str:
 
 
 def _albums(emulator: MusicBrainzEmulator, method: str | None) -> list[str]:
-    return [a for a, e in emulator.truth.items() if e.linked_by == method]
+    """Albums whose own release ``method`` finds (not just their release group)."""
+    return [a for a, e in emulator.truth.items() if e.linked_by == method and e.release_mbid]
 
 
 def _release(emulator: MusicBrainzEmulator, album_id: str) -> Release:

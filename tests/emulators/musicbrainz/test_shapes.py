@@ -5,7 +5,10 @@ path: ours may only carry keys MusicBrainz sent there, must carry every key it a
 sent, with the same value types. Ids are UUIDs, scores integers 0-100, dates ISO
 prefixes. Keys the emulator deliberately never produces are listed in ``ONLY_RECORDED``.
 The URL lookup with relationships has no recorded body; its shape is the one in
-musicbrainz-server's own test (t/.../WS/2/JSON/LookupURL.pm), spelled out below.
+musicbrainz-server's own test (t/.../WS/2/JSON/LookupURL.pm), spelled out below. Release
+lookups are also held against the 20 real lookups of ``eval/releases`` (label-info,
+disambiguations, vinyl, release-group comments) and the emulator's barcode twins against
+the real twins there (Nevermind's AU and US CDs).
 """
 
 from __future__ import annotations
@@ -138,7 +141,8 @@ def _pick(emulator: MusicBrainzEmulator, test: Callable[[Release], bool]) -> Rel
 
 
 def _variety(emulator: MusicBrainzEmulator) -> list[Release]:
-    """Releases of every sort: URL-linked, CD edition, multi-disc, compilation, self-released."""
+    """Releases of every sort: URL-linked, CD edition, multi-disc, compilation, self-released,
+    vinyl reissue, pressing comment, self-titled with a nickname."""
     truth = emulator.truth.values()
     linked = next(e.release_mbid for e in truth if e.linked_by == "url" and e.release_mbid)
     tests: list[Callable[[Release], bool]] = [
@@ -149,8 +153,25 @@ def _variety(emulator: MusicBrainzEmulator) -> list[Release]:
         lambda r: r.label.id == NO_LABEL_MBID,
         lambda r: r.barcode is None,
         lambda r: any(c.joinphrase for c in r.credit),
+        lambda r: r.media[0].format == '12" Vinyl',
+        lambda r: r.disambiguation.endswith("JVC Pressing"),
+        lambda r: bool(r.group.disambiguation),
     ]
     return [_pick(emulator, test) for test in tests]
+
+
+def _twins(emulator: MusicBrainzEmulator) -> tuple[Release, Release]:
+    """An album's release and its barcode twin abroad."""
+    catalog = emulator.catalog
+    expected = next(e for e in emulator.truth.values() if "barcode-twin" in e.hard_cases)
+    true = catalog.release(expected.release_mbid or "")
+    assert true is not None and true.barcode
+    (twin,) = [
+        r
+        for r in catalog.releases_in(true.group)
+        if r.id != true.id and (r.barcode or "").lstrip("0") == true.barcode.lstrip("0")
+    ]
+    return true, twin
 
 
 def test_release_lookups_match_recordings(
@@ -159,12 +180,38 @@ def test_release_lookups_match_recordings(
     musicbrainz_reference: MusicBrainzReference,
 ) -> None:
     recorded = [musicbrainz_reference.fixture(name) for name in RELEASE_LOOKUPS]
+    recorded += musicbrainz_reference.eval_releases()
     ours = [
         musicbrainz_client.get(f"/release/{r.id}", params={"inc": PICARD_INC}).json()
-        for r in _variety(musicbrainz_emulator)
+        for r in [*_variety(musicbrainz_emulator), *_twins(musicbrainz_emulator)]
     ]
     assert shape_problems(ours, recorded) == []
     assert [p for doc in ours for p in value_problems(doc)] == []
+    assert all(doc["label-info"] and doc["label-info"][0]["label"]["name"] for doc in ours)
+    assert {doc["disambiguation"] for doc in ours} > {""}
+    assert {doc["release-group"]["disambiguation"] for doc in ours} > {""}
+
+
+def test_barcode_twins_differ_where_real_twins_do(
+    musicbrainz_emulator: MusicBrainzEmulator,
+    musicbrainz_client: httpx2.Client,
+    musicbrainz_reference: MusicBrainzReference,
+) -> None:
+    """Nevermind AU (720642442524, DGC Records) and US (0720642442524, Geffen Records):
+    the same title, date, group and tracks; another country, label, catalogue number."""
+    au, us = (musicbrainz_reference.eval_release(p) for p in ("eccae410", "8e061dc4"))
+    real = {key for key in au if au[key] != us[key]}
+    # Weezer's US and DE "blue album" also differ in the pressing comment ("JVC Pressing").
+    real |= {"disambiguation"}
+    true, twin = (
+        musicbrainz_client.get(f"/release/{r.id}", params={"inc": PICARD_INC}).json()
+        for r in _twins(musicbrainz_emulator)
+    )
+    ours = {key for key in true if true[key] != twin[key]}
+    assert {"id", "country", "label-info", "release-events", "media"} <= ours <= real
+    assert true["label-info"][0]["label"]["name"] != twin["label-info"][0]["label"]["name"]
+    assert true["label-info"][0]["catalog-number"] != twin["label-info"][0]["catalog-number"]
+    assert true["barcode"].lstrip("0") == twin["barcode"].lstrip("0")
 
 
 def test_release_searches_match_recordings(
@@ -176,7 +223,9 @@ def test_release_searches_match_recordings(
         musicbrainz_reference.fixture("release_search_drivers_license"),
         musicbrainz_reference.fixture("release_search_field_query_schneider_shake"),
     ]
-    ids = " OR ".join(r.id for r in _variety(musicbrainz_emulator))
+    ids = " OR ".join(
+        r.id for r in [*_variety(musicbrainz_emulator), *_twins(musicbrainz_emulator)]
+    )
     ours = [
         musicbrainz_client.get("/release", params={"query": query, "limit": 50}).json()
         for query in (f"reid:({ids})", "tracks:1", "format:CD")
@@ -184,6 +233,9 @@ def test_release_searches_match_recordings(
     assert all(doc["releases"] for doc in ours)
     assert shape_problems(ours, recorded, also=SEARCH_GROUP) == []
     assert [p for doc in ours for p in value_problems(doc)] == []
+    hits = ours[0]["releases"]
+    assert all(hit["label-info"][0]["label"]["name"] for hit in hits)
+    assert any(hit.get("disambiguation") for hit in hits)
 
 
 def test_recording_search_matches_recording(
@@ -204,6 +256,34 @@ def test_recording_search_matches_recording(
     # Search hits drop an empty disambiguation (see the release search recordings).
     assert shape_problems([ours], [recorded], optional=frozenset({"disambiguation"})) == []
     assert value_problems(ours) == []
+
+
+def test_recording_searches_list_releases_without_barcodes_release_searches_with(
+    musicbrainz_emulator: MusicBrainzEmulator,
+    musicbrainz_client: httpx2.Client,
+    musicbrainz_reference: MusicBrainzReference,
+) -> None:
+    """As recorded: the 56 releases of an ISRC search carry no barcode; a ``reid:`` search
+    for the same releases tells them apart by barcode (another pressing, another one)."""
+    recorded = musicbrainz_reference.fixture("recording_search_isrc_GBAHT1600302")
+    recorded_releases = [r for rec in recorded["recordings"] for r in rec["releases"]]
+    assert len(recorded_releases) > 50 and not any("barcode" in r for r in recorded_releases)
+    catalog = musicbrainz_emulator.catalog
+    pressing = next(
+        e for e in musicbrainz_emulator.truth.values() if "other-pressing-only" in e.hard_cases
+    )
+    group = catalog.release_group(pressing.release_group_mbid or "")
+    assert group is not None
+    isrcs = sorted(
+        {i for r in catalog.releases_in(group) for t in r.tracks for i in t.recording.isrcs}
+    )
+    found = musicbrainz_client.get("/recording", params={"query": f"isrc:{isrcs[0]}"}).json()
+    releases = [r for rec in found["recordings"] for r in rec["releases"]]
+    assert releases and not any("barcode" in r for r in releases)
+    ids = " OR ".join(r["id"] for r in releases)
+    complete = musicbrainz_client.get("/release", params={"query": f"reid:({ids})"}).json()
+    assert {r["id"] for r in complete["releases"]} == {r["id"] for r in releases}
+    assert any(r.get("barcode") for r in complete["releases"])
 
 
 def test_release_group_lookup_matches_recording(

@@ -7,6 +7,14 @@ import pytest
 from trendcache.emulators.musicbrainz.ids import is_mbid, mbid, retyped_barcode
 from trendcache.emulators.musicbrainz.limits import JITTER, ClientLimiter, identified
 from trendcache.emulators.musicbrainz.lucene import Bool, Clause, Not, QuerySyntaxError, parse
+from trendcache.emulators.musicbrainz.pressings import (
+    CLEAN,
+    DIGITAL,
+    PHYSICAL,
+    comment,
+    described,
+    pressing,
+)
 from trendcache.emulators.musicbrainz.search import analyse
 from trendcache.emulators.musicbrainz.titles import drift, sort_name, styled
 
@@ -134,6 +142,34 @@ def test_spotify_titles_split_the_musicbrainz_way() -> None:
     assert styled("Echoes - Remastered 2011").edition == "2011 remaster"
     assert sort_name("The Golden Tides", person=False) == "Golden Tides, The"
     assert sort_name("Maya Carter", person=True) == "Carter, Maya"
+
+
+def test_self_titled_nicknames_leave_the_title_for_the_comment() -> None:
+    weezer = styled("Weezer (Blue Album)")
+    assert (weezer.base, weezer.bare, weezer.nickname) == (
+        "Weezer (Blue Album)",
+        "Weezer",
+        "Blue Album",
+    )
+    remaster = styled("Weezer (Blue Album) (Remastered 2011)")
+    assert (remaster.bare, remaster.nickname, remaster.edition) == (
+        "Weezer",
+        "Blue Album",
+        "2011 remaster",
+    )
+    plain = styled("Blue Album")
+    assert (plain.bare, plain.nickname) == ("Blue Album", "")
+
+
+def test_pressing_comments_by_format() -> None:
+    assert comment("blue album", "", "JVC Pressing") == "blue album, JVC Pressing"
+    assert described("blue album, JVC Pressing") and described("clean")
+    assert not described("deluxe edition") and not described("")
+    physical = {pressing(2026, f"k{n}", physical=True, explicit=False) for n in range(400)}
+    digital = {pressing(2026, f"k{n}", physical=False, explicit=True) for n in range(400)}
+    clean = {pressing(2026, f"k{n}", physical=False, explicit=False) for n in range(400)}
+    assert physical == {"", *PHYSICAL} and digital == {"", *DIGITAL}
+    assert clean == {"", *DIGITAL, CLEAN}
 
 
 def test_drift_only_claims_variations_that_change_the_title() -> None:

@@ -113,6 +113,19 @@ def test_names_exercise_a_matcher(catalog: Catalog) -> None:
     assert "Various Artists" in artists
 
 
+def test_self_titled_albums_go_by_their_nickname(catalog: Catalog) -> None:
+    """Like "Weezer (Blue Album)" and "Weezer (Green Album)": several per artist, years
+    apart, each told apart only by the nickname Spotify adds to the artist's name."""
+    by_artist: dict[str, list[date]] = {}
+    for album in catalog.albums:
+        artist = catalog.artists_of(album.artist_ids)[0].name
+        if re.fullmatch(rf"{re.escape(artist)} \([A-Z][a-z]+ Album\)", album.name):
+            by_artist.setdefault(artist, []).append(album.release_date)
+    assert len(by_artist) >= 5
+    apart = [days for days in by_artist.values() if len(days) > 1]
+    assert apart and all(len({d.year for d in days}) > 1 for days in apart)
+
+
 def test_advance_moves_membership_and_order(spotify_emulator: SpotifyEmulator) -> None:
     catalog = spotify_emulator.catalog
     before = [a.id for a in catalog.new_releases("US")]

@@ -4,18 +4,20 @@
 with real-world matching difficulty and its ground truth (``truth``), and serves it over
 real HTTP with MusicBrainz's response shapes, errors, User-Agent policy and rate limit.
 
-Where to read more: ``plan`` (the difficulty mix), ``search`` (Lucene subset, scores,
+Where to read more: ``plan`` (the difficulty mix and the traps), ``search`` (Lucene subset, scores,
 barcodes as stored), ``limits`` (client keys, the sliding window, agents refused),
 ``errors`` (bodies and headers of every refusal), ``pipeline`` (the order they apply in).
 """
 
 from .catalog import MusicBrainzCatalog
-from .model import Expected, LinkMethod
+from .model import HARD_CASES, Expected, HardCase, LinkMethod
 from .server import MusicBrainzEmulator
 from .stats import RequestRecord, Stats
 
 __all__ = [
+    "HARD_CASES",
     "Expected",
+    "HardCase",
     "LinkMethod",
     "MusicBrainzCatalog",
     "MusicBrainzEmulator",

@@ -26,7 +26,7 @@ from .model import (
 )
 from .search import Document, Index
 
-RELEASE_TEXT_FIELDS = ("release", "artist", "artistname", "label")
+RELEASE_TEXT_FIELDS = ("release", "artist", "artistname", "label", "comment")
 RELEASE_KEYWORD_FIELDS = (
     "barcode", "reid", "rgid", "arid", "date", "tracks", "country", "status", "format",
     "primarytype", "catno",
@@ -156,6 +156,7 @@ def _release_document(release: Release) -> Document:
         "artist": [credit_text(release.credit), *(a.name for a in artists)],
         "artistname": [a.name for a in artists],
         "label": [release.label.name],
+        "comment": [release.disambiguation] if release.disambiguation else [],
         "barcode": [release.barcode] if release.barcode else [],
         "reid": [release.id],
         "rgid": [release.group.id],

@@ -1,7 +1,8 @@
 """MusicBrainz's own fixed identifiers, copied from real data so clients see real values.
 
 Every MBID here was checked against recorded responses or MusicBrainz's database dumps
-(statuses, packaging, formats and release-group types in ../shared/reference fixtures;
+(statuses, packaging, formats and release-group types in ../shared/reference fixtures
+and eval releases;
 countries from musicbrainz-server's sample data). Generated entities get generated MBIDs;
 these never change and clients may legitimately hard-code them.
 """
@@ -20,10 +21,12 @@ STATUS_IDS = {"Official": "4e304316-386d-3409-af2e-78857eec5cfe"}
 PACKAGING_IDS = {
     "None": "119eba76-b343-3e02-a292-f0f00644bb9b",
     "Jewel Case": "ec27701a-4a22-37f4-bfac-6616e0f9750a",
+    "Gatefold Cover": "e724a489-a7e8-30a1-a17c-30dfd6831202",
 }
 FORMAT_IDS = {
     "Digital Media": "907a28d9-b3b2-3ef6-89a8-7b18d91d4794",
     "CD": "9712d52a-4509-3d4b-a1a2-67c88c643e31",
+    '12" Vinyl': "3e9080b0-5e6c-34ab-bd15-f526b6306a64",
 }
 PRIMARY_TYPE_IDS = {
     "Album": "f529b476-6e62-324f-b0aa-1f3e33d313fc",

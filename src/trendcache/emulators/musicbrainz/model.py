@@ -8,10 +8,20 @@ shared with other releases (a single and its album share the recording).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 LinkMethod = Literal["url", "barcode", "isrc", "fuzzy"]
 LINK_METHODS: tuple[LinkMethod, ...] = ("url", "barcode", "isrc", "fuzzy")
+# The traps real MusicBrainz data showed (see ``plan``), named in each album's truth.
+HardCase = Literal[
+    "barcode-twin",  # another release stores the barcode: other country, label, cat. no.
+    "twins-only",  # two such twins with one label, neither worldwide: which is unknowable
+    "shared-barcode-reissue",  # a reissue years apart stores the same barcode
+    "other-pressing-only",  # only another country's CD of the recordings is in MusicBrainz
+    "pressing-comment",  # the release's disambiguation describes its pressing
+    "self-titled",  # Spotify's "Artist (Blue Album)" is MusicBrainz's "Artist"
+]
+HARD_CASES: tuple[HardCase, ...] = get_args(HardCase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +96,7 @@ class ReleaseGroup:
     primary_type: str
     secondary_types: tuple[str, ...]
     credit: ArtistCredit
+    disambiguation: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +139,20 @@ class Url:
 
 @dataclass(frozen=True, slots=True)
 class Expected:
-    """Ground truth for one Spotify album.
+    """Ground truth for one Spotify album, at two levels.
 
-    ``release_mbid`` None means the album is absent from MusicBrainz. ``artist_mbids`` are
-    the release's credited artists in credit order, a guest named "feat." in Spotify's
-    title included. ``linked_by`` is the cheapest method that finds the release (url <
-    barcode < isrc < fuzzy); no cheaper one can.
+    ``release_mbid`` is the album's own release; ``release_group_mbid`` its release group.
+    Both None: the album is absent from MusicBrainz. Only the group: MusicBrainz has the
+    album (another country's pressing of its recordings, or twins nothing tells apart)
+    but not this release, or not one a matcher could honestly name. ``artist_mbids`` are
+    the credited artists in credit order, a guest named "feat." in Spotify's title
+    included. ``linked_by`` is the cheapest method that finds the release (url < barcode
+    < isrc < fuzzy), or with only a group known, a release of the group; no cheaper one
+    can. ``hard_cases`` names the traps around this album (see ``plan``).
     """
 
     release_mbid: str | None
     release_group_mbid: str | None
     artist_mbids: tuple[str, ...] = ()
     linked_by: LinkMethod | None = None
+    hard_cases: tuple[HardCase, ...] = ()

@@ -9,7 +9,8 @@ who share titles with catalog albums, are MusicBrainz-only.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 from trendcache.emulators.spotify import names
 from trendcache.emulators.spotify.catalog import Catalog
@@ -23,6 +24,10 @@ from .titles import drift, sort_name
 
 DECOY_ARTISTS = 60
 _MARKETS = ("US", "GB", "DE", "SE", "FR", "JP", "BR", "MX")
+# Words that name no label in particular ("Polar Records" and "Polar Music" are one name).
+_LABEL_FILLER = frozenset(
+    {"records", "recordings", "music", "group", "entertainment", "sounds", "ltd", "ab", "the"}
+)
 
 
 class People:
@@ -76,6 +81,20 @@ class People:
         name = spotify_label.split("/")[0].strip()
         if name in artist_names:
             return Label(NO_LABEL_MBID, "[no label]")
+        return self._named(name)
+
+    def licensee(self, key: str, country: str, spotify_texts: Iterable[str]) -> Label:
+        """Another label for a twin pressing, sharing no word with what Spotify shows of the
+        album (its label and copyright lines): nothing on Spotify names it."""
+        rng = random.Random(f"{self.seed}:mb:licensee:{key}")
+        named = set().union(*map(_label_words, spotify_texts))
+        for _ in range(100):
+            candidate = names.label(rng, country, None).split("/")[0].strip()
+            if (found := _label_words(candidate)) and not found & named:
+                return self._named(candidate)
+        return self._named(f"{country} Licensing Partners")
+
+    def _named(self, name: str) -> Label:
         if name not in self._labels:
             self._labels[name] = Label(mbid(self.seed, f"label:{name}"), name)
         return self._labels[name]
@@ -96,3 +115,7 @@ class People:
             identifier = mbid(self.seed, f"decoy-artist:{n}")
             decoys.append(Artist(identifier, name, sort_name(name, not group), kind, country))
         return tuple(decoys)
+
+
+def _label_words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold())) - _LABEL_FILLER

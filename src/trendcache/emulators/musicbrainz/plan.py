@@ -16,6 +16,25 @@ Independently: 30 % of full albums also have a CD edition in the same release gr
 editions join their base album's release group; 12 % of present albums and half of the
 absent ones get a same-title release by an unrelated artist; fuzzy releases and a quarter
 of the others carry spelling drift (see ``titles``).
+
+Then the traps real releases showed (``reference/musicbrainz/eval``), one at most per album:
+
+- barcode-twin (25 % of barcode albums, self-released ones aside, whose "[no label]" names
+  nobody): a twin stores the same digits (half the time padded otherwise), title, date and
+  tracks, in another country under another label and catalogue number, like Nevermind's
+  AU and US CDs; Spotify's label and copyright lines name the true release's label only.
+- twins-only (10 % of barcode albums): instead of the worldwide release, two national
+  ones under the album's label, apart in country and catalogue number only. Nothing says
+  which one Spotify sells: the truth knows the release group, not the release.
+- shared-barcode-reissue (15 % of barcode albums): a vinyl reissue years apart stores the
+  same digits, like Lift Your Skinny Fists' 2000 and 2018 pressings.
+- other-pressing-only (40 % of ISRC albums): no digital release, only another country's
+  CD of the same recordings (same ISRCs, another barcode), like The Dio Years' DE and AU
+  CDs. The truth knows the release group, not the release.
+
+Two more traps are drawn elsewhere: pressing comments ("JVC Pressing", "24bit/96kHz", see
+``pressings``) on a share of all releases, and self-titled albums, which the Spotify
+emulator names by their nickname ("Artist (Blue Album)", see ``titles``).
 """
 
 from __future__ import annotations
@@ -26,7 +45,7 @@ from trendcache.emulators.spotify.catalog import Catalog
 from trendcache.emulators.spotify.codes import digest
 from trendcache.emulators.spotify.model import Album
 
-from .model import LinkMethod
+from .model import HardCase, LinkMethod
 from .titles import styled
 
 # Cumulative percentages: url 40, barcode 20, isrc 10, fuzzy 20; the rest are absent.
@@ -49,6 +68,7 @@ class AlbumPlan:
     cd_edition: bool
     same_title_decoy: bool
     roll: int  # a spare draw in 0..9999 for smaller choices
+    trap: HardCase | None = None  # one of the traps above, if any
 
     @property
     def present(self) -> bool:
@@ -57,10 +77,19 @@ class AlbumPlan:
 
 def plan_albums(catalog: Catalog, seed: int) -> list[AlbumPlan]:
     bases = _edition_bases(catalog.albums)
-    return [_plan(album, seed, bases.get(album.id, album.id)) for album in catalog.albums]
+    return [
+        _plan(album, seed, bases.get(album.id, album.id), _self_released(catalog, album))
+        for album in catalog.albums
+    ]
 
 
-def _plan(album: Album, seed: int, group_key: str) -> AlbumPlan:
+def _self_released(catalog: Catalog, album: Album) -> bool:
+    """Spotify's label is the artist: MusicBrainz files it under "[no label]"."""
+    label = album.label.split("/")[0].strip()
+    return label in {a.name for a in catalog.artists_of(album.artist_ids)}
+
+
+def _plan(album: Album, seed: int, group_key: str, self_released: bool) -> AlbumPlan:
     def draw(what: str, modulus: int = 100) -> int:
         return digest(f"{seed}:mb:{what}:{album.id}") % modulus
 
@@ -81,7 +110,20 @@ def _plan(album: Album, seed: int, group_key: str) -> AlbumPlan:
         cd_edition=method is not None and album.album_type == "album" and draw("cd") < 30,
         same_title_decoy=draw("decoy") < (50 if method is None else 12),
         roll=draw("roll", 10_000),
+        trap=_trap(method, draw("trap"), self_released),
     )
+
+
+def _trap(method: LinkMethod | None, share: int, self_released: bool) -> HardCase | None:
+    if method == "barcode":
+        if share < 25:
+            return None if self_released else "barcode-twin"
+        if share < 35:
+            return "twins-only"
+        return "shared-barcode-reissue" if share < 50 else None
+    if method == "isrc" and share < 40:
+        return "other-pressing-only"
+    return None
 
 
 def _edition_bases(albums: tuple[Album, ...]) -> dict[str, str]:

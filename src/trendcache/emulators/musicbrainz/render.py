@@ -109,7 +109,7 @@ class Lookup:
 
     def release_group(self, g: ReleaseGroup) -> JSONObject:
         body: JSONObject = {
-            "disambiguation": "",
+            "disambiguation": g.disambiguation,
             "first-release-date": self.catalog.first_release_date(g),
             "id": g.id,
             "primary-type": g.primary_type,

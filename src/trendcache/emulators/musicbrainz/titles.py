@@ -6,6 +6,10 @@ X"); feed suffixes such as " - Single" and " - EP" are dropped; edition markers 
 "(Deluxe Edition)" move to the disambiguation comment (or stay, lower-cased, when
 printed on the cover). On top of that, titles entered by hand drift in case, diacritics,
 typography and "&" versus "and". A matcher has to survive all of it.
+
+Self-titled albums are the exception to "the title is the title": Spotify names them by
+their nickname ("Weezer (Blue Album)"), MusicBrainz prints the sleeve ("Weezer") and keeps
+the nickname in the comments ("blue album" on the release, "Blue Album" on the group).
 """
 
 from __future__ import annotations
@@ -24,21 +28,30 @@ _EDITIONS = (
     (re.compile(r"\s+-\s+Remastered (?P<y>\d{4})$"), "{y} remaster"),
     (re.compile(r"\s+\((?P<y>\d{4}) Remaster\)$"), "{y} remaster"),
 )
+_NICKNAME = re.compile(r"\s+\((?P<n>[A-Z][a-z]+ Album)\)$")
 
 
 @dataclass(frozen=True, slots=True)
 class Styled:
     """A Spotify title split the MusicBrainz way.
 
-    ``base`` is the title without feed suffix, guests or edition; ``edition`` the
-    lower-cased edition ("deluxe edition", "2011 remaster") or ""; ``marker`` the edition
-    as Spotify printed it, for releases that keep it in the title.
+    ``base`` is the title without feed suffix, guests or edition, as Spotify prints it on
+    every edition of the album; ``edition`` the lower-cased edition ("deluxe edition",
+    "2011 remaster") or ""; ``marker`` the edition as Spotify printed it, for releases
+    that keep it in the title; ``nickname`` a self-titled album's "Blue Album" or "".
     """
 
     base: str
     featured: str | None
     edition: str
     marker: str
+    nickname: str = ""
+
+    @property
+    def bare(self) -> str:
+        """The title MusicBrainz prints: the base without the nickname."""
+        found = _NICKNAME.search(self.base)
+        return self.base[: found.start()] if found else self.base
 
 
 def split_featuring(name: str) -> tuple[str, str | None]:
@@ -50,12 +63,15 @@ def split_featuring(name: str) -> tuple[str, str | None]:
 
 def styled(name: str) -> Styled:
     title, featured = split_featuring(_FEED_SUFFIX.sub("", name))
+    edition = marker = ""
     for pattern, template in _EDITIONS:
         if found := pattern.search(title):
             marker = title[found.start() :].strip(" -()")
             edition = template.format(**found.groupdict()).lower()
-            return Styled(title[: found.start()], featured, edition, marker)
-    return Styled(title, featured, "", "")
+            title = title[: found.start()]
+            break
+    nickname = found["n"] if (found := _NICKNAME.search(title)) else ""
+    return Styled(title, featured, edition, marker, nickname)
 
 
 def fold(text: str) -> str:

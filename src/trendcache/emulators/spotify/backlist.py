@@ -29,6 +29,8 @@ def back_catalog(d: Discography, index: int, artist: Artist) -> None:
         size = rng.randint(8, 12) if kind == "album" else rng.randint(1, 2)
         songs = d.songs(rng, f"b{index}.{n}", artist, when.year, size)
         name = names.title(rng, artist.country) if kind == "album" else songs[0].name
+        if kind == "album" and index in d.self_titling:  # several, years apart
+            name = names.self_titled(artist.name, names.BACK_CATALOG_COLOURS[n])
         d.factory.release(
             f"b{index}.{n}",
             name=name,

@@ -13,6 +13,7 @@ import random
 from datetime import date, timedelta
 
 from . import names
+from .codes import digest
 from .model import Album, Artist
 from .releases import ReleaseFactory, Song, markets_for
 
@@ -21,6 +22,7 @@ HISTORY_DAYS = 45  # recent releases kept before the anchor (older ones are back
 SCHEDULE_DAYS = 60  # scheduled releases after the period, revealed as advance() moves today
 _CYCLE_SPAN = 160  # longest stretch from a cycle's first single to its deluxe edition
 _EPOCH = date(2000, 1, 7)  # a Friday
+SELF_TITLING_SHARE = 6  # percent of artists who name albums after themselves
 
 
 def generation_anchor(today: date) -> date:
@@ -54,6 +56,11 @@ class Discography:
             names.label(random.Random(f"{seed}:label:{i}"), a.country, a.name)
             for i, a in enumerate(artists)
         ]
+        self.self_titling = {
+            i
+            for i in range(len(artists))
+            if digest(f"{seed}:self-titled:{i}") % 100 < SELF_TITLING_SHARE
+        }
 
     def albums(self) -> list[Album]:
         return self.factory.albums
@@ -144,6 +151,9 @@ class Discography:
         songs = leads + self.songs(rng, f"{key}.m", artist, main.year, max(0, size - len(leads)))
         rng.shuffle(songs)
         title = names.title(rng, artist.country)
+        if kind == "album" and index in self.self_titling and digest(f"{self.seed}:{key}:st") % 2:
+            colour = names.CYCLE_COLOURS[k % len(names.CYCLE_COLOURS)]
+            title = names.self_titled(artist.name, colour)
         is_ep = kind == "ep"
         name = names.single(rng, title, len(songs)) if is_ep else title
         if self._in_window(main):

@@ -60,6 +60,11 @@ _TRACK_VARIANTS = (
     " (Interlude)",
 )
 _DELUXE = ("(Deluxe Edition)", "(Deluxe)", "(Expanded Edition)", "(Deluxe Version)")
+# Self-titled albums go by their fans' nickname on Spotify: "Weezer (Blue Album)".
+BACK_CATALOG_COLOURS = ("Blue", "Green", "Red")
+CYCLE_COLOURS = (
+    "White", "Black", "Teal", "Pink", "Orange", "Purple", "Grey", "Yellow", "Silver", "Gold",
+)  # fmt: skip
 _COMPILATIONS = (
     "Greatest Hits",
     "The Best of {artist}",
@@ -148,6 +153,11 @@ def track_variant(rng: random.Random, song: str) -> str:
 
 def deluxe(rng: random.Random, album: str) -> str:
     return f"{album} {rng.choice(_DELUXE)}"
+
+
+def self_titled(artist: str, colour: str) -> str:
+    """A self-titled album as Spotify lists it; MusicBrainz prints the artist's name alone."""
+    return f"{artist} ({colour} Album)"
 
 
 def remaster(rng: random.Random, album: str, year: int) -> str:
