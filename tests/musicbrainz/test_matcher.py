@@ -127,13 +127,19 @@ def test_new_releases_are_matched_precisely_and_cheaply(
     outcomes = run(new_releases)
 
     assert set(outcomes) == set(truth)
-    accepted = {a: o for a, o in outcomes.items() if o.decision.status == "matched"}
+    accepted = {a: o for a, o in outcomes.items() if o.level == "release"}
     correct = [a for a, o in accepted.items() if o.release_mbid == truth[a].release_mbid]
     present = [a for a, t in truth.items() if t.release_mbid is not None]
     assert len(correct) / len(accepted) == 1.0, "precision"
     assert len(correct) / len(present) >= 0.95, "recall"
     for album_id, outcome in accepted.items():
         assert outcome.decision.method == truth[album_id].linked_by, album_id
+    # The release group, where the release is unknown (twins, another pressing only).
+    groups = {a: o for a, o in outcomes.items() if o.decision.status == "matched"}
+    assert all(o.release_group_mbid == truth[a].release_group_mbid for a, o in groups.items())
+    in_groups = [a for a, t in truth.items() if t.release_group_mbid is not None]
+    assert len(groups) / len(in_groups) >= 0.98, "release-group recall"
+    assert any(o.level == "release_group" for o in groups.values()), "both levels present"
     searches = Counter(q.split(":")[0].lstrip("(") for q in lucene_queries(musicbrainz_emulator))
     assert set(searches) == {"barcode", "isrc", "release", "reid"}
     requests = musicbrainz_emulator.stats.total
@@ -166,13 +172,17 @@ def test_each_step_reports_its_decisions_as_they_are_made(
     outcomes = run(new_releases)
 
     methods = [{o.decision.method for o in step} for step in decided_steps]
-    assert methods == [{"url"}, {"barcode"}, {"isrc"}, {"fuzzy"}, {None}]
+    assert methods[:4] == [{"url"}, {"barcode"}, {"isrc"}, {"fuzzy"}]
     for step in decided_steps[:-1]:
-        matched = [o for o in step if o.decision.status == "matched"]
-        assert all(o.release_mbid for o in matched)
-        # Barcode twins nothing tells apart (the emulator's "twins-only") go to review.
-        assert all(o.decision.status == "needs_review" for o in step if o not in matched)
-    assert {o.decision.status for o in decided_steps[-1]} == {"no_match"}
+        for outcome in step:
+            assert outcome.decision.status == "matched", outcome
+            # The release, or (twins nothing tells apart) its group alone.
+            assert outcome.release_mbid or outcome.level == "release_group"
+            assert outcome.release_group_mbid
+    # What no step decided: no match, or the group that the candidates of all steps show.
+    last = decided_steps[-1]
+    assert {o.decision.status for o in last} == {"no_match", "matched"}
+    assert all(o.level == "release_group" for o in last if o.decision.status == "matched")
     reported = [o.album_id for step in decided_steps for o in step]
     assert sorted(reported) == sorted(outcomes), "every album once"
     assert all(outcomes[o.album_id] is o for step in decided_steps for o in step)

@@ -109,3 +109,16 @@ def test_the_label_tells_barcode_twins_apart() -> None:
     assert decide(album_of(us), [au, us], "barcode").status == "needs_review"  # no label
     lone = decide(album_of(us, label="Geffen Records"), [au], "barcode")
     assert lone.status == "needs_review"  # the twin of a release MusicBrainz lacks
+
+
+def test_pressing_remarks_beside_the_edition_in_a_disambiguation_cost_nothing() -> None:
+    """ "deluxe, 24bit/96kHz": the edition is the album's, the rest is about the pressing."""
+    nevermind = real("8e061dc4")
+    for comment, name in (
+        ("deluxe, 24bit/96kHz", "Nevermind (Deluxe Edition)"),
+        ("2025 remaster; JVC Pressing", "Nevermind (Remastered 2025)"),
+    ):
+        release = nevermind.model_copy(update={"disambiguation": comment})
+        assert score(album_of(release, name=name), release).parts["title"] == 1.0, comment
+    other = nevermind.model_copy(update={"disambiguation": "2011 remaster, 24bit/96kHz"})
+    assert score(album_of(other, name="Nevermind (Remastered 2025)"), other).parts["title"] < 1.0

@@ -68,6 +68,16 @@ def split_title(name: str) -> Title:
     return Title(title.strip() or name.strip(), tuple(guests), edition)
 
 
+_REMARKS = re.compile(r"\s*[,;]\s*")
+
+
+def edition_remarks(comment: str) -> str:
+    """The remarks of a disambiguation that name an edition, without those about the
+    pressing: "deluxe, 24bit/96kHz" -> "deluxe"; "2025 remaster, JVC Pressing" -> "2025
+    remaster"."""
+    return ", ".join(part for part in _REMARKS.split(comment) if _EDITION_WORD.search(part))
+
+
 def edition_words(text: str) -> set[str]:
     """Only the edition words in a text: "clean/edited" -> {"clean"}; a pressing has none."""
     found = {_EDITION_SYNONYMS.get(w.casefold(), w.casefold()) for w in _EDITION_WORD.findall(text)}

@@ -24,6 +24,7 @@ from trendcache.musicbrainz.normalize import (
     comparable,
     content_words,
     edition_key,
+    edition_remarks,
     edition_words,
     other_work_words,
     split_title,
@@ -137,7 +138,7 @@ def _edition_cost(ours: str, theirs: str, disambiguation: str | None) -> float:
     costs nothing, unless it names another content ("2021 remaster", "live"); a variant of
     the same content ("clean/edited", "mono") only nudges.
     """
-    comment = disambiguation or ""
+    comment = edition_remarks(disambiguation or "")
     if edition_key(ours) != edition_key(theirs):
         return 0.0 if ours and edition_key(ours) == edition_key(comment) else EDITION_MISMATCH
     mine, named = edition_words(ours), edition_words(f"{theirs} {comment}")
