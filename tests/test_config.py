@@ -1,11 +1,38 @@
 import re
+from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic.fields import FieldInfo
 
 from trendcache.config import AccessTier, ConfigError, Settings, load_settings
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+CONFIGURATION_PAGE = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+ROW = re.compile(r"^\| `([A-Z0-9_]+)` \| (.*?) \| (.+) \|$")
+LITERAL = re.compile(r"^`([^`]*)`$")
+
+
+def documented_settings() -> dict[str, str]:
+    """The configuration page's table of settings: variable → its default cell."""
+    rows = (ROW.match(line) for line in CONFIGURATION_PAGE.read_text().splitlines())
+    return {row[1]: row[2] for row in rows if row}
+
+
+def default_as_written(field: FieldInfo) -> str | None:
+    """A field's default as the page writes it (`true`, `6`, `US,GB`), or None when unset."""
+    value: Any = field.get_default(call_default_factory=True)
+    if value is None or value == []:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return str(value)
 
 
 def test_defaults_follow_the_seed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -82,14 +109,27 @@ def test_trusted_proxies_are_addresses_or_networks(
     assert load_settings().trusted_proxies == ["*"]
 
 
-def test_every_setting_is_documented_in_the_readme() -> None:
-    readme = README.read_text()
-    undocumented = [
-        name.upper()
-        for name in Settings.model_fields
-        if not re.search(rf"`{name.upper()}`", readme)
-    ]
-    assert undocumented == [], f"README.md does not document {undocumented}"
+def test_every_setting_has_a_row_on_the_configuration_page() -> None:
+    documented = documented_settings()
+    missing = [name.upper() for name in Settings.model_fields if name.upper() not in documented]
+    assert missing == [], f"docs/configuration.md has no row for {missing}"
+
+
+def test_the_configuration_page_documents_no_setting_that_does_not_exist() -> None:
+    settings = {name.upper() for name in Settings.model_fields}
+    assert [name for name in documented_settings() if name not in settings] == []
+
+
+def test_the_configuration_page_gives_every_setting_its_real_default() -> None:
+    documented = documented_settings()
+    wrong = {}
+    for name, field in Settings.model_fields.items():
+        cell = documented.get(name.upper(), "")
+        literal = LITERAL.match(cell)
+        written = default_as_written(field)
+        if (literal[1] if literal else None) != written:
+            wrong[name.upper()] = (cell, written)
+    assert wrong == {}, "docs/configuration.md: (default cell, real default) " + repr(wrong)
 
 
 def test_every_setting_has_a_description() -> None:
