@@ -2,7 +2,7 @@
 
 Settings come from the environment or a `.env` file in the working directory. Each field's
 description is the user-facing documentation: `trendcache settings` prints them and a test
-fails when README.md forgets one.
+fails when docs/configuration.md forgets one.
 """
 
 from __future__ import annotations
