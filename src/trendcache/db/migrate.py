@@ -3,7 +3,7 @@
 Several processes may start at once; the upgrade runs under a lock (a PostgreSQL advisory
 lock, or a file lock beside the SQLite file) so exactly one of them migrates. Migrations
 change the schema only: the data steps an upgrade calls for (`pipeline/data_steps`) run
-after it, under the same lock, through `migration_lock` and `upgrade_schema`.
+after it, decided from the revision the upgrade started at, which it records.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from filelock import FileLock
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, insert, select, text
 
 from trendcache.db.database import Database
+from trendcache.db.models import StateEntry
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x7472656E64  # "trend": any constant shared by all processes
+UPGRADED_FROM = "schema.upgraded_from"  # a `state` entry, until the data steps settle it
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -38,12 +40,23 @@ def upgrade(database: Database, revision: str = "head") -> None:
         upgrade_schema(connection, revision)
 
 
-def upgrade_schema(connection: Connection, revision: str = "head") -> str | None:
-    """Upgrade in the caller's transaction (the caller holds `migration_lock`); the
-    revision the database was at before (None: it had no schema)."""
+def upgrade_schema(connection: Connection, revision: str = "head") -> None:
+    """Upgrade in the caller's transaction (the caller holds `migration_lock`).
+
+    Upgrading a database that had a schema records, in the same transaction, the revision
+    it came from (`UPGRADED_FROM`; an older one already recorded stays): whoever upgrades,
+    the data steps owed for the revisions crossed are decided from it, even if the process
+    dies before they run.
+    """
     before = MigrationContext.configure(connection).get_current_revision()
     command.upgrade(alembic_config(connection), revision)
-    return before
+    after = MigrationContext.configure(connection).get_current_revision()
+    if before is None or before == after:
+        return
+    recorded = select(StateEntry.name).where(StateEntry.name == UPGRADED_FROM)
+    if connection.scalar(recorded) is None:
+        entry = {"name": UPGRADED_FROM, "value": {"revision": before}}
+        connection.execute(insert(StateEntry).values(entry))
 
 
 def has_revision(current: str | None, revision: str) -> bool:

@@ -1,12 +1,12 @@
 """Which data steps a database owes, and which ran: one `state` entry per step,
-`data_step.<name>`, holding its status and the schema revision the database had when the
-step was first considered (None: it had no schema).
+`data_step.<name>`, holding its status and the revision the upgrade it was decided on
+started from.
 
-A database owes a step when its schema was older than the step's revision: it holds data
-written before the step was needed. One that had no schema holds no old data; one already
-at the revision got the change inside that migration, from an older version of trendcache
-(migrations held data steps then). Either way the step is recorded as not needed, so a
-record exists for every step from the first upgrade on and is never considered again.
+A database owes a step when an upgrade took it across the step's revision: it holds data
+written before the step was needed. With no upgrade recorded (`UPGRADED_FROM`), it was
+created at the revision or later, or an older trendcache upgraded it, whose migrations made
+the change themselves: the step is recorded as not needed. A step once recorded is never
+decided again.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from trendcache.db.migrate import has_revision
+from trendcache.db.migrate import UPGRADED_FROM, has_revision
 from trendcache.db.models import StateEntry
 from trendcache.pipeline.data_steps.steps import DataStep
 from trendcache.pipeline.state import put
@@ -24,18 +24,21 @@ PREFIX = "data_step."
 OWED, RAN, NOT_NEEDED = "owed", "ran", "not needed"
 
 
-def settle(session: Session, steps: Iterable[DataStep], schema_was: str | None) -> None:
-    """Record, for every step never recorded, whether this database owes it."""
+def settle(session: Session, steps: Iterable[DataStep]) -> None:
+    """Record, for every step never recorded, whether this database owes it; forget the
+    upgrade that was decided on."""
+    upgrade = session.get(StateEntry, UPGRADED_FROM)
+    upgraded_from = None if upgrade is None else upgrade.value["revision"]
     for step in steps:
         if session.get(StateEntry, _name(step)) is None:
-            status = OWED if owes(step, schema_was) else NOT_NEEDED
-            put(session, _name(step), {"status": status, "schema_was": schema_was})
+            decided = OWED if owes(step, upgraded_from) else NOT_NEEDED
+            put(session, _name(step), {"status": decided, "upgraded_from": upgraded_from})
+    if upgrade is not None:
+        session.delete(upgrade)
 
 
-def owes(step: DataStep, schema_was: str | None) -> bool:
-    if schema_was is None:
-        return False
-    return step.revision is None or not has_revision(schema_was, step.revision)
+def owes(step: DataStep, upgraded_from: str | None) -> bool:
+    return upgraded_from is not None and not has_revision(upgraded_from, step.revision)
 
 
 def status(session: Session, step: DataStep) -> str | None:
@@ -45,8 +48,8 @@ def status(session: Session, step: DataStep) -> str | None:
 
 def mark_ran(session: Session, step: DataStep) -> None:
     entry = session.get(StateEntry, _name(step))
-    schema_was = None if entry is None else entry.value.get("schema_was")
-    put(session, _name(step), {"status": RAN, "schema_was": schema_was})
+    upgraded_from = None if entry is None else entry.value.get("upgraded_from")
+    put(session, _name(step), {"status": RAN, "upgraded_from": upgraded_from})
 
 
 def _name(step: DataStep) -> str:

@@ -1,18 +1,16 @@
 """`prepare_database`: what every command that opens a database calls first.
 
-The schema goes to head, and the ledger records which data steps the upgrade calls for, in
-one transaction; then each owed step runs in a transaction of its own that also records
-it. Killed in a step, a process leaves the step owed (its work rolled back), and the next
-start runs it. All of it happens under the migration lock: of several processes starting
-at once, one brings the database up to date and the others find it done.
+The schema goes to head (recording where it came from, in its transaction); the ledger
+decides which data steps that upgrade calls for; each owed step runs in a transaction of
+its own that also records it. Killed in a step, a process leaves it owed, its work rolled
+back, and the next start runs it. All under the migration lock: of several processes
+starting at once, one brings the database up to date and the others find it done.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-
-from sqlalchemy.orm import Session
 
 from trendcache.db import Database
 from trendcache.db.migrate import migration_lock, upgrade_schema
@@ -26,10 +24,9 @@ def prepare_database(database: Database, steps: Sequence[DataStep] = STEPS) -> l
     """The schema at head and every owed data step run, in order; the names of those run."""
     with migration_lock(database):
         with database.engine.begin() as connection:
-            schema_was = upgrade_schema(connection)
-            with Session(bind=connection) as session:  # inside the upgrade's transaction
-                settle(session, steps, schema_was)
-                session.flush()
+            upgrade_schema(connection)
+        with database.writer() as session:
+            settle(session, steps)
         return [step.name for step in steps if _run_if_owed(database, step)]
 
 

@@ -4,6 +4,7 @@ renamed), the schema revision that called for it, and what it does.
 A step runs after the schema is at head, in its own transaction, against today's models
 and rules: it brings data written by an older version to what today's code would have
 written. A step's body may change with the code it calls; its name and revision do not.
+A change of data alone (new rollup rules, say) gets an empty schema revision to hang on.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ DECIDED = ("matched", "needs_review", "no_match")
 @dataclass(frozen=True)
 class DataStep:
     name: str
-    revision: str | None  # owed by databases older than it; None: by every one holding data
+    revision: str  # owed by a database upgraded across it
     run: Callable[[Session], object]
 
 
@@ -36,7 +37,7 @@ def match_levels(session: Session) -> None:
     asked before)."""
     state = EnrichmentState
     matched = state.status == "matched"
-    unchanged = {"updated_at": state.updated_at}  # a level is no enrichment news
+    unchanged = {"updated_at": state.updated_at}  # as under 0009: no match itself changed
     session.execute(
         update(state)
         .where(matched, state.release_mbid.is_not(None))
