@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 
-from tests.pipeline.data_steps.conftest import downgrade, rollups, write_history
+from tests.pipeline.data_steps.old_history import downgrade, rollups, write_history
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.migrate import upgrade
