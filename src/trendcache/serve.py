@@ -1,7 +1,8 @@
 """`trendcache serve`: the whole product in one process on the embedded default.
 
-Migrations, the queue consumer (threads), the scheduler, a first sync when the cache is
-empty or stale, and the web server; with no credentials, the Spotify emulator as well.
+Migrations and data steps, the queue consumer (threads), the scheduler, a first sync when
+the cache is empty or stale, and the web server; with no credentials, the Spotify emulator
+as well.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from uvicorn import Server
 
 from trendcache import heap
 from trendcache.config import AccessTier, Settings
-from trendcache.db.migrate import upgrade
 from trendcache.demo import check_demo_allowed, start_demo
 from trendcache.logs import Redactor
+from trendcache.pipeline.data_steps.prepare import prepare_database
 from trendcache.services import Services
 from trendcache.startup import check_listen, starting
 from trendcache.tasks import TaskQueue
@@ -47,7 +48,7 @@ def serve(
         if settings.spotify_client_secret is not None:
             redactor.add(settings.spotify_client_secret.get_secret_value())
         services = Services(settings)
-        upgrade(services.database)
+        prepare_database(services.database)
         queue = TaskQueue(settings, lambda: services)
         services.on_queued(queue.request_enrichment)
         fresh = services.syncer.is_fresh()

@@ -7,9 +7,10 @@ from sqlalchemy import Integer, String, column, insert, inspect, select, table
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
-from trendcache.db.migrate import alembic_config, upgrade
-from trendcache.db.models import Base, EnrichmentState
+from trendcache.db.migrate import UPGRADED_FROM, alembic_config, upgrade
+from trendcache.db.models import Base, EnrichmentState, StateEntry
 from trendcache.db.types import UTCDateTime
+from trendcache.pipeline.data_steps.prepare import prepare_database
 
 
 def test_migrations_match_the_models(database: Database) -> None:
@@ -32,9 +33,26 @@ def test_sqlite_runs_in_wal_mode(sqlite_database: Database) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
+def upgraded_from(database: Database) -> object:
+    with database.session() as session:
+        return session.scalar(select(StateEntry.value).where(StateEntry.name == UPGRADED_FROM))
+
+
+def test_an_upgrade_records_the_oldest_revision_it_came_from(database: Database) -> None:
+    """The data steps owed are decided from it, whoever upgraded; a new schema records none."""
+    assert upgraded_from(database) is None
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0006")
+    upgrade(database, "0008")
+    assert upgraded_from(database) == {"revision": "0006"}
+    upgrade(database)
+    assert upgraded_from(database) == {"revision": "0006"}
+
+
 def test_match_levels_migration_keeps_every_match_and_asks_again(database: Database) -> None:
-    """0009: stored matches named a release (or nothing); every decided album comes due, so
-    the matcher of two levels re-decides it, while a pending album's turn stays as it was."""
+    """0009 and its data step: stored matches named a release (or nothing); every decided
+    album comes due, so the matcher of two levels re-decides it, while a pending album's turn
+    stays as it was. The migration alone changes no row."""
     with database.engine.begin() as connection:
         command.downgrade(alembic_config(connection), "0008")
     now = utcnow()
@@ -69,6 +87,10 @@ def test_match_levels_migration_keeps_every_match_and_asks_again(database: Datab
     upgrade(database)
     with database.session() as session:
         found = {row.album_id: row for row in session.scalars(select(EnrichmentState))}
+    assert {(row.level, row.next_attempt_at) for row in found.values()} == {(None, later)}
+    assert prepare_database(database) == ["match_levels"]
+    with database.session() as session:
+        found = {row.album_id: row for row in session.scalars(select(EnrichmentState))}
     assert {key: (row.status, row.level) for key, row in found.items()} == {
         "matched": ("matched", "release"),
         "needs_review": ("needs_review", None),
@@ -76,7 +98,8 @@ def test_match_levels_migration_keeps_every_match_and_asks_again(database: Datab
         "pending": ("pending", None),
     }
     assert found["matched"].release_mbid == "rel"
-    asked_again = utcnow() + timedelta(seconds=1)  # the server's clock, to the second
+    asked_again = utcnow()
     for decided in ("matched", "needs_review", "no_match"):
         assert found[decided].next_attempt_at <= asked_again, decided
     assert found["pending"].next_attempt_at == later
+    assert {row.updated_at for row in found.values()} == {now}  # no match itself changed

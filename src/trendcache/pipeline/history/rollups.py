@@ -4,8 +4,8 @@
 `record_rollups` moves them for one listing, in the sync's transaction, by statements that
 add to the stored counts without reading them first. `rebuild_rollups` recomputes them all
 from `album_days`, `album_charts` and the credits with the same rules (`rollup_rules`): for the
-backfill after it rebuilt those, for the migration that adds the tables to an existing
-history, and for the benchmark's generated histories.
+backfill after it rebuilt those, for the data step that fills the tables for a history
+older than them (`pipeline/data_steps`), and for the benchmark's generated histories.
 """
 
 from __future__ import annotations

@@ -12,15 +12,15 @@ Create Date: 2026-11-29
   ranked by index for the all-time statistics;
 - `albums (updated_at)`: the albums whose credits changed since, for the statistics' mirror.
 
-An existing history gets them from its `album_days` and `album_charts`, with the rules the
-sync uses from now on (`pipeline/history/rollups.py`).
+Schema only: an existing history gets its rollups from the data step `rollups` (in
+`pipeline/data_steps/steps.py`), which runs after the upgrade with the rules of the code
+that runs it, so this file means the same whenever the rollups change.
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 revision: str = "0007"
 down_revision: str | None = "0006"
@@ -81,9 +81,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_artist_totals_rank", "artist_totals", ["market", "source", "appearances"])
     op.create_index("ix_albums_updated", "albums", ["updated_at"])
-    from trendcache.pipeline.history.rollups import rebuild_rollups
-
-    rebuild_rollups(Session(bind=op.get_bind()))
 
 
 def downgrade() -> None:

@@ -6,11 +6,10 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04
 
-Stored matches named a release, or nothing: they become release-level. The matcher that
-made them could take another country's pressing, or one of two barcode twins, for the
-album's own release; every decided album is due again, so today's matcher re-decides it
-(its stored match stays on show until then; the response cache answers what was asked).
-Data changes here are plain SQL on this table's own columns: no application code.
+Schema only: the stored matches get their levels, and every decided album comes due
+again, from the data step `match_levels` (in `pipeline/data_steps/steps.py`), which runs
+after the upgrade. The downgrade keeps its plain SQL on this table's own columns: a
+release-group match has no release to fall back on once the column is gone.
 """
 
 from collections.abc import Sequence
@@ -27,29 +26,13 @@ state = sa.table(
     "enrichment_state",
     sa.column("status", sa.String),
     sa.column("level", sa.String),
-    sa.column("release_mbid", sa.String),
     sa.column("release_group_mbid", sa.String),
-    sa.column("next_attempt_at", sa.DateTime),
 )
 
 
 def upgrade() -> None:
     with op.batch_alter_table("enrichment_state") as batch:
         batch.add_column(sa.Column("level", sa.String(length=20), nullable=True))
-    matched = state.c.status == "matched"
-    op.execute(
-        state.update().where(matched, state.c.release_mbid.is_not(None)).values(level="release")
-    )
-    op.execute(
-        state.update()
-        .where(matched, state.c.release_mbid.is_(None), state.c.release_group_mbid.is_not(None))
-        .values(level="release_group")
-    )
-    op.execute(
-        state.update()
-        .where(state.c.status.in_(("matched", "needs_review", "no_match")))
-        .values(next_attempt_at=sa.func.current_timestamp())
-    )
 
 
 def downgrade() -> None:
