@@ -136,7 +136,7 @@ def serve(url: str, markets: str, folder: str, port: int) -> None:
 
     settings = settings_for(url, markets.split(","), Path(folder))
     app = create_app(Services(settings))
-    app.state.stats.warm()  # as `trendcache serve` does
+    app.context.stats.warm()  # as `trendcache serve` does
     heap.settle()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 

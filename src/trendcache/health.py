@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, InternalError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from trendcache.db import Database
 from trendcache.db.errors import first_line, underlying
@@ -31,6 +32,17 @@ CHECK_INTERVAL_SECONDS = 1.0
 WATCH_SECONDS = 5.0
 # What each dependency is called in plain words, on the pages and in 503 answers.
 NAMES = {"database": "the database", "redis": "Redis", "queue": "the job queue"}
+# What a lost dependency raises: connection errors, a read-only database, a pool that
+# cannot connect in time. Integrity and programming errors are bugs, not outages.
+OUTAGES: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    InternalError,
+    PoolTimeout,
+    RedisError,
+    RedisUnavailable,
+    sqlite3.Error,
+)
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def serve(
     queue.request_enrichment()
     app = create_app(services, queue, demo_note=demo_note)
     config = server_config(app, settings, host, port, timeout_graceful_shutdown=5)
-    app.state.stats.warm()  # before the heap settles: the mirror lives as long as the process
+    app.context.stats.warm()  # before the heap settles: the mirror lives as long as the process
     heap.settle()
     announce(f"trendcache is serving on http://{host}:{port}")
     try:

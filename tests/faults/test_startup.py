@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
+from tests.cli.helpers import COMMAND, _env, free_port
 from tests.fixtures.services import missing
-from tests.test_cli import COMMAND, _env, free_port
 
 CREDENTIALS = {"SPOTIFY_CLIENT_ID": "id", "SPOTIFY_CLIENT_SECRET": "secret"}
 

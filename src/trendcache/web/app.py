@@ -71,7 +71,7 @@ class TrendcacheApp(FastAPI):
 
 def create_app(
     services: Services, queue: TaskQueue | None = None, *, demo_note: str | None = None
-) -> FastAPI:
+) -> TrendcacheApp:
     metrics = WebMetrics(services.database)
     snapshots = ServedViews(services, on_rebuild=metrics.rebuilt)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
@@ -81,6 +81,7 @@ def create_app(
     context = WebContext(
         services=services,
         snapshots=snapshots,
+        stats=StatsCache(services.database),
         syncs=syncs,
         limiter=ClientRateLimiter(services.settings.api_rate_limit_per_minute),
         metrics=metrics,
@@ -113,7 +114,6 @@ def create_app(
     )
     app.context = context
     app.state.web = context
-    app.state.stats = StatsCache(services.database)  # trending statistics, per process
     if queue is not None:
         services.health.add("queue", queue.ping)
     for router in (

@@ -11,6 +11,7 @@ from pydantic import WithJsonSchema
 
 from trendcache.config import Settings
 from trendcache.pipeline.moments import MOMENT_SCHEMA
+from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
 from trendcache.web.background import SyncRequests
 from trendcache.web.metrics import WebMetrics
@@ -34,6 +35,7 @@ class WebContext:
 
     services: Services
     snapshots: ServedViews
+    stats: StatsCache  # the trending statistics computed so far, per process
     syncs: SyncRequests
     limiter: ClientRateLimiter
     metrics: WebMetrics

@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
-from trendcache.db.models import CacheData, SyncRun
+from trendcache.pipeline.cache_reads import cached_keys, syncs_by_outcome
 
 
 class CacheCollector(Collector):
@@ -23,13 +22,8 @@ class CacheCollector(Collector):
         self.database = database
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
-        with self.database.session() as session:
-            rows = session.execute(
-                select(CacheData.key, CacheData.fetched_at, CacheData.expires, CacheData.error)
-            ).all()
-            runs = session.execute(
-                select(SyncRun.status, func.count()).group_by(SyncRun.status)
-            ).all()
+        keys = cached_keys(self.database)
+        runs = syncs_by_outcome(self.database)
         now = utcnow()
         age = GaugeMetricFamily(
             "trendcache_cache_age_seconds", "Seconds since a cache key was fetched.", labels=["key"]
@@ -42,14 +36,14 @@ class CacheCollector(Collector):
             "1 if the last refresh of a cache key failed and older data is served.",
             labels=["key"],
         )
-        for key, fetched_at, expires, error in rows:
-            age.add_metric([key], (now - fetched_at).total_seconds())
-            stale.add_metric([key], float(now >= expires))
-            failing.add_metric([key], float(error is not None))
+        for cached in keys:
+            age.add_metric([cached.key], (now - cached.fetched_at).total_seconds())
+            stale.add_metric([cached.key], float(now >= cached.expires))
+            failing.add_metric([cached.key], float(cached.failing))
         syncs = CounterMetricFamily(
             "trendcache_syncs", "Spotify syncs recorded, by outcome.", labels=["status"]
         )
-        for status, count in runs:
+        for status, count in runs.items():
             syncs.add_metric([status], count)
         yield from (age, stale, failing, syncs)
 

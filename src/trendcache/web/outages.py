@@ -10,33 +10,17 @@ stays a 500.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from redis.exceptions import RedisError
-from sqlalchemy.exc import InterfaceError, InternalError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from trendcache.health import dependency_of, sentence
-from trendcache.redis_outage import RedisUnavailable
+from trendcache.health import OUTAGES, dependency_of, sentence
 from trendcache.web.api.models import Message
 from trendcache.web.pages import errors
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 10
-# What a lost dependency raises: connection errors, a read-only database, a pool that
-# cannot connect in time. Integrity and programming errors are bugs, not outages.
-OUTAGES: tuple[type[Exception], ...] = (
-    OperationalError,
-    InterfaceError,
-    InternalError,
-    PoolTimeout,
-    RedisError,
-    RedisUnavailable,
-    sqlite3.Error,
-)
 JSON_PREFIXES = ("/api/", "/healthz", "/livez", "/metrics", "/openapi.json")
 
 

@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from trendcache.clock import utcnow
 from trendcache.db.models import CacheData
+from trendcache.pipeline.cache_reads import cached_rows
 from trendcache.pipeline.enrichment.status import read_enrichment_status
 from trendcache.pipeline.keys import trending_key
 from trendcache.pipeline.sync.status import SyncStatus, read_status
@@ -185,13 +184,7 @@ class ServedViews:
         that agree belong to that status, so a page never shows an error without its pause.
         """
         for _ in range(READ_ATTEMPTS):
-            with self.services.database.session() as session:
-                rows = {
-                    row.key: row
-                    for row in session.scalars(
-                        select(CacheData).where(CacheData.key.in_(self._keys))
-                    )
-                }
+            rows = cached_rows(self.services.database, self._keys)
             after = read_status(self.services.syncer)
             if after.version == status.version:
                 break

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import stamina
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.web.conftest import MARKETS, ClientFactory
+from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.services import Services
 
 
@@ -56,3 +58,17 @@ def test_on_each_database_backend(services: Services, make_client: ClientFactory
     assert client.get("/api/status").json()["lastSync"]["status"] == "ok"
     assert 'trendcache_syncs_total{status="ok"} 1.0' in client.get("/metrics").text
     assert client.get("/healthz").status_code == 200
+
+
+def test_metrics_name_the_keys_whose_refresh_failed_on_each_backend(
+    services: Services, make_client: ClientFactory, spotify_emulator: SpotifyEmulator
+) -> None:
+    services.syncer.sync("cli")
+    spotify_emulator.faults.outage = True
+    with stamina.set_testing(True, attempts=1):
+        assert services.syncer.sync("cli", force=True).error
+    metrics = make_client(services).get("/metrics").text
+    assert 'trendcache_cache_refresh_failing{key="spotify_trending"} 1.0' in metrics
+    assert 'trendcache_cache_stale{key="spotify_trending"} 0.0' in metrics  # still served
+    assert 'trendcache_syncs_total{status="ok"} 1.0' in metrics
+    assert 'trendcache_syncs_total{status="failed"} 1.0' in metrics

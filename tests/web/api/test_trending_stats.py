@@ -37,7 +37,7 @@ def stats_client(
 
 
 def cache_of(client: TestClient) -> StatsCache:
-    cache: StatsCache = client.app.state.stats  # type: ignore[attr-defined]
+    cache: StatsCache = client.app.context.stats  # type: ignore[attr-defined]
     return cache
 
 

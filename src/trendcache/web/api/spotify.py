@@ -13,12 +13,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
-from trendcache.db.models import CacheData, SyncRun
+from trendcache.pipeline.cache_reads import cached_row, last_sync_error
 from trendcache.pipeline.keys import new_releases_key
 from trendcache.web.api.models import Message, NewReleasesResponse, SpotifyErrorResponse
 from trendcache.web.deps import Context, ListingMarket
@@ -47,14 +46,8 @@ class Listing:
 
 
 def read_listing(database: Database, market: str) -> Listing | None:
-    with database.session() as session:
-        row = session.scalar(select(CacheData).where(CacheData.key == new_releases_key(market)))
-        return Listing(row.data, row.expires) if row else None
-
-
-def last_sync_error(database: Database) -> str | None:
-    with database.session() as session:
-        return session.scalar(select(SyncRun.error).order_by(SyncRun.id.desc()).limit(1))
+    row = cached_row(database, new_releases_key(market))
+    return Listing(row.data, row.expires) if row else None
 
 
 def spotify_error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -1,8 +1,8 @@
 """`GET /api/stats/trending`: statistics over a window of the history, as JSON or CSV.
 
-Computed from the derived history tables and kept in memory (`StatsCache`) until a new
-snapshot or enrichment decision lands, so the stats page and repeated exports cost two index
-probes each.
+Computed from the derived history tables and kept in memory (`StatsCache`, in the web
+context) until a new snapshot or enrichment decision lands, so the stats page and repeated
+exports cost two index probes each.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from __future__ import annotations
 import inspect
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from trendcache.pipeline.stats import compute as stats
-from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.pipeline.stats.results import TrendingStats
 from trendcache.pipeline.stats.window import (
     DEFAULT_LIMIT,
@@ -30,7 +29,7 @@ from trendcache.web.api.models import Message
 from trendcache.web.api.stats_csv import csv_filename
 from trendcache.web.api.stats_json import stats_json
 from trendcache.web.api.stats_models import TrendingStatsResponse
-from trendcache.web.deps import MarketScope, MomentText
+from trendcache.web.deps import Context, MarketScope, MomentText
 
 router = APIRouter(tags=["statistics"])
 PATH = "/api/stats/trending"
@@ -95,11 +94,6 @@ FormatQuery = Annotated[
 ]
 
 
-def stats_cache(request: Request) -> StatsCache:
-    cache: StatsCache = request.app.state.stats
-    return cache
-
-
 def window_of(
     since: str | None,
     until: str | None,
@@ -140,7 +134,7 @@ def csv_response(found: TrendingStats) -> Response:
     },
 )
 async def trending_stats(
-    request: Request,
+    context: Context,
     scope: MarketScope,
     since: SinceQuery = None,
     until: UntilQuery = None,
@@ -149,7 +143,7 @@ async def trending_stats(
     format_: FormatQuery = "json",
 ) -> Response:
     window = window_of(since, until, source, scope, limit)
-    found = await run_in_threadpool(stats_cache(request).get, window)
+    found = await run_in_threadpool(context.stats.get, window)
     if format_ == "csv":
         return csv_response(found)
     return JSONResponse(stats_json(found))

@@ -18,8 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from trendcache.accounts.users import is_valid_name, sign_in
 from trendcache.web.deps import Context, WebContext
 from trendcache.web.pages.errors import PageError, html
+from trendcache.web.pages.viewer import FORM_ERRORS, check_csrf, local_path, read_form, viewer_of
 from trendcache.web.sessions import COOKIE, PRIVATE, BrowserSession
-from trendcache.web.viewer import FORM_ERRORS, check_csrf, local_path, read_form, viewer_of
 
 router = APIRouter(tags=["pages"])
 log = logging.getLogger(__name__)

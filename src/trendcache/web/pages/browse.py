@@ -19,9 +19,9 @@ from trendcache.clock import utcnow
 from trendcache.web.api.models import SECTIONS_DOC, SNAPSHOT_ERRORS
 from trendcache.web.deps import Context, MarketScope, WebContext
 from trendcache.web.pages.page_state import enrichment_progress, page_state, wants_sync
+from trendcache.web.pages.viewer import ANONYMOUS, Viewer, viewer_of
 from trendcache.web.served_views import ServedView
 from trendcache.web.sessions import PRIVATE
-from trendcache.web.viewer import ANONYMOUS, Viewer, viewer_of
 
 router = APIRouter(tags=["pages"])
 

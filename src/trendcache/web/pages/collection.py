@@ -13,8 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from trendcache.accounts.collection import UnknownAlbum, add_album, list_items, remove_album
 from trendcache.web.deps import Context
 from trendcache.web.pages.errors import PageError
+from trendcache.web.pages.viewer import Viewer, back_to, check_csrf, read_form, viewer_of
 from trendcache.web.sessions import PRIVATE
-from trendcache.web.viewer import Viewer, back_to, check_csrf, read_form, viewer_of
 
 router = APIRouter(tags=["pages"])
 

@@ -20,7 +20,7 @@ from trendcache.pipeline.moments import MOMENT_SCHEMA
 from trendcache.pipeline.stats.results import TrendingStats
 from trendcache.pipeline.stats.window import KNOWN_SOURCES
 from trendcache.web.api.stats_csv import when
-from trendcache.web.api.trending_stats import PATH, stats_cache, window_of
+from trendcache.web.api.trending_stats import PATH, window_of
 from trendcache.web.deps import MARKETS_KEY, Context, known_market
 from trendcache.web.pages import stats_charts as charts
 from trendcache.web.pages.errors import html
@@ -108,7 +108,7 @@ async def stats_page(
     except HTTPException as exc:
         values["error"] = exc.detail
         return context.templates.TemplateResponse(request, "stats.html", values, status_code=400)
-    found = await run_in_threadpool(stats_cache(request).get, window)
+    found = await run_in_threadpool(context.stats.get, window)
     values.update(stats=found, **chart_values(found))
     values["form"] = {
         "since": found.window.since.date().isoformat(),

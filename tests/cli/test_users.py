@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import COMMAND, _env
+from tests.cli.helpers import COMMAND, _env
 from trendcache.accounts.users import account_for_token, sign_in
 from trendcache.db import Database
 

@@ -13,15 +13,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from trendcache.cli.shared import console, errors, migrated_database, settings_or_exit
 
 if TYPE_CHECKING:
     from trendcache.db import Database
 
 T = TypeVar("T")
-console = Console(highlight=False, soft_wrap=True)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 users = typer.Typer(
     help="Users: their API tokens, web passwords and album collections.",
@@ -178,19 +177,9 @@ def _ask_password() -> str:
 @contextmanager
 def _database() -> Iterator[Database]:
     """The configured database, migrated (users need the accounts tables)."""
-    from trendcache.cli import _settings  # imported late: trendcache.cli registers us
-    from trendcache.db import Database
-    from trendcache.db.migrate import upgrade
-    from trendcache.startup import starting
-
-    settings, _ = _settings()
-    with starting(settings):
-        database = Database(settings.resolved_database_url)
-        upgrade(database)
-    try:
+    settings, _ = settings_or_exit()
+    with migrated_database(settings) as database:
         yield database
-    finally:
-        database.dispose()
 
 
 def _refusing(action: Callable[[], T], command: str) -> T:

@@ -1,0 +1,95 @@
+"""`trendcache serve` and `trendcache worker` as an operator runs them: real processes."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+from tests.cli.helpers import COMMAND, _env, emulator_env, free_port
+from tests.pipeline.helpers import cache_row
+from trendcache.emulators.spotify import SpotifyEmulator
+from trendcache.pipeline.keys import trending_key
+from trendcache.services import Services
+from trendcache.tasks import TaskQueue
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [*COMMAND, "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=_env({"DATA_DIR": str(tmp_path / "data")}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield process, f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(20)
+
+
+def test_serve_without_credentials_runs_the_demo_and_fills_the_page(
+    server: tuple[subprocess.Popen[str], str],
+) -> None:
+    process, url = server
+    assert process.stdout is not None
+    notice = ""
+    while "demo data" not in notice:
+        line = process.stdout.readline()
+        assert line, "serve exited before announcing the demo"
+        notice = line
+    assert "built-in Spotify emulator" in notice
+    deadline = time.monotonic() + 60
+    body: dict[str, Any] = {}
+    while time.monotonic() < deadline and not body.get("newReleases"):
+        try:
+            body = httpx2.get(f"{url}/api/cache/trending", timeout=2).json()
+        except httpx2.TransportError:
+            time.sleep(0.1)
+    assert body["newReleases"], "the first sync filled the cache by itself"
+    page = httpx2.get(url, timeout=5)
+    assert page.status_code == 200
+    assert body["newReleases"][0]["name"].replace("'", "&#39;") in page.text
+    assert "Demo data" in page.text
+
+
+def test_worker_processes_the_redis_queue_on_postgresql(
+    tmp_path: Path,
+    spotify_emulator: SpotifyEmulator,
+    make_services: Any,
+    postgres_database: Any,
+    redis_client: Any,
+    redis_url: str,
+) -> None:
+    services: Services = make_services(postgres_database, redis_url=redis_url)
+    env = emulator_env(
+        spotify_emulator,
+        DATABASE_URL=services.settings.resolved_database_url,
+        REDIS_URL=redis_url,
+        DATA_DIR=str(tmp_path / "data"),
+    )
+    worker = subprocess.Popen(
+        [*COMMAND, "worker", "--workers", "1"],
+        cwd=tmp_path,
+        env=_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        TaskQueue(services.settings, lambda: services).request_sync("api")
+        deadline = time.monotonic() + 60
+        while cache_row(services.database, trending_key()) is None:
+            assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
+            assert time.monotonic() < deadline, "the worker never synced"
+            time.sleep(0.1)
+    finally:
+        worker.terminate()
+        worker.wait(20)
