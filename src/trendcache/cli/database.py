@@ -16,7 +16,8 @@ STAGES = {
 
 
 def migrate() -> None:
-    """Bring the database schema up to date (serve and worker also do this themselves)."""
+    """Bring the database up to date: its schema, then any data steps an upgrade owes (serve
+    and worker also do this themselves)."""
     settings, _ = settings_or_exit()
     with migrated_database(settings) as database:
         url = database.url.render_as_string(hide_password=True)

@@ -50,13 +50,14 @@ def require_credentials(settings: Settings, command: str) -> None:
 
 @contextmanager
 def migrated_database(settings: Settings) -> Iterator[Database]:
-    """The configured database, its schema brought up to date, disposed of afterwards."""
+    """The configured database, its schema and data steps brought up to date, disposed of
+    afterwards."""
     from trendcache.db import Database
-    from trendcache.db.migrate import upgrade
+    from trendcache.pipeline.data_steps.prepare import prepare_database
 
     with starting(settings):
         database = Database(settings.resolved_database_url)
-        upgrade(database)
+        prepare_database(database)
     try:
         yield database
     finally:
@@ -65,13 +66,14 @@ def migrated_database(settings: Settings) -> Iterator[Database]:
 
 @contextmanager
 def migrated_services(settings: Settings) -> Iterator[Services]:
-    """Everything built from `settings` over an up-to-date schema, closed afterwards."""
-    from trendcache.db.migrate import upgrade
+    """Everything built from `settings` over an up-to-date database (schema and data steps),
+    closed afterwards."""
+    from trendcache.pipeline.data_steps.prepare import prepare_database
     from trendcache.services import Services
 
     with starting(settings):
         services = Services(settings)
-        upgrade(services.database)
+        prepare_database(services.database)
     try:
         yield services
     finally:
