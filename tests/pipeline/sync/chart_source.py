@@ -70,6 +70,8 @@ class ChartSource:
             listings.append(Listing(self.listing, market, items, {"chart": items}))
         return Fetched(listings)
 
-    def store(self, session: Session, fetched: Fetched, now: datetime, expires: datetime) -> list[str]:
+    def store(
+        self, session: Session, fetched: Fetched, now: datetime, expires: datetime
+    ) -> list[str]:
         record_albums(session, (item for x in fetched.listings for item in x.items), {}, now)
         return []
