@@ -17,6 +17,7 @@ from trendcache.health import Dependencies
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
 from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.pipeline.enrichment.enricher import Enricher
+from trendcache.pipeline.sync.spotify_source import SpotifySource
 from trendcache.pipeline.sync.syncer import Syncer
 from trendcache.spotify.connector import SpotifyConnector
 
@@ -41,10 +42,9 @@ class Services:
         self._listeners: list[Listener] = []
         self._queued_listeners: list[Callable[[list[str]], object]] = []
         self._lock = threading.Lock()
-        self.syncer = Syncer(
+        self.syncer = Syncer(  # Spotify's: each source has a syncer of its own
             self.database,
-            settings,
-            self.connector,
+            SpotifySource(self.database, settings, self.connector),
             self.locks,
             on_change=self._changed,
             on_queued=self._queued,

@@ -164,12 +164,17 @@ class MusicBrainzResponse(Base):
 
 
 class SyncRun(Base):
-    """One attempt to refresh a cache key: what triggered it, what it cost, how it ended."""
+    """One attempt to refresh a source's cache keys: what triggered it, what it cost, how it
+    ended. A source's backoff and status read its own runs only."""
 
     __tablename__ = "sync_runs"
-    __table_args__ = (Index("ix_sync_runs_key_started", "key", "started_at"),)
+    __table_args__ = (
+        Index("ix_sync_runs_key_started", "key", "started_at"),
+        Index("ix_sync_runs_source_id", "source", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(50))  # the ListingSource's name: `spotify`
     key: Mapped[str] = mapped_column(String(200))
     trigger: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="running")

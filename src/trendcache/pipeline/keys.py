@@ -1,4 +1,5 @@
-"""Cache keys, as in the seed, one per market: `spotify_new_releases:US`, `spotify_trending:US`.
+"""Cache keys, as in the seed, one per market: `spotify_new_releases:US`, `spotify_trending:US`;
+and the lock one source's sync holds: `sync:spotify`.
 
 `spotify_trending` without a market is the view across every configured market.
 """
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 NEW_RELEASES = "spotify_new_releases"
 TRENDING = "spotify_trending"
-SYNC_LEASE = "sync:spotify"
 
 
 def new_releases_key(market: str) -> str:
@@ -16,3 +16,8 @@ def new_releases_key(market: str) -> str:
 
 def trending_key(market: str | None = None) -> str:
     return TRENDING if market is None else f"{TRENDING}:{market}"
+
+
+def sync_lease(source: str) -> str:
+    """The lease one sync of `source` holds: sources never wait for each other."""
+    return f"sync:{source}"

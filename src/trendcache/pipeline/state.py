@@ -10,8 +10,21 @@ from sqlalchemy.orm import Session
 from trendcache.db import Database
 from trendcache.db.models import StateEntry
 
-TIER = "spotify.tier"
-QUOTA_PAUSE = "spotify.quota_pause"
+
+def quota_pause_key(source: str) -> str:
+    """Until when, and why, no sync may call `source` (a quota, or a long Retry-After).
+
+    `spotify.quota_pause` for Spotify, the name it had before sources had their own.
+    """
+    return f"{source}.quota_pause"
+
+
+def tier_key(source: str) -> str:
+    """The access tier `source` was last found in, where it has tiers (`spotify.tier`)."""
+    return f"{source}.tier"
+
+
+TIER = tier_key("spotify")
 
 
 class StateStore:

@@ -20,8 +20,10 @@ from typing import Any
 from trendcache.clock import utcnow
 from trendcache.config import AccessTier, Settings
 from trendcache.pipeline.budget import DailyBudget
+from trendcache.pipeline.keys import NEW_RELEASES
 from trendcache.pipeline.state import TIER, StateStore
 from trendcache.pipeline.sync.hydrate import Hydrator
+from trendcache.pipeline.sync.source import Fetched, Listing
 from trendcache.spotify.client import NEW_RELEASES_PAGE, SEARCH_PAGE, SpotifyClient
 from trendcache.spotify.errors import RequestBudgetExhausted, SpotifyForbidden
 
@@ -32,28 +34,17 @@ ARTIST_REFRESH = timedelta(hours=24)
 
 
 @dataclass
-class Listing:
-    """One market's new releases as a single Spotify-shaped paging document."""
+class FetchResult(Fetched):
+    """Spotify's listings, with the full albums and artists fetched alongside."""
 
-    market: str
-    document: dict[str, Any]
-    endpoint: str
-    upstream_total: int
-
-    @property
-    def album_ids(self) -> list[str]:
-        return [item["id"] for item in self.document["albums"]["items"]]
-
-
-@dataclass
-class FetchResult:
-    tier: str
-    listings: dict[str, Listing]
+    tier: str = AccessTier.EXTENDED.value  # always the tier the listings came from
     albums: dict[str, dict[str, Any]] = field(default_factory=dict)
     artists: dict[str, dict[str, Any]] = field(default_factory=dict)
-    deferred: int = 0
-    problems: list[str] = field(default_factory=list)
-    quota_until: datetime | None = None
+    deferred: int = 0  # albums whose details wait for a later sync
+
+    @property
+    def hydrated(self) -> int:
+        return len(self.albums)
 
 
 class Fetcher:
@@ -92,13 +83,13 @@ class Fetcher:
         finally:
             hydrated = hydrator.finish()
         return FetchResult(
-            tier=tier.value,
             listings=listings,
+            tier=tier.value,
+            problems=hydrated.problems,
+            pause_until=hydrated.quota_until,
             albums=hydrated.albums,
             artists=hydrated.artists,
             deferred=hydrated.deferred,
-            problems=hydrated.problems,
-            quota_until=hydrated.quota_until,
         )
 
     def _hydrator(self, budget: DailyBudget, *, batched: bool) -> Hydrator:
@@ -130,7 +121,7 @@ class Fetcher:
 
     def _extended_listings(
         self, markets: list[str], limit: int, budget: DailyBudget, hydrator: Hydrator
-    ) -> dict[str, Listing]:
+    ) -> list[Listing]:
         """Page the one editorial list until every market has `limit` albums available."""
         pages_allowed = min(math.ceil(limit / NEW_RELEASES_PAGE) + EXTRA_PAGES, budget.remaining())
         if pages_allowed < 1:
@@ -154,15 +145,11 @@ class Fetcher:
         pages = self.client.new_releases(pages_allowed * NEW_RELEASES_PAGE, on_page)
         hydrator.reserved = 0
         href = pages[0]["albums"].get("href")
-        total = pages[0]["albums"]["total"]
-        return {
-            market: Listing(market, _paging(href, lists[market]), "browse/new-releases", total)
-            for market in markets
-        }
+        return [_listing(market, href, lists[market]) for market in markets]
 
     def _development_listings(
         self, markets: list[str], limit: int, budget: DailyBudget, hydrator: Hydrator
-    ) -> dict[str, Listing]:
+    ) -> list[Listing]:
         page = SEARCH_PAGE["development"]
         pages_each = min(math.ceil(limit / page), budget.remaining() // len(markets))
         if pages_each < 1:
@@ -174,18 +161,20 @@ class Fetcher:
             hydrator.add_albums([item["id"] for item in document["albums"]["items"]])
             return True
 
-        listings = {}
+        listings = []
         for market in markets:
             pages = self.client.search_new_albums(
                 market, min(limit, pages_each * page), page, on_page
             )
             items = [item for p in pages for item in p["albums"]["items"]]
             unique = list({item["id"]: item for item in items}.values())[:limit]
-            href = pages[0]["albums"].get("href")
-            total = pages[0]["albums"]["total"]
-            listings[market] = Listing(market, _paging(href, unique), "search tag:new", total)
+            listings.append(_listing(market, pages[0]["albums"].get("href"), unique))
         hydrator.reserved = 0
         return listings
+
+
+def _listing(market: str, href: str | None, items: list[dict[str, Any]]) -> Listing:
+    return Listing(NEW_RELEASES, market, items, _paging(href, items))
 
 
 def _available(item: dict[str, Any], market: str) -> bool:

@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 
 from trendcache.clock import utcnow
 from trendcache.db.models import CacheData, StateEntry, SyncRun
-from trendcache.pipeline.keys import TRENDING
-from trendcache.pipeline.state import QUOTA_PAUSE, TIER
+from trendcache.pipeline.state import quota_pause_key, tier_key
 from trendcache.pipeline.sync.syncer import Syncer
 
 
@@ -40,24 +39,31 @@ class SyncStatus:
 
 
 def read_status(syncer: Syncer) -> SyncStatus:
+    """The status of `syncer`'s source alone: another source's runs and pauses are its own."""
+    source = syncer.source.name
+    pause_key, tier_entry = quota_pause_key(source), tier_key(source)
     with syncer.database.session() as session:
-        run = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+        run = session.scalar(
+            select(SyncRun).where(SyncRun.source == source).order_by(SyncRun.id.desc()).limit(1)
+        )
         state: dict[str, dict[str, Any]] = dict(
             session.execute(
                 select(StateEntry.name, StateEntry.value).where(
-                    StateEntry.name.in_([QUOTA_PAUSE, TIER])
+                    StateEntry.name.in_([pause_key, tier_entry])
                 )
             ).all()
         )
         newest_view = session.scalar(
-            select(func.max(CacheData.updated_at)).where(CacheData.key.like(f"{TRENDING}%"))
+            select(func.max(CacheData.updated_at)).where(
+                CacheData.key.in_(syncer.source.served_keys())
+            )
         )
-    pause = _active_pause(state.get(QUOTA_PAUSE))
+    pause = _active_pause(state.get(pause_key))
     refreshing = syncer.is_running()
     last = _run_json(run) if run else None
     if run is not None and run.status == "running" and not refreshing:
         last = _unless_orphaned(syncer, run)
-    tier = (state.get(TIER) or {}).get("tier") or (run.tier if run else None)
+    tier = (state.get(tier_entry) or {}).get("tier") or (run.tier if run else None)
     version = (
         newest_view,
         run.id if run else None,

@@ -1,4 +1,8 @@
-"""Writing a sync's result: everything in one transaction, so readers see all of it or none."""
+"""Writing a sync's result: everything in one transaction, so readers see all of it or none.
+
+Every source's listings are written alike (`write_listings`); `write_spotify_fetch` is
+Spotify's own part: album facts, full albums and artists, enrichment jobs, trending views.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +22,9 @@ from trendcache.db.models import (
 from trendcache.db.upsert import upsert
 from trendcache.pipeline.enrichment.store import refresh_seed_metadata
 from trendcache.pipeline.history.recording import record_albums, record_listing
-from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key, trending_key
+from trendcache.pipeline.keys import trending_key
 from trendcache.pipeline.sync.fetch import FetchResult
+from trendcache.pipeline.sync.source import Listing
 from trendcache.pipeline.sync.trending import build_views
 
 CACHE_UPDATE = ("data", "expires", "fetched_at", "updated_at", "error", "error_at")
@@ -33,23 +38,23 @@ def put_cache(
     upsert(session, CacheData, [{**row, "error": None, "error_at": None}], ["key"], CACHE_UPDATE)
 
 
-def write_fetch(
+def write_listings(
+    session: Session, listings: list[Listing], now: datetime, expires: datetime
+) -> None:
+    """Any source's listings: each cached under its key and recorded as a history snapshot."""
+    for listing in listings:
+        put_cache(session, listing.key, listing.document, now, expires)
+    for listing in listings:
+        record_listing(session, listing.name, listing.market, listing.items, now)
+
+
+def write_spotify_fetch(
     session: Session, result: FetchResult, markets: list[str], now: datetime, expires: datetime
 ) -> list[str]:
-    """Store listings, history, details and enrichment jobs; return albums newly queued."""
-    for market, listing in result.listings.items():
-        put_cache(session, new_releases_key(market), listing.document, now, expires)
-    for market, listing in result.listings.items():
-        record_listing(session, NEW_RELEASES, market, listing.document["albums"]["items"], now)
+    """Spotify's part of a sync, after its listings: album facts, full albums and artists,
+    enrichment jobs and the trending views; return albums newly queued."""
     record_albums(
-        session,
-        (
-            item
-            for listing in result.listings.values()
-            for item in listing.document["albums"]["items"]
-        ),
-        result.albums,
-        now,
+        session, (item for listing in result.listings for item in listing.items), result.albums, now
     )
     upsert(
         session,
@@ -65,10 +70,10 @@ def write_fetch(
         ["id"],
         ("data", "fetched_at"),
     )
-    album_ids = list(dict.fromkeys(a for x in result.listings.values() for a in x.album_ids))
+    album_ids = list(dict.fromkeys(a for x in result.listings for a in x.album_ids))
     queued = _queue_enrichment(session, album_ids, now)
     session.flush()
-    listings = {m: listing.document["albums"]["items"] for m, listing in result.listings.items()}
+    listings = {listing.market: listing.items for listing in result.listings}
     views = {
         trending_key(scope): view
         for scope, view in build_views(session, markets, result.tier, now, listings).items()

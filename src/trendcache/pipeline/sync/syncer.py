@@ -1,12 +1,16 @@
-"""The seed's `syncSpotifyData`: fresh cache → no upstream call; stale → one fetch, ever.
+"""The seed's `syncSpotifyData`, for any `ListingSource`: fresh cache → no upstream call;
+stale → one fetch, ever.
 
 Single-flight: however many triggers fire, in however many processes, one lease decides
 who fetches; the rest wait for it (or return at once) and read what it wrote. A failed
 fetch never replaces good data: the old cache stays, flagged with the error; so does a
 write the database refuses (the run fails and backs off like a failed fetch). A quota 429,
-or a Retry-After longer than we may wait, pauses every trigger until Spotify's time. Redis
-being away (the lease and rate limit live there when configured) fails a sync the same
-way, with the reason recorded, and every trigger backs off until it is back.
+or a Retry-After longer than we may wait, pauses every trigger until the source's time.
+Redis being away (the lease and rate limit live there when configured) fails a sync the
+same way, with the reason recorded, and every trigger backs off until it is back.
+
+All of it is the source's own: one syncer per source, with the source's lease, runs,
+backoff and pause, so one source failing or paused never holds another back.
 """
 
 from __future__ import annotations
@@ -16,25 +20,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 
 from trendcache.clock import utcnow
-from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.db.errors import database_error
 from trendcache.db.models import CacheData, SyncRun
 from trendcache.locks import LeaseKeeper, Locks
 from trendcache.pipeline.budget import DailyBudget
-from trendcache.pipeline.keys import SYNC_LEASE, new_releases_key, trending_key
-from trendcache.pipeline.state import QUOTA_PAUSE, StateStore
-from trendcache.pipeline.sync.fetch import Fetcher, FetchResult
-from trendcache.pipeline.sync.known import stale_artists, unknown_albums
-from trendcache.pipeline.sync.store import record_failure, write_fetch
+from trendcache.pipeline.state import StateStore, quota_pause_key
+from trendcache.pipeline.sync.source import Fetched, FetchFailed, ListingSource
+from trendcache.pipeline.sync.store import record_failure, write_listings
 from trendcache.redis_outage import RedisUnavailable
-from trendcache.spotify.connector import SpotifyConnector
-from trendcache.spotify.errors import SpotifyError, SpotifyQuotaExceeded, SpotifyRateLimited
 from trendcache.text import recordable
 
 log = logging.getLogger(__name__)
@@ -63,38 +62,33 @@ class Syncer:
     def __init__(
         self,
         database: Database,
-        settings: Settings,
-        connector: SpotifyConnector,
+        source: ListingSource[Any],
         locks: Locks,
         on_change: Callable[[], None] = lambda: None,
         on_queued: Callable[[list[str]], None] = lambda ids: None,
         lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self.database = database
-        self.settings = settings
-        self.connector = connector
+        self.source = source
         self.locks = locks
         self.state = StateStore(database)
         self.on_change = on_change
         self.on_queued = on_queued
         self.lease_seconds = lease_seconds
 
-    @property
-    def keys(self) -> list[str]:
-        return [new_releases_key(m) for m in self.settings.spotify_markets]
-
     def is_fresh(self) -> bool:
+        keys = self.source.listing_keys()
         with self.database.session() as session:
             fresh = session.scalar(
                 select(func.count())
                 .select_from(CacheData)
-                .where(CacheData.key.in_(self.keys), CacheData.expires > utcnow())
+                .where(CacheData.key.in_(keys), CacheData.expires > utcnow())
             )
-        return fresh == len(self.keys)
+        return fresh == len(keys)
 
     def pause(self) -> tuple[datetime, str] | None:
-        """Until when, and why, no sync may call Spotify (a quota or a long Retry-After)."""
-        pause = self.state.get(QUOTA_PAUSE)
+        """Until when, and why, no sync may call the source (a quota or a long Retry-After)."""
+        pause = self.state.get(quota_pause_key(self.source.name))
         if pause is None:
             return None
         until = datetime.fromisoformat(pause["until"])
@@ -105,7 +99,7 @@ class Syncer:
         with self.database.session() as session:
             runs = session.execute(
                 select(SyncRun.status, SyncRun.finished_at, SyncRun.error)
-                .where(SyncRun.status != "running")
+                .where(SyncRun.source == self.source.name, SyncRun.status != "running")
                 .order_by(SyncRun.id.desc())
                 .limit(len(FAILURE_BACKOFF_SECONDS))
             ).all()
@@ -122,7 +116,7 @@ class Syncer:
         return f"last sync failed ({runs[0].error}); next try within {wait // 60} min"
 
     def is_running(self) -> bool:
-        return self.locks.held(SYNC_LEASE)
+        return self.locks.held(self.source.lease_key)
 
     def sync(
         self,
@@ -142,7 +136,7 @@ class Syncer:
             backoff = self.backing_off()
             if backoff is not None:
                 return SyncResult("cache", error=backoff)
-        lease = LeaseKeeper(self.locks, SYNC_LEASE, ttl=self.lease_seconds)
+        lease = LeaseKeeper(self.locks, self.source.lease_key, ttl=self.lease_seconds)
         waiting_since = None
         deadline = time.monotonic() + timeout
         try:
@@ -150,7 +144,7 @@ class Syncer:
                 if not wait or time.monotonic() >= deadline:
                     return SyncResult("cache", busy=True)
                 waiting_since = waiting_since or utcnow()
-                while self.locks.held(SYNC_LEASE) and time.monotonic() < deadline:
+                while self.locks.held(self.source.lease_key) and time.monotonic() < deadline:
                     time.sleep(WAIT_POLL_SECONDS)
         except RedisUnavailable as exc:
             return self._not_started(trigger, str(exc))
@@ -169,7 +163,12 @@ class Syncer:
     def _finished_since(self, since: datetime) -> SyncResult | None:
         """The outcome of a sync that ended while we waited, unless its process died."""
         with self.database.session() as session:
-            last = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+            last = session.scalar(
+                select(SyncRun)
+                .where(SyncRun.source == self.source.name)
+                .order_by(SyncRun.id.desc())
+                .limit(1)
+            )
         if last is None or last.finished_at is None or last.finished_at < since:
             return None
         if last.status == "interrupted":
@@ -178,66 +177,56 @@ class Syncer:
 
     def _run(self, trigger: Trigger, on_request: Callable[[], None] | None) -> SyncResult:
         with self.database.writer() as session:
-            # We hold the lease, so a run still marked running died with its process.
+            # We hold the lease, so a run of ours still marked running died with its process.
             session.execute(
                 update(SyncRun)
-                .where(SyncRun.status == "running")
+                .where(SyncRun.source == self.source.name, SyncRun.status == "running")
                 .values(
                     status="interrupted", error="the syncing process stopped", finished_at=utcnow()
                 )
             )
-            run = SyncRun(key=",".join(self.keys), trigger=trigger)
+            run = self._new_run(trigger)
             session.add(run)
         self.on_change()
-        budget = DailyBudget(self.database, "spotify", self.settings.spotify_daily_request_budget)
+        source = self.source
+        budget = DailyBudget(self.database, source.name, source.daily_request_budget)
         budget.on_request = on_request
-        client = self.connector.client(budget)
-        fetcher = Fetcher(
-            client,
-            self.settings,
-            self.state,
-            lambda ids: unknown_albums(self.database, ids),
-            lambda ids, since: stale_artists(self.database, ids, since),
-        )
         try:
-            result = fetcher.fetch(budget)
-        except SpotifyError as exc:
-            return self._failed(run.id, str(exc), budget.sent, _pause_until(exc))
+            result = source.fetch(budget)
+        except FetchFailed as exc:
+            return self._failed(run.id, str(exc), budget.sent, exc.pause_until)
         except RedisUnavailable as exc:  # the shared rate limit lives in Redis
             return self._failed(run.id, str(exc), budget.sent)
         except Exception as exc:
             self._failed(run.id, f"internal error: {type(exc).__name__}: {exc}", budget.sent)
             raise
-        finally:
-            client.close()
         return self._succeeded(run.id, result, budget.sent)
 
-    def _succeeded(self, run_id: int, result: FetchResult, requests: int) -> SyncResult:
+    def _succeeded(self, run_id: int, result: Fetched, requests: int) -> SyncResult:
         now = utcnow()
-        expires = now + timedelta(seconds=self.settings.cache_duration_seconds)
+        expires = now + timedelta(seconds=self.source.cache_seconds)
         error = recordable("; ".join(result.problems)) or None
         try:
             with self.database.writer() as session:
-                queued = write_fetch(session, result, self.settings.spotify_markets, now, expires)
+                write_listings(session, result.listings, now, expires)
+                queued = self.source.store(session, result, now, expires)
                 run = session.get_one(SyncRun, run_id)
                 run.status, run.tier, run.requests = (
                     ("partial" if error else "ok"),
                     result.tier,
                     requests,
                 )
-                run.albums = len(
-                    {a for listing in result.listings.values() for a in listing.album_ids}
-                )
-                run.hydrated, run.error, run.finished_at = len(result.albums), error, now
+                run.albums = len({a for listing in result.listings for a in listing.album_ids})
+                run.hydrated, run.error, run.finished_at = result.hydrated, error, now
                 summary = SyncResult(
                     "fresh", error, run_id, requests, run.albums, run.hydrated, result.tier
                 )
         except Exception as exc:  # a refused write fails the run, as a failed fetch does
             log.exception("sync %s: storing what was fetched failed", run_id)
-            message = f"could not store what Spotify sent ({database_error(exc)})"
-            return self._failed(run_id, message, requests, result.quota_until)
-        if result.quota_until is not None:
-            self._pause(result.quota_until, error or "quota exceeded")
+            message = f"could not store what was fetched ({database_error(exc)})"
+            return self._failed(run_id, message, requests, result.pause_until)
+        if result.pause_until is not None:
+            self._pause(result.pause_until, error or "quota exceeded")
         if queued:
             self.on_queued(queued)
         log.info(
@@ -263,7 +252,7 @@ class Syncer:
                 requests,
                 utcnow(),
             )
-            record_failure(session, self._failure_keys(), message)
+            record_failure(session, self.source.served_keys(), message)
         log.warning("sync %s failed: %s", run_id, message)
         return SyncResult("cache", message, run_id, requests, paused_until=paused)
 
@@ -271,21 +260,14 @@ class Syncer:
         """A sync that could not take the lease (Redis away) fails as a failed fetch does:
         its run records why, the page shows it, and every trigger backs off."""
         with self.database.writer() as session:
-            run = SyncRun(key=",".join(self.keys), trigger=trigger)
+            run = self._new_run(trigger)
             session.add(run)
         return self._failed(run.id, message, 0)
 
-    def _failure_keys(self) -> list[str]:
-        markets = self.settings.spotify_markets
-        return self.keys + [trending_key(None)] + [trending_key(m) for m in markets]
+    def _new_run(self, trigger: Trigger) -> SyncRun:
+        keys = ",".join(self.source.listing_keys())
+        return SyncRun(source=self.source.name, key=keys, trigger=trigger)
 
     def _pause(self, until: datetime, message: str) -> None:
-        self.state.set(QUOTA_PAUSE, {"until": until.isoformat(), "message": message})
-
-
-def _pause_until(exc: SpotifyError) -> datetime | None:
-    if isinstance(exc, SpotifyQuotaExceeded):
-        return exc.until
-    if isinstance(exc, SpotifyRateLimited):
-        return utcnow() + timedelta(seconds=exc.retry_after)
-    return None
+        value = {"until": until.isoformat(), "message": message}
+        self.state.set(quota_pause_key(self.source.name), value)
