@@ -48,14 +48,22 @@ def cached_keys(database: Database) -> list[CachedKey]:
     ]
 
 
-def syncs_by_outcome(database: Database) -> dict[str, int]:
-    """How many recorded syncs are in each status (`ok`, `partial`, `failed`, `running`…)."""
+def syncs_by_outcome(database: Database) -> dict[tuple[str, str], int]:
+    """How many recorded syncs each source has in each status (`ok`, `partial`, `failed`,
+    `running`…), by (source, status)."""
     with database.session() as session:
-        query = select(SyncRun.status, func.count()).group_by(SyncRun.status)
-        return dict(session.execute(query).all())
+        query = select(SyncRun.source, SyncRun.status, func.count()).group_by(
+            SyncRun.source, SyncRun.status
+        )
+        return {(source, status): count for source, status, count in session.execute(query)}
 
 
-def last_sync_error(database: Database) -> str | None:
-    """The error of the most recent sync, if it had one."""
+def last_sync_error(database: Database, source: str) -> str | None:
+    """The error of the source's most recent sync, if it had one."""
     with database.session() as session:
-        return session.scalar(select(SyncRun.error).order_by(SyncRun.id.desc()).limit(1))
+        return session.scalar(
+            select(SyncRun.error)
+            .where(SyncRun.source == source)
+            .order_by(SyncRun.id.desc())
+            .limit(1)
+        )

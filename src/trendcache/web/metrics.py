@@ -41,10 +41,12 @@ class CacheCollector(Collector):
             stale.add_metric([cached.key], float(now >= cached.expires))
             failing.add_metric([cached.key], float(cached.failing))
         syncs = CounterMetricFamily(
-            "trendcache_syncs", "Spotify syncs recorded, by outcome.", labels=["status"]
+            "trendcache_syncs",
+            "Syncs recorded, by source and outcome.",
+            labels=["source", "status"],
         )
-        for status, count in runs.items():
-            syncs.add_metric([status], count)
+        for (source, status), count in runs.items():
+            syncs.add_metric([source, status], count)
         yield from (age, stale, failing, syncs)
 
 

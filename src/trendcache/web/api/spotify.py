@@ -19,6 +19,7 @@ from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.pipeline.cache_reads import cached_row, last_sync_error
 from trendcache.pipeline.keys import new_releases_key
+from trendcache.pipeline.sync.spotify_source import SPOTIFY
 from trendcache.web.api.models import Message, NewReleasesResponse, SpotifyErrorResponse
 from trendcache.web.deps import Context, ListingMarket
 
@@ -84,7 +85,9 @@ async def spotify_new_releases(
         result = await context.syncs.join("api")
         listing = await run_in_threadpool(read_listing, database, market)
         if listing is None:
-            error = (result and result.error) or await run_in_threadpool(last_sync_error, database)
+            error = (result and result.error) or await run_in_threadpool(
+                last_sync_error, database, SPOTIFY
+            )
             return spotify_error(503, f"no data for {market} yet: {error or 'sync pending'}")
     stale = utcnow() >= listing.expires
     status = context.snapshots.status
