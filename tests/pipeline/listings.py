@@ -24,7 +24,9 @@ from trendcache.pipeline.sync.known import stale_artists, unknown_albums
 from trendcache.pipeline.sync.store import write_fetch
 from trendcache.spotify.client import NEW_RELEASES_PAGE
 
+# As a sync with the default settings keeps them.
 CACHE_DURATION = timedelta(hours=Settings.model_fields["cache_duration_hours"].default)
+LIMIT: int = Settings.model_fields["spotify_new_releases_limit"].default
 ENDPOINT = "browse/new-releases"
 Item = dict[str, Any]
 
@@ -33,11 +35,11 @@ def fetched(
     database: Database,
     emulator: SpotifyEmulator,
     markets: tuple[str, ...] = ("US",),
-    *,
-    limit: int = 100,
+    now: datetime | None = None,
 ) -> FetchResult:
-    """What an extended-tier sync fetches on the emulator's day: the one editorial list
-    split per market by availability, and what `database` lacks of its albums and artists."""
+    """What an extended-tier sync at `now` fetches on the emulator's day: the one editorial
+    list split per market by availability, and what `database` lacks of its albums and
+    artists."""
     assert emulator.tier == "extended", "development-mode listings are searched: sync for them"
     catalog, api = emulator.catalog, f"{emulator.origin}/v1"
     image = f"{emulator.origin}/image"
@@ -54,7 +56,7 @@ def fetched(
     lists: dict[str, list[Item]] = {market: [] for market in markets}
     wanted: list[Album] = []
     for album in editorial:
-        takers = [m for m in markets if len(lists[m]) < limit and m in album.available_markets]
+        takers = [m for m in markets if len(lists[m]) < LIMIT and m in album.available_markets]
         for market in takers:
             lists[market].append(simple.simple_album(album))
         if takers:
@@ -63,7 +65,7 @@ def fetched(
     by_id = {album.id: album for album in wanted}
     albums = {i: full.album(by_id[i]) for i in unknown_albums(database, list(by_id))}
     artist_ids = list(dict.fromkeys(i for a in wanted for i in a.artist_ids))
-    stale = stale_artists(database, artist_ids, utcnow() - ARTIST_REFRESH)
+    stale = stale_artists(database, artist_ids, (now or utcnow()) - ARTIST_REFRESH)
     return FetchResult(
         tier="extended",
         listings={
@@ -80,13 +82,12 @@ def store_listings(
     emulator: SpotifyEmulator,
     markets: tuple[str, ...] = ("US",),
     *,
-    limit: int = 100,
     at: datetime | None = None,
 ) -> dict[str, list[Item]]:
     """Store the emulator's listings of today as a sync at `at` (now) would; each market's
     items, in order."""
-    result = fetched(database, emulator, markets, limit=limit)
     now = at or utcnow()
+    result = fetched(database, emulator, markets, now)
     with database.writer() as session:
         write_fetch(session, result, list(markets), now, now + CACHE_DURATION)
     return {m: list(listing.document["albums"]["items"]) for m, listing in result.listings.items()}
