@@ -117,7 +117,7 @@ def test_charts_follow_streaks_re_entries_and_peaks(
     assert days[(a["id"], next_day)] == (1, 2)
     assert days[(b["id"], first_day)] == (2, 1)
     assert days[(c["id"], next_day)] == (1, 1)
-    # The US charts of the real sync are another listing, untouched.
+    # The charts of the stored US listing are another listing, untouched.
     assert charts(database)[a["id"]].market in {"US", "SE"}
     assert count(database, AlbumChart, AlbumChart.market == "US") == len(items)
 
