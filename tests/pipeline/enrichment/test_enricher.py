@@ -1,4 +1,8 @@
-"""The seed's enrichNextAlbum, in batches, against the Spotify and MusicBrainz emulators."""
+"""The seed's enrichNextAlbum, in batches, against the Spotify and MusicBrainz emulators.
+
+The albums to enrich are the Spotify emulator's listings, stored as a sync stores them (see
+tests/pipeline/listings.py); one test syncs, to show the product goes on without enrichment.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select, update
 
-from tests.pipeline.helpers import cache_row, make_stale
+from tests.pipeline.helpers import cache_row
+from tests.pipeline.listings import store_listings
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState, SpotifyAlbum
@@ -21,13 +26,17 @@ from trendcache.services import Services
 
 @pytest.fixture
 def enriching(
-    make_services: Any, database: Database, musicbrainz_emulator: MusicBrainzEmulator
+    make_services: Any,
+    database: Database,
+    spotify_emulator: SpotifyEmulator,
+    musicbrainz_emulator: MusicBrainzEmulator,
 ) -> Services:
-    """Services on each database backend, synced, with MusicBrainz at the emulator."""
+    """Services on each database backend, with the emulator's listing stored as a sync
+    stores it and MusicBrainz at the emulator."""
     services: Services = make_services(
         database, musicbrainz_base_url=musicbrainz_emulator.base_url, musicbrainz_rate=50
     )
-    assert services.syncer.sync("cli").error is None
+    store_listings(database, spotify_emulator)
     return services
 
 
@@ -174,8 +183,7 @@ def test_new_albums_from_later_syncs_are_queued_once(
     enriching.enricher.run_until_idle()
     before = set(states(enriching.database))
     spotify_emulator.advance(days=3)
-    make_stale(enriching.database)
-    enriching.syncer.sync("schedule")
+    store_listings(enriching.database, spotify_emulator)
     after = states(enriching.database)
     fresh = set(after) - before
     assert fresh, "the later sync listed new albums"
@@ -188,8 +196,7 @@ def test_a_new_sync_shows_albums_matched_before_at_once(
 ) -> None:
     enriching.enricher.run_until_idle()
     spotify_emulator.advance(days=1)
-    make_stale(enriching.database)
-    enriching.syncer.sync("schedule")
+    store_listings(enriching.database, spotify_emulator)
     view = cache_row(enriching.database, trending_key())
     assert view is not None and view.meta is not None
     rows = states(enriching.database)

@@ -1,4 +1,7 @@
-"""Enrichment across processes: killed mid-batch, and two workers at MusicBrainz's pace."""
+"""Enrichment across processes: killed mid-batch, and two workers at MusicBrainz's pace.
+
+The albums are the Spotify emulator's listing, stored as a sync stores it (see
+tests/pipeline/listings.py)."""
 
 from __future__ import annotations
 
@@ -14,11 +17,13 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.fixtures.app import FAST_MUSICBRAINZ_RETRIES, FAST_RETRIES
+from tests.pipeline.listings import store_listings
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.db.migrate import upgrade
 from trendcache.db.models import EnrichmentState
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
+from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.services import Services
 from trendcache.spotify.connector import SpotifyConnector
@@ -42,17 +47,20 @@ def _enrich(settings: Settings) -> None:
     services.close()
 
 
-def _synced(
-    make_settings: Any, database: Database, mb: MusicBrainzEmulator, **extra: Any
+def _listed(
+    make_settings: Any,
+    database: Database,
+    spotify: SpotifyEmulator,
+    mb: MusicBrainzEmulator,
+    **extra: Any,
 ) -> Settings:
+    """Settings on `database`, which holds the emulator's listing as a sync stores it."""
     settings: Settings = make_settings(
         database_url=database.url.render_as_string(False),
         musicbrainz_base_url=mb.base_url,
         **extra,
     )
-    services = _services(settings)
-    assert services.syncer.sync("cli").error is None
-    services.close()
+    store_listings(database, spotify)
     return settings
 
 
@@ -62,16 +70,19 @@ def _decided(database: Database) -> Counter[str]:
 
 
 def test_a_killed_worker_repeats_at_most_the_request_in_flight(
-    make_settings: Any, tmp_path: Path, musicbrainz_emulator: MusicBrainzEmulator
+    make_settings: Any,
+    tmp_path: Path,
+    spotify_emulator: SpotifyEmulator,
+    musicbrainz_emulator: MusicBrainzEmulator,
 ) -> None:
-    mb = musicbrainz_emulator
-    clean = _synced(make_settings, _database(tmp_path / "clean"), mb, musicbrainz_rate=50)
+    mb, spotify = musicbrainz_emulator, spotify_emulator
+    clean = _listed(make_settings, _database(tmp_path / "clean"), spotify, mb, musicbrainz_rate=50)
     _enrich(clean)
     needed = len(mb.stats.requests)
     mb.reset()
 
     database = _database(tmp_path / "killed")
-    settings = _synced(make_settings, database, mb, musicbrainz_rate=50)
+    settings = _listed(make_settings, database, spotify, mb, musicbrainz_rate=50)
     mb.faults.latency = 0.3
     child = multiprocessing.get_context("fork").Process(target=_enrich, args=(settings,))
     child.start()
@@ -101,11 +112,15 @@ def _database(folder: Path) -> Database:
 
 
 def test_two_worker_processes_together_stay_under_one_request_a_second(
-    make_settings: Any, sqlite_database: Database, musicbrainz_emulator: MusicBrainzEmulator
+    make_settings: Any,
+    sqlite_database: Database,
+    spotify_emulator: SpotifyEmulator,
+    musicbrainz_emulator: MusicBrainzEmulator,
 ) -> None:
-    settings = _synced(
+    settings = _listed(
         make_settings,
         sqlite_database,
+        spotify_emulator,
         musicbrainz_emulator,
         musicbrainz_rate=1.0,
         enrichment_batch_size=25,

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import event, update
 
-from tests.pipeline.history.test_recording import T0, listed_items
+from tests.pipeline.history.test_recording import T0
+from tests.pipeline.listings import listed_items
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState
 from trendcache.emulators.spotify import SpotifyEmulator
@@ -16,19 +17,19 @@ from trendcache.pipeline.history.album_history import MAX_POINTS, read_album_his
 from trendcache.pipeline.history.album_history_types import AlbumHistory, ChartHistory, Gap, Point
 from trendcache.pipeline.history.recording import record_listing
 from trendcache.pipeline.keys import NEW_RELEASES
-from trendcache.services import Services
 
 MOMENTS = [T0 + timedelta(hours=6 * n) for n in range(6)]
 MBID = "0f4d4a4e-6a4f-4c43-9f5c-2b0f8f4f3c1a"
 
 
-def build(services: Services) -> tuple[list[dict[str, Any]], list[int]]:
-    """A real US sync, then six SE snapshots six hours apart in which album c drops out
-    twice (for two snapshots, then for one) and album b once for good."""
-    items = listed_items(services)
+def build(database: Database, emulator: SpotifyEmulator) -> tuple[list[dict[str, Any]], list[int]]:
+    """The emulator's US listing as a sync stores it, then six SE snapshots six hours apart
+    in which album c drops out twice (for two snapshots, then for one) and album b once for
+    good."""
+    items = listed_items(database, emulator)
     a, b, c = items[:3]
     listings = [[a, b, c], [b, a], [a], [c, a], [a], [a, c]]
-    with services.database.writer() as session:
+    with database.writer() as session:
         ids = [
             record_listing(session, NEW_RELEASES, "SE", listing, at)
             for listing, at in zip(listings, MOMENTS, strict=True)
@@ -49,11 +50,11 @@ def chart(found: AlbumHistory, market: str) -> ChartHistory:
 
 
 def test_the_album_with_its_credits_and_musicbrainz_match(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    items, _ = build(services)
+    items, _ = build(database, spotify_emulator)
     first = items[0]
-    found = history(services.database, first["id"])
+    found = history(database, first["id"])
     assert found.album.name == first["name"]
     assert found.album.release_date == first["release_date"]
     assert found.album.label is not None and found.album.upc is not None  # extended tier
@@ -66,30 +67,30 @@ def test_the_album_with_its_credits_and_musicbrainz_match(
         (NEW_RELEASES, "SE"),
         (NEW_RELEASES, "US"),
     ]
-    with services.database.writer() as session:
+    with database.writer() as session:
         session.execute(
             update(EnrichmentState)
             .where(EnrichmentState.album_id == first["id"])
             .values(status="matched", release_mbid=MBID, method="barcode", confidence=0.97)
         )
-    match = history(services.database, first["id"]).musicbrainz
+    match = history(database, first["id"]).musicbrainz
     assert match is not None
     assert (match["status"], match["releaseMbid"], match["method"]) == ("matched", MBID, "barcode")
 
 
-def test_unknown_album_has_no_history(services: Services) -> None:
-    with services.database.session() as session:
+def test_unknown_album_has_no_history(database: Database) -> None:
+    with database.session() as session:
         assert read_album_history(session, "0" * 22) is None
 
 
 def test_figures_series_and_gaps_of_an_album_that_drops_out_and_comes_back(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    items, ids = build(services)
+    items, ids = build(database, spotify_emulator)
     a, b, c = (item["id"] for item in items[:3])
     m = MOMENTS
 
-    always = chart(history(services.database, a), "SE")
+    always = chart(history(database, a), "SE")
     assert (always.first_seen_at, always.last_seen_at, always.last_position) == (m[0], m[5], 1)
     assert (always.peak_position, always.peak_at, always.snapshots) == (1, m[0], 6)
     assert (always.listed, always.current_streak, always.reentries) == (True, 6, 0)
@@ -104,14 +105,14 @@ def test_figures_series_and_gaps_of_an_album_that_drops_out_and_comes_back(
     assert [p.snapshot_id for p in always.points] == ids
     assert (always.gaps, always.truncated) == ([], False)
 
-    gone = chart(history(services.database, b), "SE")
+    gone = chart(history(database, b), "SE")
     assert (gone.first_seen_at, gone.last_seen_at, gone.last_position) == (m[0], m[1], 1)
     assert (gone.peak_position, gone.peak_at, gone.snapshots) == (1, m[1], 2)
     assert (gone.listed, gone.current_streak, gone.reentries) == (False, 0, 0)  # dropped out
     assert gone.points == [Point(m[0], 2, ids[0]), Point(m[1], 1, ids[1])]
     assert gone.gaps == []
 
-    back = chart(history(services.database, c), "SE")
+    back = chart(history(database, c), "SE")
     assert (back.first_seen_at, back.last_seen_at, back.last_position) == (m[0], m[5], 2)
     assert (back.peak_position, back.peak_at, back.snapshots) == (1, m[3], 3)
     assert (back.listed, back.current_streak, back.reentries) == (True, 1, 2)
@@ -119,19 +120,18 @@ def test_figures_series_and_gaps_of_an_album_that_drops_out_and_comes_back(
     assert back.gaps == [Gap(m[1], m[2], 2), Gap(m[4], m[4], 1)]
     assert back.truncated is False
 
-    us = chart(history(services.database, c), "US")  # the real sync: one snapshot
+    us = chart(history(database, c), "US")  # the stored US listing: one snapshot
     assert (us.snapshots, us.listed, us.current_streak, us.reentries) == (1, True, 1, 0)
     assert (us.peak_position, us.last_position) == (3, 3)
     assert [p.position for p in us.points] == [3]
 
 
 def test_a_window_and_truncation_keep_the_latest_points_and_their_gaps(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    items, ids = build(services)
+    items, ids = build(database, spotify_emulator)
     a, c = items[0]["id"], items[2]["id"]
     m = MOMENTS
-    database = services.database
 
     latest = chart(history(database, c, max_points=2), "SE")
     assert latest.points == [Point(m[3], 1, ids[3]), Point(m[5], 2, ids[5])]
@@ -155,12 +155,12 @@ def test_a_window_and_truncation_keep_the_latest_points_and_their_gaps(
 
 
 def test_reads_are_index_driven_and_as_many_however_long_the_history(
-    sqlite_services: Services, spotify_emulator: SpotifyEmulator
+    sqlite_database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
     """Four statements (five when the album re-entered a listing: its gaps), none scanning
     a table or sorting what an index orders, on a short history and on a long one."""
-    items, _ = build(sqlite_services)
-    database = sqlite_services.database
+    database = sqlite_database
+    items, _ = build(database, spotify_emulator)
     a, c = items[0]["id"], items[2]["id"]
 
     def read(album_id: str) -> tuple[list[str], list[str]]:
@@ -202,15 +202,15 @@ def test_reads_are_index_driven_and_as_many_however_long_the_history(
 
 
 def test_series_keep_to_the_maximum_per_listing(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    items = listed_items(services)
+    items = listed_items(database, spotify_emulator)
     first = items[0]
-    with services.database.writer() as session:
+    with database.writer() as session:
         for n in range(7):
             record_listing(session, NEW_RELEASES, "SE", [first], T0 + timedelta(hours=n))
             record_listing(session, NEW_RELEASES, "FI", [first], T0 + timedelta(hours=n))
-    found = history(services.database, first["id"], max_points=5)
+    found = history(database, first["id"], max_points=5)
     for market in ("SE", "FI"):
         series = chart(found, market)
         assert len(series.points) == 5 and series.truncated

@@ -1,4 +1,7 @@
-"""`trendcache backfill` rebuilds exactly the history the syncs write, and is idempotent."""
+"""`trendcache backfill` rebuilds exactly the history the syncs write, and is idempotent.
+
+The syncs' writes are the emulator's listings of successive days, stored with the sync's
+own write (see tests/pipeline/listings.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from tests.pipeline.helpers import cache_row, make_stale
+from tests.pipeline.helpers import cache_row
+from tests.pipeline.listings import store_listings
 from trendcache.db import Database
 from trendcache.db.history import (
     Album,
@@ -28,7 +32,6 @@ from trendcache.db.models import AlbumAppearance, Base
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.history.backfill import backfill
 from trendcache.pipeline.keys import new_releases_key
-from trendcache.services import Services
 
 ROLLUPS = (AlbumSpan, AlbumDebut, AlbumTotal, ArtistTotal)
 DERIVED = (Snapshot, AlbumChart, AlbumDay, *ROLLUPS, Album, Artist, AlbumArtist)
@@ -76,19 +79,17 @@ def forget_history(database: Database, *, appearances: bool = False) -> None:
             session.execute(update(AlbumAppearance).values(snapshot_id=None))
 
 
-def three_syncs(services: Services, emulator: SpotifyEmulator) -> None:
-    services.syncer.sync("cli")
+def three_syncs(database: Database, emulator: SpotifyEmulator) -> None:
+    store_listings(database, emulator)
     for _ in range(2):
         emulator.advance(days=1)  # albums come and go
-        make_stale(services.database)
-        assert services.syncer.sync("schedule").error is None
+        store_listings(database, emulator)
 
 
 def test_backfill_rebuilds_exactly_what_the_syncs_wrote(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    three_syncs(services, spotify_emulator)
-    database = services.database
+    three_syncs(database, spotify_emulator)
     written = history(database)
     assert len(written["snapshots"]) == 3
     assert all(written[model.__tablename__] for model in ROLLUPS)
@@ -105,10 +106,9 @@ def test_backfill_rebuilds_exactly_what_the_syncs_wrote(
 
 
 def test_backfill_parses_a_cached_listing_into_a_snapshot(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    services.syncer.sync("cli")
-    database = services.database
+    store_listings(database, spotify_emulator)
     forget_history(database, appearances=True)
     report = backfill(database)
     listing = cache_row(database, new_releases_key("US"))
@@ -129,10 +129,9 @@ def test_backfill_parses_a_cached_listing_into_a_snapshot(
 
 
 def test_a_second_backfill_changes_nothing(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    three_syncs(services, spotify_emulator)
-    database = services.database
+    three_syncs(database, spotify_emulator)
     forget_history(database)
     backfill(database)
     before = {t.name: dump(database, t) for t in Base.metadata.sorted_tables}
@@ -142,11 +141,11 @@ def test_a_second_backfill_changes_nothing(
 
 
 def test_the_backfill_command(
-    tmp_path: Path, services: Services, spotify_emulator: SpotifyEmulator
+    tmp_path: Path, database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    services.syncer.sync("cli")
-    forget_history(services.database)
-    env = {"DATABASE_URL": services.database.url.render_as_string(hide_password=False)}
+    store_listings(database, spotify_emulator)
+    forget_history(database)
+    env = {"DATABASE_URL": database.url.render_as_string(hide_password=False)}
     done = subprocess.run(
         [sys.executable, "-m", "trendcache", "backfill"],
         cwd=tmp_path,
@@ -157,7 +156,7 @@ def test_the_backfill_command(
     )
     assert done.returncode == 0, done.stderr
     assert "snapshots from appearances" in done.stdout
-    assert len(dump(services.database, Snapshot)) == 1
+    assert len(dump(database, Snapshot)) == 1
 
 
 def clean_env() -> dict[str, str]:

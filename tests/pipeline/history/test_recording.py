@@ -1,5 +1,8 @@
 """The history a sync writes: snapshots, appearances, albums and artists, and the charts and
-days that move with each snapshot, on both databases."""
+days that move with each snapshot, on both databases.
+
+The albums are the Spotify emulator's, stored with the sync's own write (see
+tests/pipeline/listings.py); one test syncs, to show a failed write leaves no history."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from tests.pipeline.helpers import cache_row, count
+from tests.pipeline.helpers import count
+from tests.pipeline.listings import listed_items
 from trendcache.db import Database
 from trendcache.db.history import Album, AlbumArtist, AlbumChart, AlbumDay, Artist, Snapshot
 from trendcache.db.models import AlbumAppearance, SpotifyAlbum
@@ -21,24 +25,15 @@ from trendcache.services import Services
 T0 = datetime.fromisoformat("2026-11-20T00:00:00+00:00")
 
 
-def listed_items(services: Services) -> list[dict[str, Any]]:
-    """A real listing, as the emulator serves it and the sync cached it."""
-    services.syncer.sync("cli")
-    row = cache_row(services.database, new_releases_key("US"))
-    assert row is not None
-    return list(row.data["albums"]["items"])
-
-
 def charts(database: Database) -> dict[str, AlbumChart]:
     with database.session() as session:
         return {c.album_id: c for c in session.scalars(select(AlbumChart))}
 
 
 def test_a_sync_writes_one_snapshot_per_listing_with_its_albums_and_artists(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    items = listed_items(services)
-    database = services.database
+    items = listed_items(database, spotify_emulator)
     with database.session() as session:
         [snapshot] = session.scalars(select(Snapshot))
         seen = list(session.scalars(select(AlbumAppearance)))
@@ -91,10 +86,10 @@ def test_a_failing_sync_writes_no_history_at_all(
 
 
 def test_charts_follow_streaks_re_entries_and_peaks(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    a, b, c, *_ = listed_items(services)
-    database = services.database
+    items = listed_items(database, spotify_emulator)
+    a, b, c, *_ = items
     moments = [T0, T0 + timedelta(hours=6), T0 + timedelta(days=1)]
     with database.writer() as session:
         record_listing(session, NEW_RELEASES, "SE", [a, b, c], moments[0])
@@ -122,18 +117,18 @@ def test_charts_follow_streaks_re_entries_and_peaks(
     assert days[(a["id"], next_day)] == (1, 2)
     assert days[(b["id"], first_day)] == (2, 1)
     assert days[(c["id"], next_day)] == (1, 1)
-    # The US charts of the real sync are another listing, untouched.
+    # The charts of the stored US listing are another listing, untouched.
     assert charts(database)[a["id"]].market in {"US", "SE"}
-    assert count(database, AlbumChart, AlbumChart.market == "US") == len(listed_items(services))
+    assert count(database, AlbumChart, AlbumChart.market == "US") == len(items)
 
 
 def test_an_album_listed_twice_in_one_snapshot_counts_once_at_its_best(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    a, b, *_ = listed_items(services)
-    with services.database.writer() as session:
+    a, b, *_ = listed_items(database, spotify_emulator)
+    with database.writer() as session:
         record_listing(session, NEW_RELEASES, "SE", [a, b, a], T0)
-    with services.database.session() as session:
+    with database.session() as session:
         rows = list(
             session.scalars(
                 select(AlbumAppearance).where(
@@ -145,12 +140,11 @@ def test_an_album_listed_twice_in_one_snapshot_counts_once_at_its_best(
 
 
 def test_the_history_write_reads_by_index_and_as_often_however_long_the_history(
-    sqlite_services: Services, spotify_emulator: SpotifyEmulator
+    sqlite_database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
     """No statement of a snapshot's write scans a history table, and their number does not
     grow with the history: the write costs the same on day 1 and in year 5."""
-    items = listed_items(sqlite_services)
-    sqlite_database = sqlite_services.database
+    items = listed_items(sqlite_database, spotify_emulator)
     plans: list[list[str]] = []
 
     def write(at: datetime) -> list[str]:

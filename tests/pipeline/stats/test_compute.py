@@ -1,7 +1,8 @@
 """Trending statistics over a history built with `record_listing` at chosen moments, from
-the albums of a real sync against the Spotify emulator, on both databases.
+the Spotify emulator's US listing stored as a sync stores it (tests/pipeline/listings.py),
+on both databases.
 
-The history (in 2020, long before the real sync's own snapshot, which stays outside every
+The history (in 2020, long before that listing's own snapshot, which stays outside every
 window here), one source, three markets:
 
     day 1 06:00  SE [a, b, c, d]   DK [b, a, e]   NO [d, a]
@@ -18,17 +19,16 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, event, update
 
-from tests.pipeline.helpers import cache_row
+from tests.pipeline.listings import listed_items
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.history.recording import record_listing
-from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
+from trendcache.pipeline.keys import NEW_RELEASES
 from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.pipeline.stats.compute import compute_stats
 from trendcache.pipeline.stats.results import Move, TrendingStats
 from trendcache.pipeline.stats.window import make_window
-from trendcache.services import Services
 
 DAY1 = datetime.fromisoformat("2020-01-06T00:00:00+00:00")
 MORNING, EVENING, NEXT = (
@@ -40,12 +40,9 @@ Albums = dict[str, dict[str, Any]]
 
 
 @pytest.fixture
-def albums(services: Services, spotify_emulator: SpotifyEmulator) -> Albums:
-    """Albums a-f of a real listing (the sync queues them all for enrichment)."""
-    services.syncer.sync("cli")
-    row = cache_row(services.database, new_releases_key("US"))
-    assert row is not None
-    items = row.data["albums"]["items"]
+def albums(database: Database, spotify_emulator: SpotifyEmulator) -> Albums:
+    """Albums a-f of the emulator's listing (its write queues them all for enrichment)."""
+    items = listed_items(database, spotify_emulator)
     return dict(zip("abcdef", items, strict=False))
 
 
@@ -55,8 +52,7 @@ def record(database: Database, albums: Albums, market: str, at: datetime, names:
 
 
 @pytest.fixture
-def history(services: Services, albums: Albums) -> Albums:
-    database = services.database
+def history(database: Database, albums: Albums) -> Albums:
     record(database, albums, "SE", MORNING, "abcd")
     record(database, albums, "DK", MORNING, "bae")
     record(database, albums, "NO", MORNING, "da")
@@ -88,8 +84,8 @@ def by_id(albums: Albums, names: str) -> str:
     return "".join(sorted(names, key=lambda n: albums[n]["id"]))
 
 
-def test_every_statistic_over_two_days(services: Services, history: Albums) -> None:
-    found = stats(services.database, since="2020-01-06", until="2020-01-07")
+def test_every_statistic_over_two_days(database: Database, history: Albums) -> None:
+    found = stats(database, since="2020-01-06", until="2020-01-07")
     names = named(history)
     window = found.window
     assert (window.since, window.until) == (DAY1, DAY1 + timedelta(days=2, microseconds=-1))
@@ -167,7 +163,7 @@ def test_every_statistic_over_two_days(services: Services, history: Albums) -> N
         ("NO", "SE", 2, 4, 1, 0.2),
     ]
 
-    # Enrichment: all six were queued by the real sync, none decided yet.
+    # Enrichment: all six were queued by the listing's write, none decided yet.
     assert found.enrichment.counts == {
         "pending": 6,
         "matched_release": 0,
@@ -181,9 +177,8 @@ def test_every_statistic_over_two_days(services: Services, history: Albums) -> N
 
 
 def test_enrichment_coverage_counts_each_status_and_albums_never_queued(
-    services: Services, history: Albums
+    database: Database, history: Albums
 ) -> None:
-    database = services.database
     status = {
         "a": ("matched", "release"),
         "b": ("no_match", None),
@@ -219,9 +214,8 @@ def test_enrichment_coverage_counts_each_status_and_albums_never_queued(
 
 
 def test_window_edges_are_exact_to_the_moment_except_day_sums(
-    services: Services, history: Albums
+    database: Database, history: Albums
 ) -> None:
-    database = services.database
     names = named(history)
     # From the evening on: only f debuts across all markets (e was in DK that morning)...
     late = stats(database, since=EVENING.isoformat(), until="2020-01-08")
@@ -266,8 +260,7 @@ def test_window_edges_are_exact_to_the_moment_except_day_sums(
     assert empty.enrichment.matched_share is None
 
 
-def test_market_and_source_filters(services: Services, history: Albums) -> None:
-    database = services.database
+def test_market_and_source_filters(database: Database, history: Albums) -> None:
     names = named(history)
     se = stats(database, since="2020-01-06", until="2020-01-07", market="se")
     assert se.window.market == "SE"
@@ -299,8 +292,8 @@ def test_market_and_source_filters(services: Services, history: Albums) -> None:
     assert all(c.source == NEW_RELEASES for c in ours.comparisons)
 
 
-def test_the_limit_cuts_lists_but_not_counts(services: Services, history: Albums) -> None:
-    found = stats(services.database, since="2020-01-06", until="2020-01-07", limit=1)
+def test_the_limit_cuts_lists_but_not_counts(database: Database, history: Albums) -> None:
+    found = stats(database, since="2020-01-06", until="2020-01-07", limit=1)
     assert found.new_entries.count == 6
     assert len(found.new_entries.items) == 1
     assert (found.fallers.count, len(found.fallers.items)) == (2, 1)
@@ -309,9 +302,8 @@ def test_the_limit_cuts_lists_but_not_counts(services: Services, history: Albums
 
 
 def test_the_cache_serves_until_a_snapshot_or_a_match_lands(
-    services: Services, history: Albums
+    database: Database, history: Albums
 ) -> None:
-    database = services.database
     clock = [0.0]
     cache = StatsCache(database, clock=lambda: clock[0], relative_ttl=60)
     window = make_window(since="2020-01-06", until="2020-01-07")
@@ -355,7 +347,7 @@ WHOLE_LISTING = re.compile(r"\((source=\?|source=\? AND market=\?)\)$")
     ("source", "market"), [(None, None), (NEW_RELEASES, None), (None, "SE"), (NEW_RELEASES, "SE")]
 )
 def test_every_statement_reads_by_index(
-    sqlite_services: Services,
+    sqlite_database: Database,
     spotify_emulator: SpotifyEmulator,
     source: str | None,
     market: str | None,
@@ -363,11 +355,8 @@ def test_every_statement_reads_by_index(
     """No statement scans a history table: each is an index range over the window, or
     lookups by key for the albums and snapshots it found (SQLite's plans). A filter never
     lures the planner onto a (source, market, …) index that walks the whole history."""
-    database = sqlite_services.database
-    sqlite_services.syncer.sync("cli")
-    row = cache_row(database, new_releases_key("US"))
-    assert row is not None
-    items = dict(zip("abcdef", row.data["albums"]["items"], strict=False))
+    database = sqlite_database
+    items = dict(zip("abcdef", listed_items(database, spotify_emulator), strict=False))
     record(database, items, "SE", MORNING, "abcd")
     record(database, items, "SE", EVENING, "dcba")
     record(database, items, "DK", EVENING, "ef")

@@ -8,25 +8,21 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from tests.pipeline.helpers import cache_row
+from tests.pipeline.listings import listed_items
 from trendcache.clock import utcnow
+from trendcache.db import Database
 from trendcache.db.history import Snapshot
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.history.recording import record_listing
-from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
+from trendcache.pipeline.keys import NEW_RELEASES
 from trendcache.pipeline.stats.memory import SnapshotListings
 from trendcache.pipeline.stats.queries import listings
-from trendcache.services import Services
 
 
 def test_a_listing_is_read_once_and_the_oldest_leave_first(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    services.syncer.sync("cli")
-    database = services.database
-    row = cache_row(database, new_releases_key("US"))
-    assert row is not None
-    items = row.data["albums"]["items"]
+    items = listed_items(database, spotify_emulator)
     with database.writer() as session:
         for hours, market in enumerate(("SE", "DK"), start=1):
             record_listing(

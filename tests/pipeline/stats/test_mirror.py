@@ -8,29 +8,22 @@ from typing import Any
 
 from sqlalchemy import event, select, update
 
-from tests.pipeline.helpers import cache_row
+from tests.pipeline.listings import listed_items
 from trendcache.clock import utcnow
+from trendcache.db import Database
 from trendcache.db.history import AlbumArtist
 from trendcache.db.models import EnrichmentState
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.enrichment.status import coverage_status
 from trendcache.pipeline.history.recording import record_albums, record_listing
 from trendcache.pipeline.history.rollup_rules import ALL
-from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
+from trendcache.pipeline.keys import NEW_RELEASES
 from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.pipeline.stats.mirror import AlbumMirror, Fact
-from trendcache.services import Services
 
 
-def synced_items(services: Services) -> list[dict[str, Any]]:
-    services.syncer.sync("cli")
-    row = cache_row(services.database, new_releases_key("US"))
-    assert row is not None
-    return list(row.data["albums"]["items"])
-
-
-def stored(services: Services, album_id: str) -> Fact:
-    with services.database.session() as session:
+def stored(database: Database, album_id: str) -> Fact:
+    with database.session() as session:
         status = session.scalar(
             select(coverage_status()).where(EnrichmentState.album_id == album_id)
         )
@@ -43,16 +36,16 @@ def stored(services: Services, album_id: str) -> Fact:
 
 
 def test_facts_load_on_demand_then_follow_changes(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    items = synced_items(services)
+    items = listed_items(database, spotify_emulator)
     first, second = items[0], items[1]
-    database, facts = services.database, AlbumMirror()
+    facts = AlbumMirror()
     with database.session() as session:
         found = facts.of(session, [first["id"]])
     assert (
         found[first["id"]]
-        == stored(services, first["id"])
+        == stored(database, first["id"])
         == Fact("pending", found[first["id"]].artists)
     )
     assert found[first["id"]].artists  # every listed album has credits
@@ -69,29 +62,29 @@ def test_facts_load_on_demand_then_follow_changes(
         record_albums(session, [credited], {}, later)  # a sync sees new credits
     with database.session() as session:
         found = facts.of(session, [first["id"], second["id"]])
-    assert found[first["id"]] == stored(services, first["id"])
+    assert found[first["id"]] == stored(database, first["id"])
     assert found[first["id"]].status == "matched_release"
     assert found[first["id"]].artists[0] == credited["artists"][0]["id"]
-    assert found[second["id"]] == stored(services, second["id"])
+    assert found[second["id"]] == stored(database, second["id"])
 
 
 def test_an_album_without_state_or_credits_has_empty_facts(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    synced_items(services)
-    with services.database.session() as session:
+    listed_items(database, spotify_emulator)
+    with database.session() as session:
         assert AlbumMirror().of(session, ["0000000000000000000000"])["0000000000000000000000"] == (
             Fact(None, ())
         )
 
 
 def test_a_warm_mirror_answers_from_memory(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
     """After `StatsCache.warm` (a server's start), asking for any album costs one probe:
     whether anything changed."""
-    items = synced_items(services)
-    cache = StatsCache(services.database)
+    items = listed_items(database, spotify_emulator)
+    cache = StatsCache(database)
     cache.warm()
     statements: list[str] = []
 
@@ -99,26 +92,26 @@ def test_a_warm_mirror_answers_from_memory(
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append(statement)
 
-    engine = services.database.engine
+    engine = database.engine
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        with services.database.session() as session:
+        with database.session() as session:
             found = cache.memory.facts.of(session, [item["id"] for item in items])
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     assert len(statements) == 1, statements
-    assert all(found[item["id"]] == stored(services, item["id"]) for item in items)
+    assert all(found[item["id"]] == stored(database, item["id"]) for item in items)
 
 
 def test_coverage_follows_debuts_and_status_changes(
-    services: Services, spotify_emulator: SpotifyEmulator
+    database: Database, spotify_emulator: SpotifyEmulator
 ) -> None:
-    items = synced_items(services)
-    database, facts = services.database, AlbumMirror()
+    items = listed_items(database, spotify_emulator)
+    facts = AlbumMirror()
     with database.session() as session:
         everywhere = facts.coverage(session, ALL, ALL)
         assert facts.coverage(session, NEW_RELEASES, "SE") == Counter()
-    assert everywhere["pending"] >= len(items)  # the sync queued them all
+    assert everywhere["pending"] >= len(items)  # the listing's write queued them all
     later = utcnow() + timedelta(hours=1)
     with database.writer() as session:
         record_listing(session, NEW_RELEASES, "SE", items[:3], later)

@@ -1,10 +1,10 @@
 """The statistics read from rollups (spans, debuts, totals) agree with the appearances.
 
 A year and a half of history is written with the sync's own `record_listing`, from the
-albums of a real sync against the Spotify emulator: charts that drift from day to day in
-two markets, so windows of any length cross blocks of every span. For many windows, aligned
-or not, over every market or one, each statistic the rollups serve is compared with the same
-statistic counted straight from the appearances and the credits.
+albums of the Spotify emulator's listing stored as a sync stores it: charts that drift from
+day to day in two markets, so windows of any length cross blocks of every span. For many
+windows, aligned or not, over every market or one, each statistic the rollups serve is
+compared with the same statistic counted straight from the appearances and the credits.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from tests.pipeline.helpers import cache_row
+from tests.pipeline.listings import listed_items
 from trendcache.db import Database
 from trendcache.db.history import AlbumArtist
 from trendcache.db.models import AlbumAppearance, EnrichmentState
@@ -27,12 +27,11 @@ from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.enrichment.status import LEVELS, STATUSES
 from trendcache.pipeline.history.recording import record_listing
 from trendcache.pipeline.history.rollup_rules import SPANS
-from trendcache.pipeline.keys import NEW_RELEASES, new_releases_key
+from trendcache.pipeline.keys import NEW_RELEASES
 from trendcache.pipeline.stats.compute import compute_stats
 from trendcache.pipeline.stats.days import history_days, window_blocks
 from trendcache.pipeline.stats.results import NOT_QUEUED, TrendingStats
 from trendcache.pipeline.stats.window import StatsWindow, make_window
-from trendcache.services import Services
 
 # A Saturday, two days before a 448-day block starts (2019-01-28): blocks of every span fit.
 START = datetime.fromisoformat("2019-01-26T00:00:00+00:00")
@@ -49,11 +48,11 @@ class Seen:
     at: datetime
 
 
-def write_history(services: Services, items: list[dict[str, Any]]) -> None:
+def write_history(database: Database, items: list[dict[str, Any]]) -> None:
     """Each market's chart of 4-6 albums, listed at midnight, 23:00 or twice on 60% of days."""
     rng = random.Random(11)
     charts = {market: rng.sample(items, 5) for market in MARKETS}
-    with services.database.writer() as session:
+    with database.writer() as session:
         for day in range(DAYS):
             for market in MARKETS:
                 chart = charts[market]
@@ -143,10 +142,10 @@ def windows() -> Iterator[tuple[str | None, str | None, str | None]]:
     """(since, until, market): random spans of every length, aligned or not, and the edges."""
     rng = random.Random(5)
     end = START + timedelta(days=DAYS)
-    yield None, None, None  # the default: the last 30 days up to now (the real sync's)
-    yield "2000-01-01", "2030-01-01", None  # all of it, the real sync's too: the totals
+    yield None, None, None  # the default: the last 30 days up to now (the stored listing's)
+    yield "2000-01-01", "2030-01-01", None  # all of it, the stored listing's too: the totals
     yield "2000-01-01", "2030-01-01", "DK"
-    yield START.isoformat(), end.isoformat(), "SE"  # all but the real sync's: blocks
+    yield START.isoformat(), end.isoformat(), "SE"  # all but the stored listing's: blocks
     for length in (1, 6, 7, 8, 27, 29, 90, 111, 113, 200, 447, 449, 500):
         for market in (None, rng.choice(MARKETS)):
             since = START + timedelta(days=rng.randrange(0, max(1, DAYS - length)))
@@ -156,13 +155,10 @@ def windows() -> Iterator[tuple[str | None, str | None, str | None]]:
 
 
 @pytest.fixture
-def long_history(services: Services, spotify_emulator: SpotifyEmulator) -> Services:
-    services.syncer.sync("cli")
-    row = cache_row(services.database, new_releases_key("US"))
-    assert row is not None
-    write_history(services, row.data["albums"]["items"][:14])
+def long_history(database: Database, spotify_emulator: SpotifyEmulator) -> Database:
+    write_history(database, listed_items(database, spotify_emulator)[:14])
     rng = random.Random(3)
-    with services.database.writer() as session:
+    with database.writer() as session:
         for album_id in session.scalars(select(EnrichmentState.album_id)):
             status = rng.choice(STATUSES)
             level = rng.choice(LEVELS) if status == "matched" else None
@@ -171,11 +167,11 @@ def long_history(services: Services, spotify_emulator: SpotifyEmulator) -> Servi
                 .where(EnrichmentState.album_id == album_id)
                 .values(status=status, level=level)
             )
-    return services
+    return database
 
 
-def test_every_window_agrees_with_the_appearances(long_history: Services) -> None:
-    database = long_history.database
+def test_every_window_agrees_with_the_appearances(long_history: Database) -> None:
+    database = long_history
     history = appearances(database)
     assert len(history) > 5_000
     credits: dict[str, set[str]] = defaultdict(set)
