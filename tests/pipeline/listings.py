@@ -3,7 +3,7 @@
 Most pipeline tests need albums in the database, not a sync: the albums, their artists
 and the listings come straight from the Spotify emulator's catalogue, rendered by its own
 renderer (so each JSON document is the one its API would serve), and are stored with the
-sync's own write, `write_fetch`. As a sync does, only albums never seen before and artists
+sync's own writes, `write_listings` and `write_spotify_fetch`. As a sync does, only albums never seen before and artists
 not refreshed for a day are passed on in full. Tests of syncing itself live in
 tests/pipeline/sync/ and sync over HTTP.
 """
@@ -19,9 +19,9 @@ from trendcache.db import Database
 from trendcache.emulators.spotify import Album, SpotifyEmulator
 from trendcache.emulators.spotify.render import Renderer, View, page
 from trendcache.emulators.spotify.webapi import NEW_RELEASES_LIMIT
-from trendcache.pipeline.sync.fetch import ARTIST_REFRESH, FetchResult, Listing, _paging
+from trendcache.pipeline.sync.fetch import ARTIST_REFRESH, FetchResult, _listing
 from trendcache.pipeline.sync.known import stale_artists, unknown_albums
-from trendcache.pipeline.sync.store import write_fetch
+from trendcache.pipeline.sync.store import write_listings, write_spotify_fetch
 from trendcache.spotify.client import NEW_RELEASES_PAGE
 
 # As a sync with the default settings keeps them.
@@ -68,10 +68,7 @@ def fetched(
     stale = stale_artists(database, artist_ids, (now or utcnow()) - ARTIST_REFRESH)
     return FetchResult(
         tier="extended",
-        listings={
-            m: Listing(m, _paging(first_page["href"], items), ENDPOINT, len(editorial))
-            for m, items in lists.items()
-        },
+        listings=[_listing(m, first_page["href"], items) for m, items in lists.items()],
         albums=albums,
         artists={a.id: simple.artist(a) for a in catalog.artists_of(stale)},
     )
@@ -89,8 +86,9 @@ def store_listings(
     now = at or utcnow()
     result = fetched(database, emulator, markets, now)
     with database.writer() as session:
-        write_fetch(session, result, list(markets), now, now + CACHE_DURATION)
-    return {m: list(listing.document["albums"]["items"]) for m, listing in result.listings.items()}
+        write_listings(session, result.listings, now, now + CACHE_DURATION)
+        write_spotify_fetch(session, result, list(markets), now, now + CACHE_DURATION)
+    return {listing.market: list(listing.items) for listing in result.listings}
 
 
 def listed_items(database: Database, emulator: SpotifyEmulator) -> list[Item]:
