@@ -3,9 +3,9 @@
 Most pipeline tests need albums in the database, not a sync: the albums, their artists
 and the listings come straight from the Spotify emulator's catalogue, rendered by its own
 renderer (so each JSON document is the one its API would serve), and are stored with the
-sync's own writes, `write_listings` and `write_spotify_fetch`. As a sync does, only albums never seen before and artists
-not refreshed for a day are passed on in full. Tests of syncing itself live in
-tests/pipeline/sync/ and sync over HTTP.
+sync's own writes, `write_listings` and `write_spotify_fetch`. As a sync does, only albums
+never seen before and artists not refreshed for a day are passed on in full. Tests of
+syncing itself live in tests/pipeline/sync/ and sync over HTTP.
 """
 
 from __future__ import annotations
