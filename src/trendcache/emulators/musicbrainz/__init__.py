@@ -11,8 +11,8 @@ barcodes as stored), ``limits`` (client keys, the sliding window, agents refused
 
 from .catalog import MusicBrainzCatalog
 from .model import HARD_CASES, Expected, HardCase, LinkMethod
+from .request_log import RequestRecord, Stats
 from .server import MusicBrainzEmulator
-from .stats import RequestRecord, Stats
 
 __all__ = [
     "HARD_CASES",

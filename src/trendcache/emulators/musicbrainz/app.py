@@ -9,8 +9,8 @@ from starlette.routing import Route, compile_path
 
 from . import webservice
 from .control import control_routes
+from .instance import EmulatorState
 from .pipeline import Handler, web_service
-from .state import EmulatorState
 
 WS = "/ws/2"
 # (path template, handler); searches also answer with a trailing slash, as clients send.

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from trendcache.emulators.control import control_routes as shared_routes
 from trendcache.emulators.control import json_body, reject_unknown
 
-from .state import EmulatorState
+from .instance import EmulatorState
 
 
 def apply_faults(state: EmulatorState, body: dict[str, Any]) -> None:

@@ -22,9 +22,9 @@ from starlette.responses import Response
 from . import errors
 from .errors import WebServiceError
 from .hostile import poison
+from .instance import EmulatorState
 from .limits import identified
-from .state import EmulatorState
-from .stats import RequestRecord
+from .request_log import RequestRecord
 
 Handler = Callable[[Request, EmulatorState], Response]
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -15,9 +15,9 @@ import time
 from trendcache.emulators.serving import QuietProtocol
 
 from .app import template_for
+from .instance import EmulatorState
 from .pipeline import client_key
-from .state import EmulatorState
-from .stats import RequestRecord
+from .request_log import RequestRecord
 
 
 def emulator_protocol(state: EmulatorState) -> type[asyncio.Protocol]:

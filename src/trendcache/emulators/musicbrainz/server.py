@@ -10,11 +10,11 @@ from trendcache.emulators.spotify.catalog import Catalog
 from .app import WS, create_app
 from .catalog import MusicBrainzCatalog
 from .faults import Faults
+from .instance import EmulatorState
 from .limits import ClientLimiter
 from .model import Expected
 from .protocol import emulator_protocol
-from .state import EmulatorState
-from .stats import Stats
+from .request_log import Stats
 
 
 class MusicBrainzEmulator(ThreadedServer):

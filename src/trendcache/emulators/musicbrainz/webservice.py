@@ -18,10 +18,10 @@ from starlette.responses import Response
 from . import errors, hits
 from .errors import MusicBrainzJSON, WebServiceError
 from .ids import is_mbid
+from .instance import EmulatorState
 from .lucene import Query, QuerySyntaxError, parse
 from .render import Lookup
 from .search import Hit
-from .state import EmulatorState
 
 Searcher = Callable[[Query], list[Hit]]
 T = TypeVar("T")

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from trendcache.emulators.cli import parser, serve
 
+from .instance import TIERS
 from .server import SpotifyEmulator
-from .state import TIERS
 
 
 def main(argv: Sequence[str] | None = None) -> int:

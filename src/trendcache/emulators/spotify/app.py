@@ -14,8 +14,8 @@ from .accounts import issue_token
 from .control import control_routes
 from .errors import ApiError
 from .images import SVG_TYPE
+from .instance import EmulatorState
 from .pipeline import Handler, service, web_api
-from .state import EmulatorState
 
 # (path under /v1, handler, extended tier only)
 WEB_API: tuple[tuple[str, Handler, bool], ...] = (

@@ -17,8 +17,8 @@ from trendcache.emulators.control import control_routes as shared_routes
 from trendcache.emulators.control import json_body, reject_unknown
 
 from .faults import Faults
+from .instance import EmulatorState
 from .markets import HOME_MARKETS
-from .state import EmulatorState
 
 _SETTINGS: dict[str, Callable[[Any], Any]] = {
     "latency": float,

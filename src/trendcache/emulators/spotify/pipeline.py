@@ -17,9 +17,9 @@ from . import errors, params
 from .errors import ApiError, OAuthError
 from .faults import Rule
 from .hostile import poison
+from .instance import EmulatorState
 from .malformed import corrupt
 from .render import View
-from .state import EmulatorState
 
 Handler = Callable[[Request, EmulatorState, View], Response]
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -13,7 +13,7 @@ import asyncio
 from trendcache.emulators.serving import QuietProtocol
 
 from .app import template_for
-from .state import EmulatorState
+from .instance import EmulatorState
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 

@@ -12,10 +12,10 @@ from .app import create_app
 from .catalog import Catalog
 from .faults import Faults
 from .generate import build_catalog
+from .instance import EmulatorState
 from .protocol import emulator_protocol
 from .render import Tier
-from .state import EmulatorState
-from .stats import Stats
+from .request_log import Stats
 
 
 class SpotifyEmulator(ThreadedServer):

@@ -11,10 +11,10 @@ from starlette.responses import Response
 
 from . import errors, params
 from .errors import ApiError, SpotifyJSON
+from .instance import EmulatorState
 from .model import Album, Track
 from .render import JSONObject, Renderer, View, page
 from .search import SEARCH_TYPES, parse
-from .state import EmulatorState
 
 # Recorded new-release listings report ``total: 100`` (fixtures/new_releases.json, and a
 # tag:new capture in ERRORS.md): the browse endpoint is a curated top 100 per market.

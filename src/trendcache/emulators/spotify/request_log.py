@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from trendcache.emulators.stats import RequestLog
+from trendcache.emulators.request_log import RequestLog
 
 
 @dataclass(frozen=True, slots=True)

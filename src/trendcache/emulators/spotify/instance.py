@@ -13,8 +13,8 @@ from .clock import DAY, Clock
 from .faults import Faults
 from .images import CoverIndex
 from .render import Tier
+from .request_log import Stats
 from .search import SearchIndex
-from .stats import Stats
 
 TIERS: tuple[Tier, ...] = get_args(Tier)
 

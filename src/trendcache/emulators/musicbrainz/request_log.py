@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trendcache.emulators.stats import RequestLog
+from trendcache.emulators.request_log import RequestLog
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .catalog import MusicBrainzCatalog
 from .faults import Faults
 from .limits import ClientLimiter
-from .stats import Stats
+from .request_log import Stats
 
 
 @dataclass
