@@ -26,8 +26,9 @@ from trendcache.emulators.musicbrainz import Expected, MusicBrainzEmulator
 from trendcache.emulators.spotify.catalog import Catalog
 from trendcache.emulators.spotify.generate import build_catalog
 from trendcache.musicbrainz.client import MusicBrainzClient
-from trendcache.musicbrainz.matcher import ClaimedReleases, Matcher, Outcome
+from trendcache.musicbrainz.matcher import ClaimedReleases, Matcher
 from trendcache.musicbrainz.normalize import barcode_key, comparable, split_title
+from trendcache.musicbrainz.outcome import Outcome
 from trendcache.musicbrainz.scoring import AlbumFacts, Method
 
 DAY = date(2026, 12, 5)

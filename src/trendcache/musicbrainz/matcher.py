@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from trendcache.musicbrainz.client import MusicBrainzClient, any_of
 from trendcache.musicbrainz.groups import decide_group
 from trendcache.musicbrainz.models import Release
 from trendcache.musicbrainz.normalize import barcode_key, barcode_spellings, split_title, words
+from trendcache.musicbrainz.outcome import Outcome
 from trendcache.musicbrainz.scoring import AlbumFacts, Decision, Method, Scored, decide
 
 T = TypeVar("T")
@@ -39,37 +39,6 @@ IsrcSource = Callable[[list[AlbumFacts]], dict[str, tuple[str, ...]]]
 ClaimedReleases = Callable[[list[str]], dict[str, str]]
 METHOD_RANK = {"url": 0, "barcode": 1, "isrc": 2, "fuzzy": 3}
 OnDecided = Callable[[list["Outcome"]], None]
-
-
-@dataclass
-class Outcome:
-    """The decision for one album, with the MBIDs that completion filled in."""
-
-    album_id: str
-    decision: Decision
-    release_mbid: str | None = None
-    release_group_mbid: str | None = None
-    artist_mbids: list[str] = field(default_factory=list)
-    note: str | None = None
-
-    @property
-    def level(self) -> str | None:
-        """ "release", "release_group" (the release unknown), or None when not matched."""
-        return self.decision.level
-
-    def as_json(self) -> dict[str, object]:
-        decision = self.decision
-        return {
-            "status": decision.status,
-            "level": self.level,
-            "note": self.note,
-            "method": decision.method,
-            "confidence": decision.confidence,
-            "releaseMbid": self.release_mbid,
-            "releaseGroupMbid": self.release_group_mbid,
-            "artistMbids": self.artist_mbids,
-            "candidates": [scored.as_json() for scored in decision.weighed[:5]],
-        }
 
 
 def batches(items: Sequence[T], size: int) -> Iterator[list[T]]:

@@ -13,11 +13,12 @@ score are never guessed between: the album is marked for review.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 
 from rapidfuzz import fuzz
 
+from trendcache.musicbrainz.dates import date_agreement
+from trendcache.musicbrainz.labels import label_fits
 from trendcache.musicbrainz.models import Release
 from trendcache.musicbrainz.normalize import (
     barcode_key,
@@ -123,7 +124,7 @@ def score(album: AlbumFacts, release: Release) -> Scored:
         "title": title,
         "artist": artist if release.artist_credit else 0.5,
         "tracks": _tracks(album.total_tracks, release.tracks),
-        "date": _date(album.release_date, release.date),
+        "date": date_agreement(album.release_date, release.date),
         "format": _format(release),
     }
     total = sum(WEIGHTS[name] * value for name, value in parts.items())
@@ -169,7 +170,7 @@ def decide(album: AlbumFacts, releases: list[Release], method: Method) -> Decisi
         return Decision("no_match", None, 0.0, None, weighed)
     best = passing[0]
     rivals = [s for s in passing if best.total - s.total < TIE_MARGIN - TOLERANCE]
-    labels = {s.release.id: _label_fits(album, s.release) for s in rivals}
+    labels = {s.release.id: label_fits(album.label, album.copyrights, s.release) for s in rivals}
     if len(rivals) > 1:
         # Twins (one barcode on two pressings, one title on two countries' CDs): the
         # label tells them apart when both sides name one; else a person must.
@@ -183,34 +184,6 @@ def decide(album: AlbumFacts, releases: list[Release], method: Method) -> Decisi
         status: Status = "needs_review" if method == "barcode" else "no_match"
         return Decision(status, method, round(best.total, 3), None, weighed)
     return Decision("matched", method, _confidence(best, method), best, weighed)
-
-
-_LABEL_FILLER = {
-    "records", "recordings", "record", "music", "entertainment", "inc", "ltd", "llc",
-    "gmbh", "group", "label", "the", "and", "co", "company", "limited", "productions",
-}  # fmt: skip
-NO_LABEL = "[no label]"  # MusicBrainz's special label for self-releases
-
-
-def _label_words(text: str) -> str:
-    found = comparable(text).split()
-    return " ".join(word for word in found if word not in _LABEL_FILLER) or " ".join(found)
-
-
-def _label_fits(album: AlbumFacts, release: Release) -> bool | None:
-    """Whether a label of the release is the album's (its label or a copyright line names
-    it); None when either side names none."""
-    theirs = [
-        _label_words(info.label.name)
-        for info in release.label_info
-        if info.label is not None and info.label.name.strip().casefold() != NO_LABEL
-    ]
-    theirs = [name for name in theirs if name]
-    ours = _label_words(album.label or "")
-    if not theirs or not ours:
-        return None
-    lines = f" {' '.join(comparable(line) for line in album.copyrights)} "
-    return any(fuzz.token_set_ratio(ours, name) >= 85 or f" {name} " in lines for name in theirs)
 
 
 def _rank(scored: Scored) -> tuple[float, float]:
@@ -257,46 +230,6 @@ def _tracks(ours: int, theirs: int | None) -> float:
     if ours == theirs:
         return 1.0
     return 0.5 if min(ours, theirs) >= 5 and abs(ours - theirs) <= 2 else 0.0
-
-
-def _date(ours: str, theirs: str | None) -> float:
-    """How well two release dates agree, compared at the coarser of their precisions.
-
-    Exact days: same day 1.0, within a week 0.8, two weeks 0.6 (a digital release's date
-    rarely drifts further), a month 0.4, a year 0.2, else 0. Months: same month 0.8 (1.0
-    when both know only the month), neighbouring 0.6. Years: same year 0.6 (1.0 when both
-    know only the year). Unknown: 0.5. With the search bar at 0.5 an
-    artist's same-titled single from last month is not this week's.
-    """
-    first, second = _day(ours), _day(theirs)
-    if first is None or second is None or theirs is None:
-        return 0.5
-    ours_precision, theirs_precision = len(ours.split("-")), len(theirs.split("-"))
-    precision = min(ours_precision, theirs_precision)
-    alike = ours_precision == theirs_precision  # both say exactly as much
-    if precision == 1:
-        return (1.0 if alike else 0.6) if first.year == second.year else 0.0
-    if precision == 2:
-        months = abs((first.year - second.year) * 12 + first.month - second.month)
-        return (1.0 if alike else 0.8) if months == 0 else 0.6 if months == 1 else 0.0
-    apart = abs((first - second).days)
-    for days, value in ((0, 1.0), (7, 0.8), (14, 0.6), (31, 0.4), (366, 0.2)):
-        if apart <= days:
-            return value
-    return 0.0
-
-
-def _day(text: str | None) -> date | None:
-    """The first day a (possibly partial) YYYY[-MM[-DD]] date can mean."""
-    if not text:
-        return None
-    parts = [int(part) for part in text.split("-")[:3] if part.isdigit()]
-    if not parts:
-        return None
-    try:
-        return date(parts[0], *(parts[1:] or [1]), *([1] if len(parts) < 3 else []))
-    except ValueError:
-        return None
 
 
 def _format(release: Release) -> float:

@@ -29,7 +29,8 @@ from trendcache.db.errors import database_error
 from trendcache.db.models import EnrichmentState
 from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.musicbrainz.errors import MusicBrainzError, UserAgentError
-from trendcache.musicbrainz.matcher import Matcher, Outcome
+from trendcache.musicbrainz.matcher import Matcher
+from trendcache.musicbrainz.outcome import Outcome
 from trendcache.pipeline.budget import DailyBudget
 from trendcache.pipeline.enrichment.claims import LEASE, ClaimKeeper, claim_batch
 from trendcache.pipeline.enrichment.facts import TrackIsrcs, album_facts

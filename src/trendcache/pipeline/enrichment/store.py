@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import CacheData, EnrichmentState
-from trendcache.musicbrainz.matcher import Outcome
+from trendcache.musicbrainz.outcome import Outcome
 from trendcache.pipeline.keys import TRENDING
 from trendcache.text import recordable
 
