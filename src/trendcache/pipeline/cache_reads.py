@@ -1,7 +1,7 @@
 """Reads of the cache and the sync log for the read path and the metrics.
 
 The web asks these instead of writing its own queries: cached rows by key, each key's age
-and whether its last refresh failed, and how many syncs ended how. Writing the cache is
+and whether its last refresh failed, and the last sync error. Writing the cache is
 the rooms' business (`sync/store.py`, `enrichment/store.py`).
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from trendcache.db import Database
 from trendcache.db.models import CacheData, SyncRun
@@ -46,16 +46,6 @@ def cached_keys(database: Database) -> list[CachedKey]:
         CachedKey(key, fetched_at, expires, error is not None)
         for key, fetched_at, expires, error in rows
     ]
-
-
-def syncs_by_outcome(database: Database) -> dict[tuple[str, str], int]:
-    """How many recorded syncs each source has in each status (`ok`, `partial`, `failed`,
-    `running`…), by (source, status)."""
-    with database.session() as session:
-        query = select(SyncRun.source, SyncRun.status, func.count()).group_by(
-            SyncRun.source, SyncRun.status
-        )
-        return {(source, status): count for source, status, count in session.execute(query)}
 
 
 def last_sync_error(database: Database, source: str) -> str | None:

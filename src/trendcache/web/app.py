@@ -72,7 +72,11 @@ class TrendcacheApp(FastAPI):
 def create_app(
     services: Services, queue: TaskQueue | None = None, *, demo_note: str | None = None
 ) -> TrendcacheApp:
-    metrics = WebMetrics(services.database)
+    metrics = WebMetrics(
+        services.database,
+        sources=[services.syncer.source.name],
+        spotify_budget=services.settings.spotify_daily_request_budget,
+    )
     snapshots = ServedViews(services, on_rebuild=metrics.rebuilt)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     format.install(env)

@@ -1,29 +1,46 @@
 """Prometheus metrics: read from the database at scrape time, so every process agrees.
 
 Each app has its own registry (no module globals), and nothing is counted per request on
-the hot read path: cache ages and sync outcomes come from the tables when scraped.
+the hot read path: cache ages, sync runs, pauses, the budget and the enrichment queue come
+from the tables when scraped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
-from trendcache.pipeline.cache_reads import cached_keys, syncs_by_outcome
+from trendcache.pipeline.cache_reads import cached_keys
+from trendcache.pipeline.enrichment.queue_reads import read_queue
+from trendcache.pipeline.sync.run_reads import (
+    budget_use,
+    last_successes,
+    paused_until,
+    run_durations,
+    runs_by_outcome,
+)
+
+# Sync durations, in seconds: a healthy sync of a few markets takes seconds to a minute;
+# the long tail is a sync waiting out Retry-After or the rate limit.
+SYNC_DURATION_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 
 
 class CacheCollector(Collector):
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+    def collect(self) -> Iterator[Metric]:
         keys = cached_keys(self.database)
-        runs = syncs_by_outcome(self.database)
         now = utcnow()
         age = GaugeMetricFamily(
             "trendcache_cache_age_seconds", "Seconds since a cache key was fetched.", labels=["key"]
@@ -40,20 +57,103 @@ class CacheCollector(Collector):
             age.add_metric([cached.key], (now - cached.fetched_at).total_seconds())
             stale.add_metric([cached.key], float(now >= cached.expires))
             failing.add_metric([cached.key], float(cached.failing))
-        syncs = CounterMetricFamily(
-            "trendcache_syncs",
-            "Syncs recorded, by source and outcome.",
-            labels=["source", "status"],
+        yield from (age, stale, failing)
+
+
+class SyncCollector(Collector):
+    """Sync runs, durations, last successes, pauses and the Spotify budget, per source."""
+
+    def __init__(self, database: Database, sources: Sequence[str], spotify_budget: int) -> None:
+        self.database = database
+        self.sources = sources
+        self.spotify_budget = spotify_budget
+
+    def collect(self) -> Iterator[Metric]:
+        runs = CounterMetricFamily(
+            "trendcache_sync_runs",
+            "Syncs recorded, by source, trigger and outcome (running while one goes on).",
+            labels=["source", "trigger", "status"],
         )
-        for (source, status), count in runs.items():
-            syncs.add_metric([source, status], count)
-        yield from (age, stale, failing, syncs)
+        for (source, trigger, status), count in runs_by_outcome(self.database).items():
+            runs.add_metric([source, trigger, status], count)
+        last = GaugeMetricFamily(
+            "trendcache_sync_last_success_timestamp_seconds",
+            "When each source's newest fully successful sync finished (Unix time).",
+            labels=["source"],
+        )
+        for source, finished in last_successes(self.database).items():
+            last.add_metric([source], finished.timestamp())
+        durations = HistogramMetricFamily(
+            "trendcache_sync_duration_seconds",
+            "How long finished syncs took, from start to their recorded outcome.",
+            labels=["source"],
+        )
+        for source, seconds in run_durations(self.database).items():
+            durations.add_metric([source], _buckets(seconds), sum_value=sum(seconds))
+        paused = GaugeMetricFamily(
+            "trendcache_sync_paused_until_timestamp_seconds",
+            "Until when no sync may call the source (quota, long Retry-After); 0 if not paused.",
+            labels=["source"],
+        )
+        for source, until in paused_until(self.database, self.sources).items():
+            paused.add_metric([source], until.timestamp() if until else 0.0)
+        use = budget_use(self.database, "spotify", self.spotify_budget)
+        budget = GaugeMetricFamily(
+            "trendcache_spotify_budget_requests",
+            "Spotify requests in the rolling 24 hours: used, and left of "
+            "SPOTIFY_DAILY_REQUEST_BUDGET.",
+            labels=["state"],
+        )
+        budget.add_metric(["used"], use.used)
+        budget.add_metric(["left"], use.left)
+        yield from (runs, last, durations, paused, budget)
+
+
+class EnrichmentCollector(Collector):
+    """The enrichment queue: albums by status and level, what is due, the oldest wait."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def collect(self) -> Iterator[Metric]:
+        queue = read_queue(self.database)
+        albums = GaugeMetricFamily(
+            "trendcache_enrichment_albums",
+            "Albums by enrichment status, and level where matched (release, release_group).",
+            labels=["status", "level"],
+        )
+        for (status, level), count in sorted(queue.albums.items()):
+            albums.add_metric([status, level], count)
+        yield albums
+        yield GaugeMetricFamily(
+            "trendcache_enrichment_due_albums",
+            "Albums due for a MusicBrainz lookup now (the queue depth).",
+            value=queue.due,
+        )
+        yield GaugeMetricFamily(
+            "trendcache_enrichment_oldest_due_seconds",
+            "How long the longest-waiting due album has been due; 0 when none is.",
+            value=queue.oldest_due_seconds(utcnow()),
+        )
+
+
+def _buckets(seconds: Iterable[float]) -> list[tuple[str, float]]:
+    """Cumulative counts per upper bound, `+Inf` last, as Prometheus histograms have them."""
+    values = sorted(seconds)
+    counts = [
+        (str(bound), float(sum(1 for v in values if v <= bound))) for bound in SYNC_DURATION_BUCKETS
+    ]
+    return [*counts, ("+Inf", float(len(values)))]
 
 
 class WebMetrics:
-    def __init__(self, database: Database) -> None:
+    def __init__(
+        self, database: Database, *, sources: Sequence[str] = (), spotify_budget: int = 0
+    ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.registry.register(CacheCollector(database))
+        self.registry.register(SyncCollector(database, sources, spotify_budget))
+        self.registry.register(EnrichmentCollector(database))
         self.snapshot_rebuilds = Counter(
             "trendcache_snapshot_rebuilds",
             "Rebuilds of the in-memory trending snapshots, by reason.",

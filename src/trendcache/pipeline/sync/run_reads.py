@@ -1,0 +1,97 @@
+"""What the recorded sync runs, pauses and budgets say, for the metrics at scrape time.
+
+Every process reads the same tables, so a scrape of any of them tells the whole story:
+runs by source, trigger and outcome, each source's last success, how long finished runs
+took, until when a source is paused, and how much of its rolling 24-hour budget is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from trendcache.clock import utcnow
+from trendcache.db import Database
+from trendcache.db.models import StateEntry, SyncRun
+from trendcache.pipeline.budget import DailyBudget
+from trendcache.pipeline.state import quota_pause_key
+
+SUCCESS = "ok"  # a run that refreshed every key (`partial` stored some, `failed` none)
+
+
+@dataclass(frozen=True)
+class BudgetUse:
+    used: int
+    limit: int
+
+    @property
+    def left(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def runs_by_outcome(database: Database) -> dict[tuple[str, str, str], int]:
+    """How many recorded syncs ended how, by (source, trigger, status); a run still going
+    counts as `running`."""
+    with database.session() as session:
+        query = select(SyncRun.source, SyncRun.trigger, SyncRun.status, func.count()).group_by(
+            SyncRun.source, SyncRun.trigger, SyncRun.status
+        )
+        return {
+            (source, trigger, status): count
+            for source, trigger, status, count in session.execute(query)
+        }
+
+
+def last_successes(database: Database) -> dict[str, datetime]:
+    """When each source's newest fully successful sync finished."""
+    with database.session() as session:
+        query = (
+            select(SyncRun.source, func.max(SyncRun.finished_at))
+            .where(SyncRun.status == SUCCESS, SyncRun.finished_at.is_not(None))
+            .group_by(SyncRun.source)
+        )
+        return {source: finished for source, finished in session.execute(query) if finished}
+
+
+def run_durations(database: Database) -> dict[str, list[float]]:
+    """The seconds each finished sync took, by source (a run still going has none yet)."""
+    with database.session() as session:
+        rows = session.execute(
+            select(SyncRun.source, SyncRun.started_at, SyncRun.finished_at).where(
+                SyncRun.finished_at.is_not(None)
+            )
+        ).all()
+    durations: dict[str, list[float]] = {}
+    for source, started, finished in rows:
+        if finished is None:
+            continue
+        durations.setdefault(source, []).append(max(0.0, (finished - started).total_seconds()))
+    return durations
+
+
+def paused_until(database: Database, sources: Iterable[str]) -> dict[str, datetime | None]:
+    """Until when each of `sources` is paused (a quota, a long Retry-After); None if not, or
+    if its pause is over."""
+    keys = {quota_pause_key(source): source for source in sources}
+    with database.session() as session:
+        values: dict[str, dict[str, Any]] = dict(
+            session.execute(
+                select(StateEntry.name, StateEntry.value).where(StateEntry.name.in_(list(keys)))
+            ).all()
+        )
+    now = utcnow()
+    pauses: dict[str, datetime | None] = dict.fromkeys(keys.values())
+    for key, source in keys.items():
+        value = values.get(key)
+        until = datetime.fromisoformat(value["until"]) if value else None
+        pauses[source] = until if until is not None and until > now else None
+    return pauses
+
+
+def budget_use(database: Database, service: str, limit: int) -> BudgetUse:
+    """Requests sent to `service` in the rolling 24 hours, against its daily `limit`."""
+    return BudgetUse(used=DailyBudget(database, service, limit).used(), limit=limit)
