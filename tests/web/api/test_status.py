@@ -46,7 +46,15 @@ def test_metrics(client: TestClient) -> None:
     age = samples[("trendcache_cache_age_seconds", (("key", "spotify_trending"),))]
     assert age >= 0
     assert samples[("trendcache_cache_stale", (("key", "spotify_new_releases:US"),))] == 0
-    assert samples[("trendcache_syncs_total", (("source", "spotify"), ("status", "ok")))] == 1
+    assert (
+        samples[
+            (
+                "trendcache_sync_runs_total",
+                (("source", "spotify"), ("status", "ok"), ("trigger", "cli")),
+            )
+        ]
+        == 1
+    )
     assert samples[("trendcache_snapshot_rebuilds_total", (("reason", "start"),))] == 1
 
 
@@ -56,7 +64,10 @@ def test_on_each_database_backend(services: Services, make_client: ClientFactory
     client = make_client(services)
     assert client.get("/api/cache/trending").json()["newReleases"]
     assert client.get("/api/status").json()["lastSync"]["status"] == "ok"
-    assert 'trendcache_syncs_total{source="spotify",status="ok"} 1.0' in client.get("/metrics").text
+    assert (
+        'trendcache_sync_runs_total{source="spotify",status="ok",trigger="cli"} 1.0'
+        in client.get("/metrics").text
+    )
     assert client.get("/healthz").status_code == 200
 
 
@@ -70,5 +81,7 @@ def test_metrics_name_the_keys_whose_refresh_failed_on_each_backend(
     metrics = make_client(services).get("/metrics").text
     assert 'trendcache_cache_refresh_failing{key="spotify_trending"} 1.0' in metrics
     assert 'trendcache_cache_stale{key="spotify_trending"} 0.0' in metrics  # still served
-    assert 'trendcache_syncs_total{source="spotify",status="ok"} 1.0' in metrics
-    assert 'trendcache_syncs_total{source="spotify",status="failed"} 1.0' in metrics
+    assert 'trendcache_sync_runs_total{source="spotify",status="ok",trigger="cli"} 1.0' in metrics
+    assert (
+        'trendcache_sync_runs_total{source="spotify",status="failed",trigger="cli"} 1.0' in metrics
+    )

@@ -1,0 +1,93 @@
+"""The sync reads the metrics make: runs by source, trigger and outcome, last successes,
+durations, pauses and the budget, on both databases."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from trendcache.clock import utcnow
+from trendcache.db import Database
+from trendcache.db.models import SyncRun, UpstreamRequest
+from trendcache.pipeline.state import StateStore, quota_pause_key
+from trendcache.pipeline.sync.run_reads import (
+    budget_use,
+    last_successes,
+    paused_until,
+    run_durations,
+    runs_by_outcome,
+)
+
+
+def record_runs(database: Database) -> datetime:
+    """Six runs from two hours ago, a few minutes apart; returns when the first started."""
+    start = utcnow().replace(microsecond=0) - timedelta(hours=2)
+    with database.writer() as session:
+        for minutes, source, trigger, status, took in [
+            (0, "spotify", "schedule", "ok", 30),
+            (10, "spotify", "schedule", "failed", 5),
+            (20, "spotify", "cli", "ok", 90),
+            (30, "spotify", "api", "partial", 40),
+            (40, "charts", "schedule", "failed", 2),
+            (50, "spotify", "schedule", "running", None),
+        ]:
+            started = start + timedelta(minutes=minutes)
+            finished = None if took is None else started + timedelta(seconds=took)
+            session.add(
+                SyncRun(
+                    source=source,
+                    key="k",
+                    trigger=trigger,
+                    status=status,
+                    started_at=started,
+                    finished_at=finished,
+                )
+            )
+    return start
+
+
+def test_runs_are_counted_by_source_trigger_and_outcome(database: Database) -> None:
+    record_runs(database)
+    assert runs_by_outcome(database) == {
+        ("spotify", "schedule", "ok"): 1,
+        ("spotify", "schedule", "failed"): 1,
+        ("spotify", "schedule", "running"): 1,
+        ("spotify", "cli", "ok"): 1,
+        ("spotify", "api", "partial"): 1,
+        ("charts", "schedule", "failed"): 1,
+    }
+
+
+def test_the_last_success_is_the_newest_ok_run_of_each_source(database: Database) -> None:
+    start = record_runs(database)
+    # the cli run at minute 20 took 90 s; the partial one after it is no success
+    assert last_successes(database) == {"spotify": start + timedelta(minutes=20, seconds=90)}
+
+
+def test_durations_are_those_of_finished_runs_by_source(database: Database) -> None:
+    record_runs(database)
+    durations = run_durations(database)
+    assert sorted(durations["spotify"]) == [5.0, 30.0, 40.0, 90.0]  # the running one has none
+    assert durations["charts"] == [2.0]
+
+
+def test_a_source_is_paused_until_its_pause_ends(database: Database) -> None:
+    state = StateStore(database)
+    until = (utcnow() + timedelta(hours=4)).replace(microsecond=0)
+    state.set(quota_pause_key("spotify"), {"until": until.isoformat(), "message": "quota"})
+    over = (utcnow() - timedelta(minutes=1)).isoformat()
+    state.set(quota_pause_key("charts"), {"until": over, "message": "quota"})
+    assert paused_until(database, ["spotify", "charts", "other"]) == {
+        "spotify": until,
+        "charts": None,  # its pause is over
+        "other": None,
+    }
+
+
+def test_the_budget_counts_the_services_requests_in_the_last_day(database: Database) -> None:
+    with database.writer() as session:
+        session.add_all(UpstreamRequest(service="spotify", status=200) for _ in range(3))
+        session.add(UpstreamRequest(service="spotify", status=200, at=utcnow() - timedelta(days=2)))
+        session.add(UpstreamRequest(service="musicbrainz", status=200))
+    use = budget_use(database, "spotify", 10)
+    assert (use.used, use.left) == (3, 7)
+    assert budget_use(database, "spotify", 2).left == 0  # never below nothing
