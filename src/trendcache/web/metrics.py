@@ -7,7 +7,7 @@ from the tables when scraped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import (
@@ -88,8 +88,10 @@ class SyncCollector(Collector):
             "How long finished syncs took, from start to their recorded outcome.",
             labels=["source"],
         )
-        for source, seconds in run_durations(self.database).items():
-            durations.add_metric([source], _buckets(seconds), sum_value=sum(seconds))
+        for source, summary in run_durations(self.database, SYNC_DURATION_BUCKETS).items():
+            buckets = [(str(bound), float(n)) for bound, n in summary.within.items()]
+            buckets.append(("+Inf", float(summary.count)))
+            durations.add_metric([source], buckets, sum_value=summary.total)
         paused = GaugeMetricFamily(
             "trendcache_sync_paused_until_timestamp_seconds",
             "Until when no sync may call the source (quota, long Retry-After); 0 if not paused.",
@@ -135,15 +137,6 @@ class EnrichmentCollector(Collector):
             "How long the longest-waiting due album has been due; 0 when none is.",
             value=queue.oldest_due_seconds(utcnow()),
         )
-
-
-def _buckets(seconds: Iterable[float]) -> list[tuple[str, float]]:
-    """Cumulative counts per upper bound, `+Inf` last, as Prometheus histograms have them."""
-    values = sorted(seconds)
-    counts = [
-        (str(bound), float(sum(1 for v in values if v <= bound))) for bound in SYNC_DURATION_BUCKETS
-    ]
-    return [*counts, ("+Inf", float(len(values)))]
 
 
 class WebMetrics:

@@ -63,11 +63,17 @@ def test_the_last_success_is_the_newest_ok_run_of_each_source(database: Database
     assert last_successes(database) == {"spotify": start + timedelta(minutes=20, seconds=90)}
 
 
-def test_durations_are_those_of_finished_runs_by_source(database: Database) -> None:
-    record_runs(database)
-    durations = run_durations(database)
-    assert sorted(durations["spotify"]) == [5.0, 30.0, 40.0, 90.0]  # the running one has none
-    assert durations["charts"] == [2.0]
+def test_durations_of_finished_runs_are_counted_into_buckets_by_source(
+    database: Database,
+) -> None:
+    record_runs(database)  # spotify's finished runs took 30, 5, 90 and 40 s; charts' 2 s
+    durations = run_durations(database, [1, 5, 30, 60, 3600])
+    spotify = durations["spotify"]
+    assert spotify.count == 4  # the running one has no duration yet
+    assert abs(spotify.total - 165) < 0.01
+    assert spotify.within == {1: 0, 5: 1, 30: 2, 60: 3, 3600: 4}
+    assert durations["charts"].count == 1
+    assert durations["charts"].within == {1: 0, 5: 1, 30: 1, 60: 1, 3600: 1}
 
 
 def test_a_source_is_paused_until_its_pause_ends(database: Database) -> None:

@@ -2,17 +2,18 @@
 
 Every process reads the same tables, so a scrape of any of them tells the whole story:
 runs by source, trigger and outcome, each source's last success, how long finished runs
-took, until when a source is paused, and how much of its rolling 24-hour budget is used.
+took (counted into buckets), until when a source is paused, and how much of its rolling
+24-hour budget is used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
@@ -21,6 +22,13 @@ from trendcache.pipeline.budget import DailyBudget
 from trendcache.pipeline.state import quota_pause_key
 
 SUCCESS = "ok"  # a run that refreshed every key (`partial` stored some, `failed` none)
+
+
+@dataclass(frozen=True)
+class DurationSummary:
+    count: int
+    total: float  # seconds, all runs together
+    within: dict[float, int]  # runs that took at most each bound, in seconds
 
 
 @dataclass(frozen=True)
@@ -57,20 +65,39 @@ def last_successes(database: Database) -> dict[str, datetime]:
         return {source: finished for source, finished in session.execute(query) if finished}
 
 
-def run_durations(database: Database) -> dict[str, list[float]]:
-    """The seconds each finished sync took, by source (a run still going has none yet)."""
+def run_durations(database: Database, bounds: Sequence[float]) -> dict[str, DurationSummary]:
+    """How long finished syncs took, by source, counted into `bounds` by the database (a
+    run still going has no duration yet). The table keeps every run, so a scrape sums in
+    SQL rather than reading them all."""
+    took = _seconds_taken(database)
+    columns = [func.count(), func.sum(took)] + [
+        func.sum(case((took <= bound, 1), else_=0)) for bound in bounds
+    ]
     with database.session() as session:
         rows = session.execute(
-            select(SyncRun.source, SyncRun.started_at, SyncRun.finished_at).where(
-                SyncRun.finished_at.is_not(None)
-            )
+            select(SyncRun.source, *columns)
+            .where(SyncRun.finished_at.is_not(None))
+            .group_by(SyncRun.source)
         ).all()
-    durations: dict[str, list[float]] = {}
-    for source, started, finished in rows:
-        if finished is None:
-            continue
-        durations.setdefault(source, []).append(max(0.0, (finished - started).total_seconds()))
-    return durations
+    summaries: dict[str, DurationSummary] = {}
+    for row in rows:
+        values: tuple[Any, ...] = tuple(row)
+        source, count, total, within = values[0], values[1], values[2], values[3:]
+        summaries[source] = DurationSummary(
+            count=int(count),
+            total=max(0.0, float(total or 0)),
+            within={bound: int(n or 0) for bound, n in zip(bounds, within, strict=True)},
+        )
+    return summaries
+
+
+def _seconds_taken(database: Database) -> ColumnElement[Any]:
+    """A finished run's seconds from start to finish, to the millisecond, in SQL."""
+    start, end = SyncRun.started_at, SyncRun.finished_at
+    if database.is_sqlite:  # SQLite stores UTC text: julianday() reads it, in days, as a
+        # float a few microseconds off: rounded to the millisecond, 5 s stays within 5 s
+        return func.round((func.julianday(end) - func.julianday(start)) * 86400.0, 3)
+    return func.extract("epoch", end - start)
 
 
 def paused_until(database: Database, sources: Iterable[str]) -> dict[str, datetime | None]:
