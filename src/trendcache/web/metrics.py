@@ -71,7 +71,7 @@ class SyncCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         runs = CounterMetricFamily(
             "trendcache_sync_runs",
-            "Syncs recorded, by source, trigger and outcome (running while one goes on).",
+            "Syncs that ended, by source, trigger and outcome.",
             labels=["source", "trigger", "status"],
         )
         for (source, trigger, status), count in runs_by_outcome(self.database).items():

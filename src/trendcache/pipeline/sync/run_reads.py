@@ -21,6 +21,7 @@ from trendcache.db.models import StateEntry, SyncRun
 from trendcache.pipeline.budget import DailyBudget
 from trendcache.pipeline.state import quota_pause_key
 
+RUNNING = "running"  # a run's status until it ends
 SUCCESS = "ok"  # a run that refreshed every key (`partial` stored some, `failed` none)
 
 
@@ -42,11 +43,13 @@ class BudgetUse:
 
 
 def runs_by_outcome(database: Database) -> dict[tuple[str, str, str], int]:
-    """How many recorded syncs ended how, by (source, trigger, status); a run still going
-    counts as `running`."""
+    """How many recorded syncs ended how, by (source, trigger, status). A run still going
+    is left out until it ends, so each count only ever grows (a Prometheus counter)."""
     with database.session() as session:
-        query = select(SyncRun.source, SyncRun.trigger, SyncRun.status, func.count()).group_by(
-            SyncRun.source, SyncRun.trigger, SyncRun.status
+        query = (
+            select(SyncRun.source, SyncRun.trigger, SyncRun.status, func.count())
+            .where(SyncRun.status != RUNNING)
+            .group_by(SyncRun.source, SyncRun.trigger, SyncRun.status)
         )
         return {
             (source, trigger, status): count
