@@ -18,14 +18,39 @@ from typing import Any
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
+from trendcache.clock import utcnow
 from trendcache.config import Settings
+from trendcache.pipeline.heartbeats import HEARTBEAT_SECONDS, record_heartbeat, this_worker
 from trendcache.services import Services
 
 log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 5.0
 
 
-class EmbeddedConsumer(Consumer):  # type: ignore[misc]
+class HeartbeatConsumer(Consumer):  # type: ignore[misc]
+    """A consumer that records a heartbeat every `HEARTBEAT_SECONDS` while it runs."""
+
+    beat: Callable[[], None] | None = None
+
+    def start(self) -> None:
+        super().start()
+        if self.beat is not None:
+            beat = self.beat
+            threading.Thread(
+                target=self._heartbeats, args=(beat,), name="heartbeat", daemon=True
+            ).start()
+
+    def _heartbeats(self, beat: Callable[[], None]) -> None:
+        while True:
+            try:
+                beat()
+            except Exception:
+                log.exception("could not record the worker heartbeat")
+            if self.stop_flag.wait(HEARTBEAT_SECONDS):  # set by `stop()`
+                return
+
+
+class EmbeddedConsumer(HeartbeatConsumer):
     def _set_signal_handlers(self) -> None:
         """Leave signal handling to the process that embeds us."""
 
@@ -96,10 +121,10 @@ class TaskQueue:
         return True
 
     def consumer(self, workers: int = 2, *, periodic: bool = True, embedded: bool = True) -> Any:
-        factory = EmbeddedConsumer if embedded else Consumer
+        factory = EmbeddedConsumer if embedded else HeartbeatConsumer
         # huey backs off to `max_delay` between polls of an idle queue; the default 10 s
         # would let an on-demand sync start that late.
-        return factory(
+        consumer = factory(
             self.huey,
             workers=workers,
             worker_type="thread",
@@ -107,3 +132,8 @@ class TaskQueue:
             check_worker_health=True,
             max_delay=1.0,
         )
+        worker, role, started_at = this_worker(), "serve" if embedded else "worker", utcnow()
+        consumer.beat = lambda: record_heartbeat(
+            self._services().database, worker, role, started_at
+        )
+        return consumer

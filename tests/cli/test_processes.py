@@ -13,7 +13,9 @@ import pytest
 
 from tests.cli.helpers import COMMAND, _env, emulator_env, free_port
 from tests.pipeline.helpers import cache_row
+from trendcache.db import Database
 from trendcache.emulators.spotify import SpotifyEmulator
+from trendcache.pipeline.heartbeats import read_heartbeats
 from trendcache.pipeline.keys import trending_key
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
@@ -93,3 +95,35 @@ def test_worker_processes_the_redis_queue_on_postgresql(
     finally:
         worker.terminate()
         worker.wait(20)
+
+
+def test_a_running_worker_records_its_heartbeat(
+    tmp_path: Path, spotify_emulator: SpotifyEmulator, make_services: Any, database: Database
+) -> None:
+    services: Services = make_services(database)
+    env = emulator_env(
+        spotify_emulator,
+        DATABASE_URL=services.settings.resolved_database_url,
+        DATA_DIR=str(tmp_path / "data"),
+        ENABLE_BACKGROUND_SYNC="false",
+    )
+    worker = subprocess.Popen(
+        [*COMMAND, "worker", "--workers", "1"],
+        cwd=tmp_path,
+        env=_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (beats := read_heartbeats(services.database)):
+            assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
+            assert time.monotonic() < deadline, "the worker never recorded a heartbeat"
+            time.sleep(0.1)
+    finally:
+        worker.terminate()
+        worker.wait(20)
+    assert [(beat.worker.rsplit(":", 1)[1], beat.role) for beat in beats] == [
+        (str(worker.pid), "worker")
+    ]

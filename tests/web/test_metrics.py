@@ -14,6 +14,7 @@ from trendcache.clock import utcnow
 from trendcache.db.models import EnrichmentState, SyncRun, UpstreamRequest
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.enrichment.status import read_enrichment_status
+from trendcache.pipeline.heartbeats import record_heartbeat
 from trendcache.pipeline.sync.status import read_status
 from trendcache.services import Services
 
@@ -165,3 +166,17 @@ def test_enrichment_metrics_follow_the_albums_as_their_states_change(
     assert after[("trendcache_enrichment_due_albums", ())] == 1
     waited = after[("trendcache_enrichment_oldest_due_seconds", ())]
     assert timedelta(hours=2).total_seconds() <= waited < timedelta(hours=3).total_seconds()
+
+
+def test_each_workers_last_heartbeat_is_a_metric(
+    services: Services, make_client: ClientFactory
+) -> None:
+    client = make_client(services)
+    assert not any(
+        name == "trendcache_worker_last_seen_timestamp_seconds" for name, _ in scrape(client)
+    )
+    seen = utcnow().replace(microsecond=0)
+    record_heartbeat(services.database, "box:42", "worker", seen - timedelta(hours=1), seen)
+    samples = scrape(client)
+    labels = (("role", "worker"), ("worker", "box:42"))
+    assert samples[("trendcache_worker_last_seen_timestamp_seconds", labels)] == seen.timestamp()

@@ -217,3 +217,14 @@ class UpstreamRequest(Base):
     service: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[int | None]
+
+
+class WorkerHeartbeat(Base):
+    """A queue consumer's last sign of life: `trendcache worker` or the one inside `serve`."""
+
+    __tablename__ = "worker_heartbeats"
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)  # host:pid
+    role: Mapped[str] = mapped_column(String(20))  # "worker" or "serve"
+    started_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]

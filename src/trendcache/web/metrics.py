@@ -22,6 +22,7 @@ from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.pipeline.cache_reads import cached_keys
 from trendcache.pipeline.enrichment.queue_reads import read_queue
+from trendcache.pipeline.heartbeats import read_heartbeats
 from trendcache.pipeline.sync.run_reads import (
     budget_use,
     last_successes,
@@ -139,6 +140,23 @@ class EnrichmentCollector(Collector):
         )
 
 
+class HeartbeatCollector(Collector):
+    """When each queue consumer (`trendcache worker`, or inside `serve`) last beat."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def collect(self) -> Iterator[Metric]:
+        seen = GaugeMetricFamily(
+            "trendcache_worker_last_seen_timestamp_seconds",
+            "When each queue consumer last recorded its heartbeat (Unix time).",
+            labels=["worker", "role"],
+        )
+        for beat in read_heartbeats(self.database):
+            seen.add_metric([beat.worker, beat.role], beat.last_seen_at.timestamp())
+        yield seen
+
+
 class WebMetrics:
     def __init__(
         self, database: Database, *, sources: Sequence[str] = (), spotify_budget: int = 0
@@ -147,6 +165,7 @@ class WebMetrics:
         self.registry.register(CacheCollector(database))
         self.registry.register(SyncCollector(database, sources, spotify_budget))
         self.registry.register(EnrichmentCollector(database))
+        self.registry.register(HeartbeatCollector(database))
         self.snapshot_rebuilds = Counter(
             "trendcache_snapshot_rebuilds",
             "Rebuilds of the in-memory trending snapshots, by reason.",
