@@ -11,6 +11,7 @@ from huey.api import PeriodicTask
 
 from tests.pipeline.helpers import cache_row, make_stale, runs
 from trendcache.emulators.spotify import SpotifyEmulator
+from trendcache.pipeline.heartbeats import read_heartbeats, this_worker
 from trendcache.pipeline.keys import trending_key
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
@@ -96,3 +97,12 @@ def test_the_schedule_syncs_when_stale_and_respects_enable_background_sync(
     make_stale(disabled.database)
     TaskQueue(disabled.settings, lambda: disabled).sync_due()
     assert len(runs(disabled.database)) == 2
+
+
+def test_the_consumer_inside_serve_records_its_heartbeat_as_serve(
+    sqlite_services: Services, running_queue: Callable[[Services], TaskQueue]
+) -> None:
+    running_queue(sqlite_services)  # embedded, as `serve` runs it
+    wait_for(lambda: bool(read_heartbeats(sqlite_services.database)))
+    [beat] = read_heartbeats(sqlite_services.database)
+    assert (beat.worker, beat.role) == (this_worker(), "serve")
