@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 import pytest
@@ -19,6 +20,36 @@ from trendcache.pipeline.heartbeats import read_heartbeats
 from trendcache.pipeline.keys import trending_key
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
+
+T = TypeVar("T")
+
+
+@contextmanager
+def running_worker(tmp_path: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """`trendcache worker` with one thread, stopped afterwards."""
+    worker = subprocess.Popen(
+        [*COMMAND, "worker", "--workers", "1"],
+        cwd=tmp_path,
+        env=_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(20)
+
+
+def wait_while_alive(worker: subprocess.Popen[str], found: Callable[[], T | None], what: str) -> T:
+    """What `found` returns once it is truthy; fails if the worker dies or a minute passes."""
+    deadline = time.monotonic() + 60
+    while not (value := found()):
+        assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
+        assert time.monotonic() < deadline, f"the worker never {what}"
+        time.sleep(0.1)
+    return value
 
 
 @pytest.fixture
@@ -77,24 +108,9 @@ def test_worker_processes_the_redis_queue_on_postgresql(
         REDIS_URL=redis_url,
         DATA_DIR=str(tmp_path / "data"),
     )
-    worker = subprocess.Popen(
-        [*COMMAND, "worker", "--workers", "1"],
-        cwd=tmp_path,
-        env=_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    with running_worker(tmp_path, env) as worker:
         TaskQueue(services.settings, lambda: services).request_sync("api")
-        deadline = time.monotonic() + 60
-        while cache_row(services.database, trending_key()) is None:
-            assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
-            assert time.monotonic() < deadline, "the worker never synced"
-            time.sleep(0.1)
-    finally:
-        worker.terminate()
-        worker.wait(20)
+        wait_while_alive(worker, lambda: cache_row(services.database, trending_key()), "synced")
 
 
 def test_a_running_worker_records_its_heartbeat(
@@ -107,23 +123,10 @@ def test_a_running_worker_records_its_heartbeat(
         DATA_DIR=str(tmp_path / "data"),
         ENABLE_BACKGROUND_SYNC="false",
     )
-    worker = subprocess.Popen(
-        [*COMMAND, "worker", "--workers", "1"],
-        cwd=tmp_path,
-        env=_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not (beats := read_heartbeats(services.database)):
-            assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
-            assert time.monotonic() < deadline, "the worker never recorded a heartbeat"
-            time.sleep(0.1)
-    finally:
-        worker.terminate()
-        worker.wait(20)
+    with running_worker(tmp_path, env) as worker:
+        beats = wait_while_alive(
+            worker, lambda: read_heartbeats(services.database), "recorded a heartbeat"
+        )
     assert [(beat.worker.rsplit(":", 1)[1], beat.role) for beat in beats] == [
         (str(worker.pid), "worker")
     ]

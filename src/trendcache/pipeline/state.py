@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import StateEntry
 
@@ -17,6 +19,14 @@ def quota_pause_key(source: str) -> str:
     `spotify.quota_pause` for Spotify, the name it had before sources had their own.
     """
     return f"{source}.quota_pause"
+
+
+def active_pause(value: dict[str, Any] | None) -> tuple[datetime, str] | None:
+    """(until, why) of a stored quota pause that is not over yet; None otherwise."""
+    if value is None:
+        return None
+    until = datetime.fromisoformat(value["until"])
+    return (until, value["message"]) if until > utcnow() else None
 
 
 def tier_key(source: str) -> str:

@@ -15,11 +15,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 
-from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import StateEntry, SyncRun
 from trendcache.pipeline.budget import DailyBudget
-from trendcache.pipeline.state import quota_pause_key
+from trendcache.pipeline.state import active_pause, quota_pause_key
 
 RUNNING = "running"  # a run's status until it ends
 SUCCESS = "ok"  # a run that refreshed every key (`partial` stored some, `failed` none)
@@ -113,12 +112,10 @@ def paused_until(database: Database, sources: Iterable[str]) -> dict[str, dateti
                 select(StateEntry.name, StateEntry.value).where(StateEntry.name.in_(list(keys)))
             ).all()
         )
-    now = utcnow()
-    pauses: dict[str, datetime | None] = dict.fromkeys(keys.values())
+    pauses: dict[str, datetime | None] = {}
     for key, source in keys.items():
-        value = values.get(key)
-        until = datetime.fromisoformat(value["until"]) if value else None
-        pauses[source] = until if until is not None and until > now else None
+        pause = active_pause(values.get(key))
+        pauses[source] = pause[0] if pause else None
     return pauses
 
 

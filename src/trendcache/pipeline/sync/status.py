@@ -13,9 +13,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from trendcache.clock import utcnow
 from trendcache.db.models import CacheData, StateEntry, SyncRun
-from trendcache.pipeline.state import quota_pause_key, tier_key
+from trendcache.pipeline.state import active_pause, quota_pause_key, tier_key
 from trendcache.pipeline.sync.syncer import Syncer
 
 
@@ -58,7 +57,7 @@ def read_status(syncer: Syncer) -> SyncStatus:
                 CacheData.key.in_(syncer.source.served_keys())
             )
         )
-    pause = _active_pause(state.get(pause_key))
+    pause = active_pause(state.get(pause_key))
     refreshing = syncer.is_running()
     last = _run_json(run) if run else None
     if run is not None and run.status == "running" and not refreshing:
@@ -95,13 +94,6 @@ def _unless_orphaned(syncer: Syncer, run: SyncRun) -> dict[str, Any]:
     if shown["status"] == "running":
         shown["status"], shown["error"] = "interrupted", "the syncing process stopped"
     return shown
-
-
-def _active_pause(value: dict[str, Any] | None) -> tuple[datetime, str] | None:
-    if value is None:
-        return None
-    until = datetime.fromisoformat(value["until"])
-    return (until, value["message"]) if until > utcnow() else None
 
 
 def _run_json(run: SyncRun) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from trendcache.db.errors import database_error
 from trendcache.db.models import CacheData, SyncRun
 from trendcache.locks import LeaseKeeper, Locks
 from trendcache.pipeline.budget import DailyBudget
-from trendcache.pipeline.state import StateStore, quota_pause_key
+from trendcache.pipeline.state import StateStore, active_pause, quota_pause_key
 from trendcache.pipeline.sync.source import Fetched, FetchFailed, ListingSource
 from trendcache.pipeline.sync.store import record_failure, write_listings
 from trendcache.redis_outage import RedisUnavailable
@@ -88,11 +88,7 @@ class Syncer:
 
     def pause(self) -> tuple[datetime, str] | None:
         """Until when, and why, no sync may call the source (a quota or a long Retry-After)."""
-        pause = self.state.get(quota_pause_key(self.source.name))
-        if pause is None:
-            return None
-        until = datetime.fromisoformat(pause["until"])
-        return (until, pause["message"]) if until > utcnow() else None
+        return active_pause(self.state.get(quota_pause_key(self.source.name)))
 
     def backing_off(self) -> str | None:
         """Why no sync should try yet, after the last sync(s) failed (forcing still may)."""
