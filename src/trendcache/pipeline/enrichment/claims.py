@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import secrets
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
@@ -23,6 +23,11 @@ from trendcache.db.models import EnrichmentState
 # (its release unknown) when MusicBrainz may have gained the release.
 DUE = ("pending", "no_match", "error", "needs_review", "matched")
 LEASE = timedelta(seconds=60)
+
+
+def due_at(now: datetime) -> ColumnElement[bool]:
+    """The albums due for an attempt at `now` (first, again, or re-deciding a group match)."""
+    return and_(EnrichmentState.status.in_(DUE), EnrichmentState.next_attempt_at <= now)
 
 
 def claim_batch(database: Database, size: int, lease: timedelta = LEASE) -> tuple[str, list[str]]:
@@ -42,8 +47,7 @@ def claim_batch(database: Database, size: int, lease: timedelta = LEASE) -> tupl
             albums = (
                 select(EnrichmentState.album_id)
                 .where(
-                    EnrichmentState.status.in_(DUE),
-                    EnrichmentState.next_attempt_at <= now,
+                    due_at(now),
                     or_(EnrichmentState.batch_id.is_(None), EnrichmentState.claimed_until < now),
                 )
                 .order_by(EnrichmentState.queued_at, EnrichmentState.album_id)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState
-from trendcache.pipeline.enrichment.claims import DUE
+from trendcache.pipeline.enrichment.claims import due_at
 from trendcache.pipeline.enrichment.status import LEVELS, STATUSES
 
 
@@ -34,7 +34,6 @@ def read_queue(database: Database) -> QueueReading:
     state = EnrichmentState
     albums = {(status, ""): 0 for status in STATUSES if status != "matched"}
     albums |= {("matched", level): 0 for level in LEVELS}
-    due_now = state.status.in_(DUE) & (state.next_attempt_at <= now)
     with database.session() as session:
         for status, level, count in session.execute(
             select(state.status, state.level, func.count()).group_by(state.status, state.level)
@@ -42,6 +41,6 @@ def read_queue(database: Database) -> QueueReading:
             shown = (status, (level or "") if status == "matched" else "")
             albums[shown] = albums.get(shown, 0) + count
         due, oldest = session.execute(
-            select(func.count(), func.min(state.next_attempt_at)).where(due_now)
+            select(func.count(), func.min(state.next_attempt_at)).where(due_at(now))
         ).one()
     return QueueReading(albums=albums, due=int(due or 0), oldest_due_at=oldest)

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState, StateEntry
-from trendcache.pipeline.enrichment.claims import DUE
+from trendcache.pipeline.enrichment.claims import due_at
 
 STATUSES = ("pending", "matched", "needs_review", "no_match", "error")
 LEVELS = ("release", "release_group")
@@ -74,9 +74,7 @@ def read_enrichment_status(database: Database) -> EnrichmentStatus:
             .group_by(state.level)
         ).all():
             levels[level or ""] = count
-        due = session.scalar(
-            select(func.count()).where(state.status.in_(DUE), state.next_attempt_at <= now)
-        )
+        due = session.scalar(select(func.count()).where(due_at(now)))
         working = session.scalar(
             select(func.count()).where(state.batch_id.is_not(None), state.claimed_until >= now)
         )
