@@ -10,6 +10,7 @@ its data in the test's folder and logs to a file there.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -17,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -253,3 +255,27 @@ def query(daemon: Daemon, expression: str) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     result: list[dict[str, Any]] = response.json()["data"]["result"]
     return result
+
+
+def _unix(rfc3339: str) -> float:
+    """Prometheus's RFC 3339 times (nanoseconds, `Z`) as Unix time."""
+    match = re.fullmatch(r"(.+?)(\.\d+)?(Z|[+-]\d\d:\d\d)", rfc3339)
+    assert match, rfc3339
+    whole, fraction, zone = match.groups()
+    seconds = datetime.fromisoformat(whole + ("+00:00" if zone == "Z" else zone)).timestamp()
+    return seconds + float(fraction or 0)
+
+
+def evaluated_rules(daemon: Daemon, after: float, timeout: float = 30.0) -> list[dict[str, Any]]:
+    """Every rule as `/api/v1/rules` describes it (`health`, `state`, `lastError`…), once
+    each has been evaluated after `after` (Unix time)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = httpx2.get(f"{daemon.url}/api/v1/rules", timeout=5)
+        assert response.status_code == 200, response.text
+        groups = response.json()["data"]["groups"]
+        rules: list[dict[str, Any]] = [rule for group in groups for rule in group["rules"]]
+        if rules and all(_unix(rule["lastEvaluation"]) > after for rule in rules):
+            return rules
+        assert time.monotonic() < deadline, f"rules not evaluated:\n{daemon.tail()}"
+        time.sleep(0.2)
