@@ -75,6 +75,8 @@ def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pa
         ("REDIS_URL", "localhost:6379", "REDIS_URL"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
         ("TRUSTED_PROXIES", "10.0.0.1,proxy.local", "TRUSTED_PROXIES"),
+        ("ALERT_WEBHOOK_URL", "hooks.example.org/x", "ALERT_WEBHOOK_URL"),
+        ("ALERT_CHECK_SECONDS", "0", "ALERT_CHECK_SECONDS"),
     ],
 )
 def test_invalid_values_give_one_line_naming_the_variable(

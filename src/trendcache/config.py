@@ -131,6 +131,19 @@ class Settings(BaseSettings):
         "scaled-out deployment.",
     )
 
+    alert_webhook_url: str | None = Field(
+        None,
+        description="http(s) URL that receives a JSON post when an alert starts or ends "
+        "(the same conditions as deploy/prometheus/alerts.yml); unset: no posts, alerts "
+        "still show in /api/status.",
+    )
+    alert_check_seconds: float = Field(
+        60.0,
+        ge=1,
+        le=3600,
+        description="How often each serve and worker process evaluates the alert conditions.",
+    )
+
     @field_validator("spotify_markets", mode="before")
     @classmethod
     def _split_markets(cls, value: Any) -> Any:
@@ -175,6 +188,15 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError(f"not an http(s) URL: {value!r}")
         return value.rstrip("/")
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"not an http(s) URL: {value!r} (e.g. https://hooks.example.org/x)")
+        return value
 
     @field_validator("database_url")
     @classmethod

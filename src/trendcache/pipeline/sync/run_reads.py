@@ -32,6 +32,12 @@ class DurationSummary:
 
 
 @dataclass(frozen=True)
+class RunEnding:
+    status: str  # ok, partial, failed, interrupted
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
 class BudgetUse:
     used: int
     limit: int
@@ -65,6 +71,27 @@ def last_successes(database: Database) -> dict[str, datetime]:
             .group_by(SyncRun.source)
         )
         return {source: finished for source, finished in session.execute(query) if finished}
+
+
+def latest_endings(database: Database, count: int) -> dict[str, list[RunEnding]]:
+    """Each source's `count` newest ended runs, newest first: whether syncs keep failing in
+    a row (a run still going has no outcome yet)."""
+    rank = func.row_number().over(partition_by=SyncRun.source, order_by=SyncRun.id.desc())
+    ended = (
+        select(SyncRun.source, SyncRun.status, SyncRun.finished_at, rank.label("rank"))
+        .where(SyncRun.status != RUNNING)
+        .subquery()
+    )
+    endings: dict[str, list[RunEnding]] = {}
+    with database.session() as session:
+        rows = session.execute(
+            select(ended.c.source, ended.c.status, ended.c.finished_at)
+            .where(ended.c.rank <= count)
+            .order_by(ended.c.source, ended.c.rank)
+        )
+        for source, status, finished_at in rows:
+            endings.setdefault(source, []).append(RunEnding(status, finished_at))
+    return endings
 
 
 def run_durations(database: Database, bounds: Sequence[float]) -> dict[str, DurationSummary]:
