@@ -70,7 +70,9 @@ def test_the_latest_endings_are_each_sources_newest_ended_runs(database: Databas
     def ended(minutes: int, took: int) -> datetime:
         return start + timedelta(minutes=minutes, seconds=took)
 
-    assert latest_endings(database, 2) == {  # newest first; the running one has no ending
+    assert latest_endings(
+        database, ["spotify", "charts", "none"], 2
+    ) == {  # newest first; the running one has no ending
         "spotify": [RunEnding("partial", ended(30, 40)), RunEnding("ok", ended(20, 90))],
         "charts": [RunEnding("failed", ended(40, 2))],
     }

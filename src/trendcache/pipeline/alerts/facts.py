@@ -50,7 +50,7 @@ def read_facts(
         now=now,
         cache_duration_seconds=settings.cache_duration_seconds,
         cached=cached_keys(database),
-        endings=latest_endings(database, FAILURES_IN_A_ROW),
+        endings=latest_endings(database, sources, FAILURES_IN_A_ROW),
         last_successes=last_successes(database),
         paused_until=paused_until(database, sources),
         spotify_budget=budget_use(database, "spotify", settings.spotify_daily_request_budget),

@@ -73,24 +73,23 @@ def last_successes(database: Database) -> dict[str, datetime]:
         return {source: finished for source, finished in session.execute(query) if finished}
 
 
-def latest_endings(database: Database, count: int) -> dict[str, list[RunEnding]]:
-    """Each source's `count` newest ended runs, newest first: whether syncs keep failing in
-    a row (a run still going has no outcome yet)."""
-    rank = func.row_number().over(partition_by=SyncRun.source, order_by=SyncRun.id.desc())
-    ended = (
-        select(SyncRun.source, SyncRun.status, SyncRun.finished_at, rank.label("rank"))
-        .where(SyncRun.status != RUNNING)
-        .subquery()
-    )
+def latest_endings(
+    database: Database, sources: Iterable[str], count: int
+) -> dict[str, list[RunEnding]]:
+    """Each of `sources`' `count` newest ended runs, newest first: whether syncs keep
+    failing in a row (a run still going has no outcome yet). Reads an index range per
+    source, however many runs the table keeps."""
     endings: dict[str, list[RunEnding]] = {}
     with database.session() as session:
-        rows = session.execute(
-            select(ended.c.source, ended.c.status, ended.c.finished_at)
-            .where(ended.c.rank <= count)
-            .order_by(ended.c.source, ended.c.rank)
-        )
-        for source, status, finished_at in rows:
-            endings.setdefault(source, []).append(RunEnding(status, finished_at))
+        for source in sources:
+            rows = session.execute(
+                select(SyncRun.status, SyncRun.finished_at)
+                .where(SyncRun.source == source, SyncRun.status != RUNNING)
+                .order_by(SyncRun.id.desc())
+                .limit(count)
+            ).all()
+            if rows:
+                endings[source] = [RunEnding(status, finished_at) for status, finished_at in rows]
     return endings
 
 
