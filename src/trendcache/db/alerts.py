@@ -27,6 +27,9 @@ class AlertState(Base):
     firing: Mapped[bool] = mapped_column(default=False, server_default=false())
     started_at: Mapped[datetime | None]  # of the current (or the last) episode
     ended_at: Mapped[datetime | None]  # null while it fires
+    # While it fires: since when the condition has been seen to hold no longer. It ends
+    # once that lasts (`KEEP_FIRING_FOR`), so a condition on its threshold does not flap.
+    clear_since: Mapped[datetime | None]
     details: Mapped[dict[str, Any] | None]  # severity, summary, description when it started
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -15,7 +15,7 @@ from tests.pipeline.alerts.receiver import Receiver, running_receiver
 from tests.pipeline.alerts.rows import alert_settings, cache_fetched
 from trendcache.clock import utcnow
 from trendcache.db import Database
-from trendcache.db.alerts import AlertEvent
+from trendcache.db.alerts import AlertEvent, AlertState
 from trendcache.db.models import CacheData
 from trendcache.pipeline.alerts.conditions import Alert
 from trendcache.pipeline.alerts.outbox import claim_event, pending_events
@@ -32,20 +32,28 @@ def receiver() -> Iterator[Receiver]:
         yield receiver
 
 
-def watch(database: Database, url: str | None, **overrides: object) -> AlertWatch:
+def watch(
+    database: Database,
+    url: str | None,
+    keep_firing_for: timedelta = timedelta(0),
+    **overrides: object,
+) -> AlertWatch:
+    """Alerts end as soon as they are clear, unless `keep_firing_for` says otherwise."""
     settings = alert_settings(alert_webhook_url=url, **overrides)
     # Short waits between tries: the tests decide, they do not wait out real backoff.
     webhook = Webhook(url, timeout=5, backoff=(0.01, 0.02)) if url else None
-    return AlertWatch(database, settings, ["spotify"], webhook=webhook)
+    return AlertWatch(
+        database, settings, ["spotify"], webhook=webhook, keep_firing_for=keep_firing_for
+    )
 
 
 def go_stale(database: Database) -> None:
     cache_fetched(database, "spotify_new_releases:US", timedelta(hours=13))
 
 
-def refresh(database: Database) -> None:
+def refresh(database: Database, ago: timedelta = timedelta(0)) -> None:
     with database.writer() as session:
-        session.execute(update(CacheData).values(fetched_at=utcnow()))
+        session.execute(update(CacheData).values(fetched_at=utcnow() - ago))
 
 
 def events(database: Database) -> int:
@@ -74,6 +82,27 @@ def test_a_start_posts_once_while_it_fires_and_its_end_posts_once(
     assert started["endsAt"] is None and ended["endsAt"] is not None
     alerts.check()
     assert len(receiver.posts) == 2
+
+
+def test_an_alert_ends_only_once_it_stayed_clear_for_a_while(
+    database: Database, receiver: Receiver
+) -> None:
+    alerts = watch(database, receiver.url, keep_firing_for=timedelta(minutes=5))
+    go_stale(database)
+    alerts.check()
+    refresh(database)
+    alerts.check()  # clear, but only just
+    refresh(database, ago=timedelta(hours=13))
+    alerts.check()  # back: the same episode goes on
+    refresh(database)
+    alerts.check()
+    assert receiver.statuses() == [(STALE, "firing")]
+    with database.writer() as session:  # as if five minutes went by, clear
+        state = session.get(AlertState, STALE)
+        assert state is not None and state.clear_since is not None
+        state.clear_since -= timedelta(minutes=5)
+    alerts.check()
+    assert receiver.statuses() == [(STALE, "firing"), (STALE, "resolved")]
 
 
 def test_api_status_and_the_webhook_agree_on_since(database: Database, receiver: Receiver) -> None:

@@ -30,13 +30,16 @@ class StoredAlert:
     firing: bool
     started_at: datetime | None
     ended_at: datetime | None
+    clear_since: datetime | None
 
 
 def read_states(database: Database) -> dict[str, StoredAlert]:
     with database.session() as session:
         rows = session.scalars(select(AlertState))
         return {
-            row.name: StoredAlert(row.name, row.firing, row.started_at, row.ended_at)
+            row.name: StoredAlert(
+                row.name, row.firing, row.started_at, row.ended_at, row.clear_since
+            )
             for row in rows
         }
 
@@ -54,7 +57,13 @@ def claim_start(database: Database, alert: Alert, now: datetime, *, notify: bool
             session,
             update(AlertState)
             .where(AlertState.name == alert.name, AlertState.firing.is_(False))
-            .values(firing=True, started_at=alert.since, ended_at=None, details=details),
+            .values(
+                firing=True,
+                started_at=alert.since,
+                ended_at=None,
+                clear_since=None,
+                details=details,
+            ),
         )
         if won and notify:
             body = payload(alert.name, FIRING, details, alert.since, None)
@@ -69,7 +78,7 @@ def claim_end(database: Database, name: str, now: datetime, *, notify: bool) -> 
             session,
             update(AlertState)
             .where(AlertState.name == name, AlertState.firing.is_(True))
-            .values(firing=False, ended_at=now),
+            .values(firing=False, ended_at=now, clear_since=None),
         )
         if won and notify:
             row = session.get(AlertState, name)
@@ -77,6 +86,17 @@ def claim_end(database: Database, name: str, now: datetime, *, notify: bool) -> 
             body = payload(name, RESOLVED, row.details or {}, row.started_at, now)
             session.add(AlertEvent(name=name, status=RESOLVED, payload=body, created_at=now))
         return won
+
+
+def mark_clear(database: Database, name: str, clear_since: datetime | None) -> None:
+    """Note since when a firing alert's condition no longer holds (None: it holds again).
+    Not a claim: whichever process writes it, the end is still claimed once."""
+    with database.writer() as session:
+        session.execute(
+            update(AlertState)
+            .where(AlertState.name == name, AlertState.firing.is_(True))
+            .values(clear_since=clear_since)
+        )
 
 
 def payload(

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from trendcache.clock import utcnow
 from trendcache.config import Settings
@@ -31,12 +31,17 @@ from trendcache.pipeline.alerts.transitions import (
     StoredAlert,
     claim_end,
     claim_start,
+    mark_clear,
     read_states,
 )
 from trendcache.pipeline.alerts.webhook import Webhook
 from trendcache.pipeline.state import StateStore
 
 log = logging.getLogger(__name__)
+# How long a firing alert's condition must stay clear before it ends (Prometheus's
+# `keep_firing_for`): a budget or a queue hovering on its threshold would otherwise post a
+# start and an end at every other check.
+KEEP_FIRING_FOR = timedelta(minutes=5)
 
 
 def current_alerts(database: Database, settings: Settings, sources: Sequence[str]) -> list[Alert]:
@@ -62,8 +67,10 @@ class AlertWatch:
         sources: Sequence[str],
         *,
         webhook: Webhook | None = None,
+        keep_firing_for: timedelta = KEEP_FIRING_FOR,
     ) -> None:
         self.database = database
+        self.keep_firing_for = keep_firing_for
         self.settings = settings
         self.sources = tuple(sources)
         url = settings.alert_webhook_url
@@ -89,25 +96,33 @@ class AlertWatch:
         sample = QueueSample(now, facts.queue.due)
         record_sample(StateStore(self.database), sample)
         alerts = evaluate(replace(facts, queue_samples=[*facts.queue_samples, sample]))
-        notify = self.webhook is not None
-        stored = read_states(self.database)
-        firing = {alert.name for alert in alerts}
-        for alert in alerts:
-            known = stored.get(alert.name)
-            started = (known is None or not known.firing) and claim_start(
-                self.database, alert, now, notify=notify
-            )
-            if started:
-                log.warning("alert %s started: %s", alert.name, alert.summary)
-        for name, state in stored.items():
-            if (
-                state.firing
-                and name not in firing
-                and claim_end(self.database, name, now, notify=notify)
-            ):
-                log.info("alert %s ended", name)
+        self.settle(alerts, now)
         self.deliver(stop or threading.Event())
         return alerts
+
+    def settle(self, alerts: list[Alert], now: datetime) -> None:
+        """Claim the starts of `alerts` and the ends of those that stayed clear long enough."""
+        notify = self.webhook is not None
+        stored = read_states(self.database)
+        for alert in alerts:
+            known = stored.get(alert.name)
+            if known is not None and known.firing:
+                if known.clear_since is not None:  # back before it ended: one episode
+                    mark_clear(self.database, alert.name, None)
+            elif claim_start(self.database, alert, now, notify=notify):
+                log.warning("alert %s started: %s", alert.name, alert.summary)
+        firing = {alert.name for alert in alerts}
+        for name, state in stored.items():
+            if not state.firing or name in firing:
+                continue
+            clear_since = state.clear_since
+            if clear_since is None:
+                clear_since = now
+                mark_clear(self.database, name, now)
+            if now - clear_since >= self.keep_firing_for and claim_end(
+                self.database, name, now, notify=notify
+            ):
+                log.info("alert %s ended", name)
 
     def deliver(self, stop: threading.Event) -> None:
         """Post the events owed, oldest first; an alert whose earlier event is still out

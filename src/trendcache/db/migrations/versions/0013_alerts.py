@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("firing", sa.Boolean(), nullable=False, server_default=sa.false()),
         when("started_at"),
         when("ended_at"),
+        when("clear_since"),
         sa.Column("details", JSON, nullable=True),
         when("updated_at", nullable=False),
     )
