@@ -39,7 +39,7 @@ def watch(
     **overrides: object,
 ) -> AlertWatch:
     """Alerts end as soon as they are clear, unless `keep_firing_for` says otherwise."""
-    settings = alert_settings(alert_webhook_url=url, **overrides)
+    settings = alert_settings(alert_webhook_url=url, **overrides)  # the URL as configured
     # Short waits between tries: the tests decide, they do not wait out real backoff.
     webhook = Webhook(url, timeout=5, backoff=(0.01, 0.02)) if url else None
     return AlertWatch(

@@ -74,7 +74,7 @@ class AlertWatch:
         self.settings = settings
         self.sources = tuple(sources)
         url = settings.alert_webhook_url
-        self.webhook = webhook or (Webhook(url) if url else None)
+        self.webhook = webhook or (Webhook(url.get_secret_value()) if url else None)
 
     def current(self) -> list[Alert]:
         return current_alerts(self.database, self.settings, self.sources)
