@@ -3,10 +3,12 @@ evaluating processes, and survive a receiver that is down; on both databases."""
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -277,3 +279,43 @@ def test_of_simultaneous_claims_of_an_event_to_post_exactly_one_wins(database: D
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def check_repeatedly(database_url: str, webhook_url: str, start: Any, checks: int) -> None:
+    """A separate process's alert checks (the target of `multiprocessing`)."""
+    database = Database(database_url)
+    try:
+        alerts = watch(database, webhook_url)
+        start.wait(timeout=60)
+        for _ in range(checks):
+            alerts.check()
+    finally:
+        database.dispose()
+
+
+def test_separate_processes_post_each_transition_once(
+    postgres_database: Database, receiver: Receiver
+) -> None:
+    """Two processes on one PostgreSQL, as two workers (or serve and a worker) run."""
+    database = postgres_database
+    context = multiprocessing.get_context("spawn")
+    url = database.url.render_as_string(hide_password=False)
+
+    def checks_in_processes() -> None:
+        start = context.Event()
+        processes = [
+            context.Process(target=check_repeatedly, args=(url, receiver.url, start, 3))
+            for _ in range(2)
+        ]
+        for process in processes:
+            process.start()
+        start.set()
+        for process in processes:
+            process.join(timeout=120)
+        assert [process.exitcode for process in processes] == [0, 0]
+
+    go_stale(database)
+    checks_in_processes()
+    refresh(database)
+    checks_in_processes()
+    assert receiver.statuses() == [(STALE, "firing"), (STALE, "resolved")]
