@@ -1,9 +1,10 @@
 """The enrichment queue's depth over time, for "the backlog has been growing for 30 minutes".
 
 Prometheus keeps the series; we keep a short one in the state table (`alerts.queue_depth`):
-each evaluating process adds a sample per check, and samples older than the window (plus a
-margin) are dropped. Several processes may add at once; a sample lost to a concurrent write
-only thins the series.
+an evaluating process adds a sample at its check unless another did less than `SPACING`
+ago (so the series covers the window however many processes check, and how often), and
+samples older than the window (plus a margin) are dropped. A sample lost to a concurrent
+write only thins the series.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from trendcache.pipeline.state import StateStore
 SAMPLES_KEY = "alerts.queue_depth"
 GROWING_WINDOW = timedelta(minutes=30)
 KEPT = GROWING_WINDOW + timedelta(minutes=10)
-MAX_SAMPLES = 240  # a bound whatever the number of processes and ALERT_CHECK_SECONDS
+SPACING = timedelta(seconds=30)  # one sample per half minute, from all processes together
+MAX_SAMPLES = 240  # a bound, whatever the clocks of the processes say
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,9 @@ def read_samples(state: StateStore) -> list[QueueSample]:
 
 
 def record_sample(state: StateStore, sample: QueueSample) -> None:
-    kept = [old for old in read_samples(state) if old.at >= sample.at - KEPT and old != sample]
+    kept = [old for old in read_samples(state) if old.at >= sample.at - KEPT]
+    if kept and abs(sample.at - kept[-1].at) < SPACING:
+        return  # a sample this recent is there already
     kept = [*kept, sample][-MAX_SAMPLES:]
     value = {"samples": [[old.at.isoformat(), old.due] for old in kept]}
     # An upsert, not `state.set`: processes that record their first sample at once would

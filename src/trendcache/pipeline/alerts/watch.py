@@ -95,6 +95,7 @@ class AlertWatch:
         facts = read_facts(self.database, self.settings, self.sources, now)
         sample = QueueSample(now, facts.queue.due)
         record_sample(StateStore(self.database), sample)
+        # This check's own depth counts, whether or not it was kept in the series.
         alerts = evaluate(replace(facts, queue_samples=[*facts.queue_samples, sample]))
         self.settle(alerts, now)
         self.deliver(stop or threading.Event())
