@@ -75,6 +75,8 @@ def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pa
         ("REDIS_URL", "localhost:6379", "REDIS_URL"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
         ("TRUSTED_PROXIES", "10.0.0.1,proxy.local", "TRUSTED_PROXIES"),
+        ("ALERT_WEBHOOK_URL", "hooks.example.org/x", "ALERT_WEBHOOK_URL"),
+        ("ALERT_CHECK_SECONDS", "0", "ALERT_CHECK_SECONDS"),
     ],
 )
 def test_invalid_values_give_one_line_naming_the_variable(
@@ -134,3 +136,20 @@ def test_the_configuration_page_gives_every_setting_its_real_default() -> None:
 
 def test_every_setting_has_a_description() -> None:
     assert [n for n, f in Settings.model_fields.items() if not f.description] == []
+
+
+def test_the_alert_webhook_url_is_an_http_url_and_never_shown(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Webhook URLs often carry their token in the path."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", "hooks.example.org/T0KEN")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert "ALERT_WEBHOOK_URL" in str(caught.value)
+    assert "T0KEN" not in str(caught.value)
+    monkeypatch.setenv("ALERT_WEBHOOK_URL", "https://hooks.example.org/T0KEN")
+    settings = load_settings()
+    assert settings.alert_webhook_url is not None
+    assert settings.alert_webhook_url.get_secret_value() == "https://hooks.example.org/T0KEN"
+    assert "T0KEN" not in repr(settings)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from huey.api import PeriodicTask
 
+from tests.fixtures.app import ServicesFactory
+from tests.pipeline.alerts.receiver import running_receiver
+from tests.pipeline.alerts.rows import cache_fetched
 from tests.pipeline.helpers import cache_row, make_stale, runs
+from trendcache.db import Database
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.heartbeats import read_heartbeats, this_worker
 from trendcache.pipeline.keys import trending_key
@@ -106,3 +111,15 @@ def test_the_consumer_inside_serve_records_its_heartbeat_as_serve(
     wait_for(lambda: bool(read_heartbeats(sqlite_services.database)))
     [beat] = read_heartbeats(sqlite_services.database)
     assert (beat.worker, beat.role) == (this_worker(), "serve")
+
+
+def test_every_consumer_checks_the_alert_conditions(
+    make_services: ServicesFactory,
+    sqlite_database: Database,
+    running_queue: Callable[[Services], TaskQueue],
+) -> None:
+    with running_receiver() as receiver:
+        services = make_services(sqlite_database, alert_webhook_url=receiver.url)
+        cache_fetched(services.database, "spotify_new_releases:US", timedelta(hours=13))
+        running_queue(services)
+        wait_for(lambda: receiver.statuses() == [("TrendcacheDataStale", "firing")])

@@ -131,6 +131,19 @@ class Settings(BaseSettings):
         "scaled-out deployment.",
     )
 
+    alert_webhook_url: SecretStr | None = Field(
+        None,
+        description="http(s) URL that receives a JSON post when an alert starts or ends "
+        "(the same conditions as deploy/prometheus/alerts.yml); never logged, as such URLs "
+        "often carry a token. Unset: no posts, alerts still show in /api/status.",
+    )
+    alert_check_seconds: float = Field(
+        60.0,
+        ge=1,
+        le=3600,
+        description="How often each serve and worker process evaluates the alert conditions.",
+    )
+
     @field_validator("spotify_markets", mode="before")
     @classmethod
     def _split_markets(cls, value: Any) -> Any:
@@ -175,6 +188,15 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError(f"not an http(s) URL: {value!r}")
         return value.rstrip("/")
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.match(r"^https?://[^/\s]+", value.get_secret_value()):
+            raise ValueError("not an http(s) URL, e.g. https://hooks.example.org/x")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -234,6 +256,7 @@ def describe_validation_error(exc: ValidationError) -> str:
         name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
         message = error["msg"].removeprefix("Value error, ")
         given = error.get("input")
-        shown = "" if "SECRET" in name or isinstance(given, dict) else f" (got {given!r})"
+        hidden = "SECRET" in name or "WEBHOOK" in name or isinstance(given, dict)
+        shown = "" if hidden else f" (got {given!r})"
         lines.append(f"invalid configuration: {name}: {message}{shown}")
     return "; ".join(lines)

@@ -16,6 +16,7 @@ from trendcache.db import Database
 from trendcache.health import Dependencies
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
 from trendcache.musicbrainz.connector import MusicBrainzConnector
+from trendcache.pipeline.alerts.watch import AlertWatch
 from trendcache.pipeline.enrichment.enricher import Enricher
 from trendcache.pipeline.sync.spotify_source import SpotifySource
 from trendcache.pipeline.sync.syncer import Syncer
@@ -52,6 +53,8 @@ class Services:
         self.enricher = Enricher(
             self.database, settings, self.connector, musicbrainz, on_change=self._changed
         )
+        # Run by every queue consumer (serve's and each worker's), read by /api/status.
+        self.alerts = AlertWatch(self.database, settings, [self.syncer.source.name])
 
     def on_change(self, listener: Listener) -> None:
         """Call `listener` whenever this process changed what the read path shows."""

@@ -28,9 +28,11 @@ DEBOUNCE_SECONDS = 5.0
 
 
 class HeartbeatConsumer(Consumer):  # type: ignore[misc]
-    """A consumer that records a heartbeat every `HEARTBEAT_SECONDS` while it runs."""
+    """A consumer that records a heartbeat every `HEARTBEAT_SECONDS` while it runs, and
+    checks the alert conditions every ALERT_CHECK_SECONDS (`pipeline/alerts/watch.py`)."""
 
     beat: Callable[[], None] | None = None
+    watch_alerts: Callable[[threading.Event], None] | None = None
 
     def start(self) -> None:
         super().start()
@@ -38,6 +40,10 @@ class HeartbeatConsumer(Consumer):  # type: ignore[misc]
             beat = self.beat
             threading.Thread(
                 target=self._heartbeats, args=(beat,), name="heartbeat", daemon=True
+            ).start()
+        if self.watch_alerts is not None:
+            threading.Thread(
+                target=self.watch_alerts, args=(self.stop_flag,), name="alerts", daemon=True
             ).start()
 
     def _heartbeats(self, beat: Callable[[], None]) -> None:
@@ -136,4 +142,5 @@ class TaskQueue:
         consumer.beat = lambda: record_heartbeat(
             self._services().database, worker, role, started_at
         )
+        consumer.watch_alerts = lambda stop: self._services().alerts.run(stop)
         return consumer

@@ -33,7 +33,7 @@ def settings_or_exit() -> tuple[Settings, Redactor]:
     except ConfigError as exc:
         errors.print(f"trendcache: {exc}", markup=False)
         raise typer.Exit(2) from None
-    secrets = (settings.spotify_client_secret, settings.secret_key)
+    secrets = (settings.spotify_client_secret, settings.secret_key, settings.alert_webhook_url)
     redactor = Redactor([secret.get_secret_value() for secret in secrets if secret])
     configure_logging(settings.log_level, redactor)
     return settings, redactor

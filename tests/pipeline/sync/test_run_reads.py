@@ -10,8 +10,10 @@ from trendcache.db import Database
 from trendcache.db.models import SyncRun, UpstreamRequest
 from trendcache.pipeline.state import StateStore, quota_pause_key
 from trendcache.pipeline.sync.run_reads import (
+    RunEnding,
     budget_use,
     last_successes,
+    latest_endings,
     paused_until,
     run_durations,
     runs_by_outcome,
@@ -60,6 +62,20 @@ def test_the_last_success_is_the_newest_ok_run_of_each_source(database: Database
     start = record_runs(database)
     # the cli run at minute 20 took 90 s; the partial one after it is no success
     assert last_successes(database) == {"spotify": start + timedelta(minutes=20, seconds=90)}
+
+
+def test_the_latest_endings_are_each_sources_newest_ended_runs(database: Database) -> None:
+    start = record_runs(database)
+
+    def ended(minutes: int, took: int) -> datetime:
+        return start + timedelta(minutes=minutes, seconds=took)
+
+    assert latest_endings(
+        database, ["spotify", "charts", "none"], 2
+    ) == {  # newest first; the running one has no ending
+        "spotify": [RunEnding("partial", ended(30, 40)), RunEnding("ok", ended(20, 90))],
+        "charts": [RunEnding("failed", ended(40, 2))],
+    }
 
 
 def test_durations_of_finished_runs_are_counted_into_buckets_by_source(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import stamina
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.pipeline.alerts.rows import cache_fetched
 from tests.web.conftest import MARKETS, ClientFactory
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.services import Services
@@ -85,3 +88,28 @@ def test_metrics_name_the_keys_whose_refresh_failed_on_each_backend(
     assert (
         'trendcache_sync_runs_total{source="spotify",status="failed",trigger="cli"} 1.0' in metrics
     )
+
+
+def test_status_shows_the_alerts_firing_now(
+    web_services: Services, make_client: ClientFactory
+) -> None:
+    client = make_client(web_services)
+    assert client.get("/api/status").json()["alerts"] == []
+    cache_fetched(web_services.database, "spotify_new_releases:US", timedelta(hours=13))
+    [alert] = client.get("/api/status").json()["alerts"]
+    assert alert["name"] == "TrendcacheDataStale"
+    assert alert["severity"] == "critical"
+    assert "spotify_new_releases:US" in alert["description"]
+    assert set(alert) == {"name", "severity", "summary", "description", "since"}
+
+
+def test_the_status_alerts_are_documented(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert set(schema["FiringAlert"]["properties"]) == {
+        "name",
+        "severity",
+        "summary",
+        "description",
+        "since",
+    }
+    assert "alerts" in schema["StatusResponse"]["required"]

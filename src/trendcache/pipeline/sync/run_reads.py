@@ -32,6 +32,12 @@ class DurationSummary:
 
 
 @dataclass(frozen=True)
+class RunEnding:
+    status: str  # ok, partial, failed, interrupted
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
 class BudgetUse:
     used: int
     limit: int
@@ -65,6 +71,26 @@ def last_successes(database: Database) -> dict[str, datetime]:
             .group_by(SyncRun.source)
         )
         return {source: finished for source, finished in session.execute(query) if finished}
+
+
+def latest_endings(
+    database: Database, sources: Iterable[str], count: int
+) -> dict[str, list[RunEnding]]:
+    """Each of `sources`' `count` newest ended runs, newest first: whether syncs keep
+    failing in a row (a run still going has no outcome yet). Reads an index range per
+    source, however many runs the table keeps."""
+    endings: dict[str, list[RunEnding]] = {}
+    with database.session() as session:
+        for source in sources:
+            rows = session.execute(
+                select(SyncRun.status, SyncRun.finished_at)
+                .where(SyncRun.source == source, SyncRun.status != RUNNING)
+                .order_by(SyncRun.id.desc())
+                .limit(count)
+            ).all()
+            if rows:
+                endings[source] = [RunEnding(status, finished_at) for status, finished_at in rows]
+    return endings
 
 
 def run_durations(database: Database, bounds: Sequence[float]) -> dict[str, DurationSummary]:

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from trendcache.pipeline.sync.status import read_status
 from trendcache.web.api.models import Health, Liveness
+from trendcache.web.api.status_models import StatusResponse
 from trendcache.web.deps import Context
 
 router = APIRouter(tags=["operations"])
@@ -18,13 +19,31 @@ router = APIRouter(tags=["operations"])
 
 @router.get(
     "/api/status",
-    summary="Sync status",
+    response_model=StatusResponse,
+    summary="Sync status and alerts",
     description="Whether a sync runs now, how the last one went (trigger, outcome, requests "
-    "spent, albums), an active quota pause and its reason, and the detected access tier.",
+    "spent, albums), an active quota pause and its reason, the detected access tier, and "
+    "the alert conditions firing now (the rules of deploy/prometheus/alerts.yml, for a "
+    "deployment without Prometheus).",
 )
 async def sync_status(context: Context) -> dict[str, Any]:
-    status = await run_in_threadpool(read_status, context.services.syncer)
-    return {**status.as_json(), "markets": context.markets}
+    services = context.services
+    status = await run_in_threadpool(read_status, services.syncer)
+    alerts = await run_in_threadpool(services.alerts.current)
+    return {
+        **status.as_json(),
+        "markets": context.markets,
+        "alerts": [
+            {
+                "name": alert.name,
+                "severity": alert.severity,
+                "summary": alert.summary,
+                "description": alert.description,
+                "since": alert.since,
+            }
+            for alert in alerts
+        ],
+    }
 
 
 @router.get(
