@@ -1,0 +1,82 @@
+"""Web requests counted by route template, method and status, and timed per route.
+
+Counted into the process's `Tally` (a dict update, no I/O), summed over every web process
+at scrape time. The route is the template FastAPI matched (`/api/albums/{album_id}`), a
+mount's prefix (`/static`), or `unmatched`: never the raw path, so a scan of made-up URLs
+adds no series. The lean path of `/api/cache/trending` (`app.py`) counts itself through
+`record_request`, as it never reaches this middleware.
+"""
+
+from __future__ import annotations
+
+import time
+
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from trendcache.tally import CounterDef, HistogramDef, Tally
+
+UNMATCHED = "unmatched"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+REQUESTS = CounterDef(
+    "trendcache_http_requests_total",
+    "Web requests answered, by route template, method and status (304s included).",
+    ("route", "method", "status"),
+)
+DURATION = HistogramDef(
+    "trendcache_http_request_duration_seconds",
+    "How long the web app took to answer, by route template.",
+    ("route",),
+    (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+DEFINITIONS = (REQUESTS, DURATION)
+
+
+def record_request(tally: Tally, route: str, method: str, status: int, seconds: float) -> None:
+    tally.inc(REQUESTS, route, method if method in METHODS else "other", str(status))
+    tally.observe(DURATION, route, value=seconds)
+
+
+def route_of(scope: Scope) -> str:
+    """The template of the route that served `scope`, or `UNMATCHED`.
+
+    The router leaves the route it chose in the scope; a request answered before routing
+    (HEAD and OPTIONS handled around it, a 405) is matched here, as a GET.
+    """
+    route = scope.get("route")
+    if route is None:
+        probe = {**scope, "method": "GET"}
+        for candidate in scope["app"].router.routes:
+            if candidate.matches(probe)[0] is not Match.NONE:
+                route = candidate
+                break
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) and path else UNMATCHED
+
+
+class RequestMetrics:
+    """ASGI middleware: every HTTP request through FastAPI, counted when it is answered."""
+
+    def __init__(self, app: ASGIApp, tally: Tally) -> None:
+        self.app = app
+        self.tally = tally
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500  # unless a response starts: an error that escaped every handler
+
+        async def send_counted(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_counted)
+        finally:
+            seconds = time.perf_counter() - start
+            record_request(self.tally, route_of(scope), scope["method"], status, seconds)
