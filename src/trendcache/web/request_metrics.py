@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trendcache.tally import CounterDef, HistogramDef, Tally
@@ -41,17 +40,11 @@ def record_request(tally: Tally, route: str, method: str, status: int, seconds: 
 def route_of(scope: Scope) -> str:
     """The template of the route that served `scope`, or `UNMATCHED`.
 
-    The router leaves the route it chose in the scope; a request answered before routing
-    (HEAD and OPTIONS handled around it, a 405) is matched here, as a GET.
+    The router leaves the route it chose in the scope (`HeadAndOptions` passes it on for a
+    HEAD it served as a GET); an OPTIONS answered before routing has none, and counts as
+    `UNMATCHED` as a path no route serves does.
     """
-    route = scope.get("route")
-    if route is None:
-        probe = {**scope, "method": "GET"}
-        for candidate in scope["app"].router.routes:
-            if candidate.matches(probe)[0] is not Match.NONE:
-                route = candidate
-                break
-    path = getattr(route, "path", None)
+    path = getattr(scope.get("route"), "path", None)
     return path if isinstance(path, str) and path else UNMATCHED
 
 
