@@ -27,11 +27,13 @@ Deltas = dict[tuple[str, Labels], float]  # (sample name, labels) → amount to 
 
 @dataclass(frozen=True)
 class CounterDef:
-    """A counter: `name` ends in `_total`, as the exposition shows it."""
+    """A counter: `name` ends in `_total`, as the exposition shows it. `initial`: label
+    values shown at 0 before anything is counted, so that `increase()` sees the first."""
 
     name: str
     help: str
     labels: tuple[str, ...]
+    initial: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ MUSICBRAINZ_REFUSALS = CounterDef(
     "MusicBrainz 503s (and 429s) by rate-limit zone: `ws` is our own client limit, "
     "`global` their load shedding, `none` an answer without a zone.",
     ("zone",),
+    initial=(("ws",), ("global",)),
 )
 DEFINITIONS = (
     REQUESTS,

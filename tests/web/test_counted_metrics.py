@@ -156,3 +156,6 @@ def test_every_counted_metric_is_described_before_anything_is_counted(
         "trendcache_sync_pause_info": "gauge",
     }.items():
         assert families.get(name) == kind, name
+    samples = scrape(client)
+    for zone in ("ws", "global"):  # at 0 from the start, so increase() sees the first 503
+        assert samples[("trendcache_musicbrainz_rate_limited_total", (("zone", zone),))] == 0

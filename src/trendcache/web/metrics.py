@@ -200,8 +200,11 @@ def _counter(definition: CounterDef, values: dict[Labels, float]) -> Metric:
     family = CounterMetricFamily(
         definition.name.removesuffix("_total"), definition.help, labels=definition.labels
     )
-    for labels, value in sorted(values.items()):
-        family.add_metric([v for _, v in labels], value)
+    shown = {tuple(v for _, v in labels): value for labels, value in values.items()}
+    for initial in definition.initial:
+        shown.setdefault(initial, 0.0)
+    for label_values, value in sorted(shown.items()):
+        family.add_metric(list(label_values), value)
     return family
 
 
