@@ -87,3 +87,14 @@ def test_nothing_counted_stores_nothing() -> None:
     stored: list[Deltas] = []
     Flusher(Tally(), stored.append).flush()
     assert stored == []
+
+
+def test_keys_made_beforehand_count_as_inc_and_observe_do() -> None:
+    by_hand, ready = Tally(), Tally()
+    series = WAIT.series("a")
+    for value in (0.05, 0.5, 3.0):
+        by_hand.inc(HITS, "a")
+        by_hand.observe(WAIT, "a", value=value)
+        ready.count_and_observe(HITS.key("a"), series, value)
+
+    assert ready.take() == by_hand.take()

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 5.0
 Labels = tuple[tuple[str, str], ...]  # (name, value) pairs in the definition's order
-Deltas = dict[tuple[str, Labels], float]  # (sample name, labels) → amount to add
+Key = tuple[str, Labels]  # one sample: its name and labels
+Deltas = dict[Key, float]  # sample → amount to add
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class CounterDef:
     help: str
     labels: tuple[str, ...]
     initial: tuple[tuple[str, ...], ...] = ()
+
+    def key(self, *values: str) -> Key:
+        return (self.name, tuple(zip(self.labels, values, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,20 @@ class HistogramDef:
         """The `le` of the bucket `value` falls in (the first bound not below it)."""
         return self.bounds[bisect_left(self.buckets, value)]
 
+    def series(self, *values: str) -> Series:
+        labels = tuple(zip(self.labels, values, strict=True))
+        bucket_keys = tuple((f"{self.name}_bucket", (*labels, ("le", b))) for b in self.bounds)
+        return Series(self.buckets, bucket_keys, (f"{self.name}_sum", labels))
+
+
+@dataclass(frozen=True)
+class Series:
+    """The keys of one histogram series, made once for a series observed often."""
+
+    buckets: tuple[float, ...]
+    bucket_keys: tuple[Key, ...]  # one per bucket, +Inf last
+    sum_key: Key
+
 
 def _bound(value: float) -> str:
     """A bucket bound as the exposition writes it (`0.5`, `1.0`)."""
@@ -68,9 +86,7 @@ class Tally:
         self._deltas: Deltas = {}
 
     def inc(self, counter: CounterDef, *values: str, amount: float = 1.0) -> None:
-        key = (counter.name, tuple(zip(counter.labels, values, strict=True)))
-        with self._lock:
-            self._deltas[key] = self._deltas.get(key, 0.0) + amount
+        self.add(counter.key(*values), amount)
 
     def observe(self, histogram: HistogramDef, *values: str, value: float) -> None:
         labels = tuple(zip(histogram.labels, values, strict=True))
@@ -80,6 +96,19 @@ class Tally:
             deltas = self._deltas
             deltas[bucket] = deltas.get(bucket, 0.0) + 1.0
             deltas[total] = deltas.get(total, 0.0) + value
+
+    def add(self, key: Key, amount: float = 1.0) -> None:
+        with self._lock:
+            self._deltas[key] = self._deltas.get(key, 0.0) + amount
+
+    def count_and_observe(self, key: Key, series: Series, value: float) -> None:
+        """One count and one observation, with keys made beforehand: the hot path's way."""
+        bucket = series.bucket_keys[bisect_left(series.buckets, value)]
+        with self._lock:
+            deltas = self._deltas
+            deltas[key] = deltas.get(key, 0.0) + 1.0
+            deltas[bucket] = deltas.get(bucket, 0.0) + 1.0
+            deltas[series.sum_key] = deltas.get(series.sum_key, 0.0) + value
 
     def take(self) -> Deltas:
         """Everything counted since the last `take`, and start again from nothing."""

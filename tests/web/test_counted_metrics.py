@@ -10,8 +10,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.web.conftest import ClientFactory
 from tests.web.test_metrics import Samples, scrape
 from trendcache.emulators.spotify import SpotifyEmulator
+from trendcache.pipeline.counters import snapshot_ages
 from trendcache.pipeline.heartbeats import this_worker
 from trendcache.services import Services
+from trendcache.web.app import create_app
 
 TRENDING = "/api/cache/trending"
 APPEARANCES = "/api/albums/appearances/{albumId}"
@@ -121,6 +123,14 @@ def test_snapshot_age_and_health_are_read_at_scrape_time(
     assert 0 <= age < 60
     assert samples[("trendcache_health_ok", (("dependency", "database"),))] == 1
     assert samples[("trendcache_health_ok", (("dependency", "snapshots"),))] == 1
+
+
+def test_a_stopped_web_process_takes_its_snapshot_age_along(synced_services: Services) -> None:
+    with TestClient(create_app(synced_services)):
+        synced_services.flusher.flush()
+        assert this_worker() in snapshot_ages(synced_services.database)
+    synced_services.flusher.flush()  # a flush after it stopped does not bring it back
+    assert this_worker() not in snapshot_ages(synced_services.database)
 
 
 def test_a_quota_pause_says_why(

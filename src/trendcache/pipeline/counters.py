@@ -7,6 +7,7 @@ Also each web process's snapshot age, a row per process like the worker heartbea
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from trendcache.db.models import MetricCounter, WebSnapshot
 from trendcache.db.upsert import accumulate, upsert
 from trendcache.tally import Deltas, Labels
 
+log = logging.getLogger(__name__)
 # A web process not heard of for this long has stopped: its row is no longer shown, and
 # dropped a day later.
 SNAPSHOT_UNSEEN = timedelta(minutes=5)
@@ -63,6 +65,15 @@ def record_snapshot(
     with database.writer() as session:
         upsert(session, WebSnapshot, [row], ["process"], ["current_at", "seen_at"])
         session.execute(delete(WebSnapshot).where(WebSnapshot.seen_at < now - SNAPSHOT_FORGOTTEN))
+
+
+def forget_snapshot(database: Database, process: str) -> None:
+    """A web process stopping: its snapshots are no longer served (errors only logged)."""
+    try:
+        with database.writer() as session:
+            session.execute(delete(WebSnapshot).where(WebSnapshot.process == process))
+    except Exception:
+        log.exception("could not remove this process's snapshot age")
 
 
 def snapshot_ages(database: Database, now: datetime | None = None) -> dict[str, float]:

@@ -4,7 +4,7 @@ Counted into the process's `Tally` (a dict update, no I/O), summed over every we
 at scrape time. The route is the template FastAPI matched (`/api/albums/{album_id}`), a
 mount's prefix (`/static`), or `unmatched`: never the raw path, so a scan of made-up URLs
 adds no series. The lean path of `/api/cache/trending` (`app.py`) counts itself through
-`record_request`, as it never reaches this middleware.
+the same `RequestCounter`, as it never reaches this middleware.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from trendcache.tally import CounterDef, HistogramDef, Tally
+from trendcache.tally import CounterDef, HistogramDef, Key, Series, Tally
 
 UNMATCHED = "unmatched"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -32,9 +32,25 @@ DURATION = HistogramDef(
 DEFINITIONS = (REQUESTS, DURATION)
 
 
-def record_request(tally: Tally, route: str, method: str, status: int, seconds: float) -> None:
-    tally.inc(REQUESTS, route, method if method in METHODS else "other", str(status))
-    tally.observe(DURATION, route, value=seconds)
+MAX_SERIES = 2000  # keys kept ready; beyond, made per request (bounded labels never get here)
+
+
+class RequestCounter:
+    """Counts and times web requests into the tally, with each series' keys made once: on
+    the lean read path, counting costs a lookup and three dict updates."""
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self._keys: dict[tuple[str, str, int], tuple[Key, Series]] = {}
+
+    def record(self, route: str, method: str, status: int, seconds: float) -> None:
+        keys = self._keys.get((route, method, status))
+        if keys is None:
+            shown = method if method in METHODS else "other"
+            keys = (REQUESTS.key(route, shown, str(status)), DURATION.series(route))
+            if len(self._keys) < MAX_SERIES:
+                self._keys[(route, method, status)] = keys
+        self.tally.count_and_observe(keys[0], keys[1], seconds)
 
 
 def route_of(scope: Scope) -> str:
@@ -51,9 +67,9 @@ def route_of(scope: Scope) -> str:
 class RequestMetrics:
     """ASGI middleware: every HTTP request through FastAPI, counted when it is answered."""
 
-    def __init__(self, app: ASGIApp, tally: Tally) -> None:
+    def __init__(self, app: ASGIApp, counter: RequestCounter) -> None:
         self.app = app
-        self.tally = tally
+        self.counter = counter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,4 +88,4 @@ class RequestMetrics:
             await self.app(scope, receive, send_counted)
         finally:
             seconds = time.perf_counter() - start
-            record_request(self.tally, route_of(scope), scope["method"], status, seconds)
+            self.counter.record(route_of(scope), scope["method"], status, seconds)
