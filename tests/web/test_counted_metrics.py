@@ -10,7 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.web.conftest import ClientFactory
 from tests.web.test_metrics import Samples, scrape
 from trendcache.emulators.spotify import SpotifyEmulator
-from trendcache.pipeline.counters import snapshot_ages
+from trendcache.pipeline.counters import add_counts, snapshot_ages
 from trendcache.pipeline.heartbeats import this_worker
 from trendcache.services import Services
 from trendcache.web.app import create_app
@@ -123,6 +123,30 @@ def test_snapshot_age_and_health_are_read_at_scrape_time(
     assert 0 <= age < 60
     assert samples[("trendcache_health_ok", (("dependency", "database"),))] == 1
     assert samples[("trendcache_health_ok", (("dependency", "snapshots"),))] == 1
+
+
+def test_rows_of_another_versions_labels_are_left_out(
+    synced_services: Services, client: TestClient
+) -> None:
+    """A row written by an older or newer release, with other label names, is skipped:
+    the scrape still answers, with every row this release understands."""
+    add_counts(
+        synced_services.database,
+        {
+            ("trendcache_http_requests_total", (("route", "/x"), ("code", "200"))): 1.0,
+            ("trendcache_http_request_duration_seconds_bucket", (("path", "/x"), ("le", "1.0"))): 1,
+            (
+                "trendcache_http_requests_total",
+                (("route", "/x"), ("method", "GET"), ("status", "200")),
+            ): 2,
+        },
+    )
+
+    samples = scrape(client)
+
+    assert samples[http("/x", "GET", 200)] == 2
+    assert summed(samples, "trendcache_http_requests_total", route="/x") == 2
+    assert not [k for k in samples if dict(k[1]).get("path") == "/x"]
 
 
 def test_a_stopped_web_process_takes_its_snapshot_age_along(synced_services: Services) -> None:

@@ -200,7 +200,11 @@ def _counter(definition: CounterDef, values: dict[Labels, float]) -> Metric:
     family = CounterMetricFamily(
         definition.name.removesuffix("_total"), definition.help, labels=definition.labels
     )
-    shown = {tuple(v for _, v in labels): value for labels, value in values.items()}
+    shown = {
+        tuple(v for _, v in labels): value
+        for labels, value in values.items()
+        if _names(labels) == definition.labels  # rows of another version's labels: skipped
+    }
     for initial in definition.initial:
         shown.setdefault(initial, 0.0)
     for label_values, value in sorted(shown.items()):
@@ -214,13 +218,18 @@ def _histogram(definition: HistogramDef, stored: dict[str, dict[Labels, float]])
     sums = stored.get(f"{definition.name}_sum", {})
     per_bucket: dict[Labels, dict[str, float]] = {}
     for labels, value in stored.get(f"{definition.name}_bucket", {}).items():
-        series, bound = labels[:-1], labels[-1][1]  # `le` is the last label
-        per_bucket.setdefault(series, {})[bound] = value
+        series, (le, bound) = labels[:-1], labels[-1]  # `le` is the last label
+        if le == "le" and _names(series) == definition.labels:
+            per_bucket.setdefault(series, {})[bound] = value
     for series, counts in sorted(per_bucket.items()):
         cumulative = accumulate(counts.get(bound, 0.0) for bound in definition.bounds)
         buckets = list(zip(definition.bounds, cumulative, strict=True))
         family.add_metric([v for _, v in series], buckets, sum_value=sums.get(series, 0.0))
     return family
+
+
+def _names(labels: Labels) -> tuple[str, ...]:
+    return tuple(name for name, _ in labels)
 
 
 class SnapshotCollector(Collector):
