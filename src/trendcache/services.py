@@ -17,10 +17,12 @@ from trendcache.health import Dependencies
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
 from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.pipeline.alerts.watch import AlertWatch
+from trendcache.pipeline.counters import add_counts
 from trendcache.pipeline.enrichment.enricher import Enricher
 from trendcache.pipeline.sync.spotify_source import SpotifySource
 from trendcache.pipeline.sync.syncer import Syncer
 from trendcache.spotify.connector import SpotifyConnector
+from trendcache.tally import Flusher, Tally
 
 Listener = Callable[[], None]
 
@@ -33,13 +35,20 @@ class Services:
         database: Database | None = None,
         connector: SpotifyConnector | None = None,
         musicbrainz: Callable[[], MusicBrainzConnector] | None = None,
+        tally: Tally | None = None,
     ) -> None:
+        """A `connector` or `musicbrainz` given counts into its own tally: build it with
+        this `tally` for its requests to reach the metrics."""
         self.settings = settings
         self.database = database or Database(settings.resolved_database_url)
+        # This process's metric counts, added to the shared table every few seconds by
+        # `flusher` (started by the long-running processes, stopped by `close`).
+        self.tally = tally or Tally()
+        self.flusher = Flusher(self.tally, lambda deltas: add_counts(self.database, deltas))
         self.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         self.locks: Locks = RedisLocks(self.redis) if self.redis else DatabaseLocks(self.database)
         self.health = Dependencies(self.database, self.redis)
-        self.connector = connector or SpotifyConnector(settings)
+        self.connector = connector or SpotifyConnector(settings, tally=self.tally)
         self._listeners: list[Listener] = []
         self._queued_listeners: list[Callable[[list[str]], object]] = []
         self._lock = threading.Lock()
@@ -51,7 +60,12 @@ class Services:
             on_queued=self._queued,
         )
         self.enricher = Enricher(
-            self.database, settings, self.connector, musicbrainz, on_change=self._changed
+            self.database,
+            settings,
+            self.connector,
+            musicbrainz or (lambda: MusicBrainzConnector(settings, tally=self.tally)),
+            on_change=self._changed,
+            tally=self.tally,
         )
         # Run by every queue consumer (serve's and each worker's), read by /api/status.
         self.alerts = AlertWatch(self.database, settings, [self.syncer.source.name])
@@ -75,6 +89,7 @@ class Services:
             listener(album_ids)
 
     def close(self) -> None:
+        self.flusher.stop()  # the counts since the last flush, while the database is here
         self.enricher.close()
         self.connector.close()
         self.database.dispose()

@@ -28,6 +28,7 @@ from trendcache.musicbrainz.session import (
     RetryPolicy,
 )
 from trendcache.ratelimit import SharedLimiter
+from trendcache.upstream_metrics import UpstreamMetrics
 
 # Production's retry logic with backoff short enough for tests; a per-client 503 still
 # waits its Retry-After.
@@ -59,8 +60,8 @@ class DictCache:
 
 @pytest.fixture
 def make_session(musicbrainz_emulator: MusicBrainzEmulator) -> Iterator[SessionFactory]:
-    """`make_session(agent=…, limiter=…, retry=…, cache=…, on_response=…)` on the test's
-    `musicbrainz_emulator` (test_matcher.py pins its own)."""
+    """`make_session(agent=…, limiter=…, retry=…, cache=…, on_response=…, metrics=…,
+    timeout=…)` on the test's `musicbrainz_emulator` (test_matcher.py pins its own)."""
     clients: list[httpx2.Client] = []
 
     def make(
@@ -70,16 +71,25 @@ def make_session(musicbrainz_emulator: MusicBrainzEmulator) -> Iterator[SessionF
         retry: RetryPolicy = QUICK_RETRY,
         cache: ResponseCache | None = None,
         on_response: Callable[[httpx2.Response], None] | None = None,
+        metrics: UpstreamMetrics | None = None,
+        timeout: float = 30.0,
     ) -> MusicBrainzSession:
         hooks = {"response": [on_response]} if on_response is not None else {}
-        http = local_client(headers={"User-Agent": agent}, event_hooks=hooks)
+        http = local_client(headers={"User-Agent": agent}, event_hooks=hooks, timeout=timeout)
         clients.append(http)
         base_url = musicbrainz_emulator.base_url
-        return MusicBrainzSession(http, base_url, limiter or fast_limiter(), retry, cache)
+        return MusicBrainzSession(http, base_url, limiter or fast_limiter(), retry, cache, metrics)
 
     yield make
     for http in clients:
         http.close()
+
+
+@pytest.fixture
+def known_release(musicbrainz_emulator: MusicBrainzEmulator) -> str:
+    """`release/<mbid>` of a release the emulator holds."""
+    mbid = next(t.release_mbid for t in musicbrainz_emulator.truth.values() if t.release_mbid)
+    return f"release/{mbid}"
 
 
 @pytest.fixture

@@ -34,13 +34,6 @@ UNKNOWN = "release/00000000-0000-4000-8000-000000000000"
 GLOBAL = "global"
 
 
-@pytest.fixture
-def known_release(musicbrainz_emulator: MusicBrainzEmulator) -> str:
-    """`release/<mbid>` of a release the emulator holds."""
-    mbid = next(t.release_mbid for t in musicbrainz_emulator.truth.values() if t.release_mbid)
-    return f"release/{mbid}"
-
-
 def gaps(requests: list[RequestRecord]) -> list[float]:
     """Seconds between consecutive arrivals at the emulator."""
     return [later.arrived - earlier.arrived for earlier, later in pairwise(requests)]

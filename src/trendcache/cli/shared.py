@@ -67,13 +67,14 @@ def migrated_database(settings: Settings) -> Iterator[Database]:
 @contextmanager
 def migrated_services(settings: Settings) -> Iterator[Services]:
     """Everything built from `settings` over an up-to-date database (schema and data steps),
-    closed afterwards."""
+    its metric counts flushed as it runs, closed (and flushed once more) afterwards."""
     from trendcache.pipeline.data_steps.prepare import prepare_database
     from trendcache.services import Services
 
     with starting(settings):
         services = Services(settings)
         prepare_database(services.database)
+    services.flusher.start()  # metric counts reach the shared table while it runs
     try:
         yield services
     finally:

@@ -228,3 +228,24 @@ class WorkerHeartbeat(Base):
     role: Mapped[str] = mapped_column(String(20))  # "worker" or "serve"
     started_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+
+
+class MetricCounter(Base):
+    """A counter (or a histogram's bucket or sum) summed over every process: each adds its
+    counts since its last flush (`pipeline/counters.py`); `/metrics` reads the totals."""
+
+    __tablename__ = "metric_counters"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)  # the sample's name
+    labels: Mapped[str] = mapped_column(String(1000), primary_key=True)  # JSON [[name, value]…]
+    value: Mapped[float] = mapped_column(Float)
+
+
+class WebSnapshot(Base):
+    """When a web process's in-memory trending snapshots were last known current."""
+
+    __tablename__ = "web_snapshots"
+
+    process: Mapped[str] = mapped_column(String(300), primary_key=True)  # host:pid
+    current_at: Mapped[datetime]  # its snapshots last rebuilt, or checked unchanged
+    seen_at: Mapped[datetime]  # when the process last said so

@@ -14,6 +14,8 @@ from trendcache.musicbrainz.session import (
 )
 from trendcache.musicbrainz.useragent import check_user_agent
 from trendcache.ratelimit import SharedLimiter, per_second, shared_limiter
+from trendcache.tally import Tally
+from trendcache.upstream_metrics import UpstreamMetrics
 
 
 def musicbrainz_rate(requests_per_second: float) -> tuple[int, float]:
@@ -29,11 +31,14 @@ class MusicBrainzConnector:
         settings: Settings,
         limiter: SharedLimiter | None = None,
         retry: RetryPolicy = DEFAULT_RETRY,
+        tally: Tally | None = None,
     ) -> None:
-        """Raises `UserAgentError` unless MUSICBRAINZ_USER_AGENT would be accepted."""
+        """Raises `UserAgentError` unless MUSICBRAINZ_USER_AGENT would be accepted.
+        `tally`: the process's, to count requests in (else nobody reads the counts)."""
         self.user_agent = check_user_agent(settings.musicbrainz_user_agent)
         self.settings = settings
         self.retry = retry
+        self.metrics = UpstreamMetrics(tally or Tally(), "musicbrainz")
         self.http = httpx2.Client(
             timeout=30.0,
             headers={"User-Agent": self.user_agent, "Accept": "application/json"},
@@ -46,7 +51,12 @@ class MusicBrainzConnector:
 
     def client(self, cache: ResponseCache | None = None) -> MusicBrainzClient:
         session = MusicBrainzSession(
-            self.http, self.settings.musicbrainz_base_url, self.limiter, self.retry, cache
+            self.http,
+            self.settings.musicbrainz_base_url,
+            self.limiter,
+            self.retry,
+            cache,
+            self.metrics,
         )
         return MusicBrainzClient(session)
 

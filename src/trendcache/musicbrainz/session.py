@@ -14,6 +14,7 @@ back from the response cache is cleaned again (a no-op for what this code stored
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -31,6 +32,7 @@ from trendcache.musicbrainz.errors import (
 from trendcache.musicbrainz.sanitize import clean_document
 from trendcache.ratelimit import SharedLimiter
 from trendcache.text import recordable
+from trendcache.upstream_metrics import UpstreamMetrics, outcome, unmetered
 
 Params = Sequence[tuple[str, str | int | float | bool | None]]
 MISSING = object()
@@ -72,8 +74,10 @@ class MusicBrainzSession:
         limiter: SharedLimiter,
         retry: RetryPolicy = DEFAULT_RETRY,
         cache: ResponseCache | None = None,
+        metrics: UpstreamMetrics | None = None,
     ) -> None:
         self._http = http
+        self._metrics = metrics or unmetered("musicbrainz")
         self.base_url = base_url.rstrip("/")
         self._limiter = limiter
         self._retry = retry
@@ -111,13 +115,17 @@ class MusicBrainzSession:
         return float(base * random.uniform(1.0, 1.25))
 
     def _get_once(self, url: str, query: Params, attempt: int) -> Any | None:
-        self._limiter.wait()
+        with self._metrics.limiter_wait():
+            self._limiter.wait()
         self.sent += 1
+        start = time.perf_counter()
         try:
             response = self._http.get(url, params=list(query))
         except httpx2.TransportError as exc:
+            self._metrics.request(url, outcome(None, exc), time.perf_counter() - start)
             raise _Wait(f"unreachable ({type(exc).__name__})", self._pause(attempt)) from exc
         status = response.status_code
+        self._metrics.request(url, outcome(status), time.perf_counter() - start)
         if status == 200:
             try:
                 return response.json()
@@ -129,10 +137,13 @@ class MusicBrainzSession:
             return None
         if status in (429, 503):
             zone = response.headers.get("x-ratelimit-zone", "")
+            self._metrics.refused(zone)
             retry_after = _seconds(response.headers.get("retry-after"))
             if zone == "global":
                 raise _Wait("busy (global load shedding)", self._pause(attempt))
-            raise _Wait("rate limit reached", self._pause(attempt, at_least=max(retry_after, 1.0)))
+            pause = self._pause(attempt, at_least=max(retry_after, 1.0))
+            self._metrics.retry_after(pause)
+            raise _Wait("rate limit reached", pause)
         if status >= 500:
             raise _Wait(f"answered {status}", self._pause(attempt))
         if status == 403:

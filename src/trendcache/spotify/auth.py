@@ -21,15 +21,22 @@ from trendcache.spotify.errors import (
 )
 from trendcache.spotify.models import Token
 from trendcache.spotify.retry_after import retry_after
+from trendcache.upstream_metrics import UpstreamMetrics, outcome, unmetered
 
 RENEW_BEFORE_EXPIRY = 60.0
 
 
 class TokenProvider:
     def __init__(
-        self, http: httpx2.Client, accounts_base_url: str, client_id: str, client_secret: str
+        self,
+        http: httpx2.Client,
+        accounts_base_url: str,
+        client_id: str,
+        client_secret: str,
+        metrics: UpstreamMetrics | None = None,
     ) -> None:
         self._http = http
+        self._metrics = metrics or unmetered("spotify")
         self._url = f"{accounts_base_url}/api/token"
         self._auth = httpx2.BasicAuth(client_id, client_secret)
         self._lock = threading.Lock()
@@ -55,12 +62,15 @@ class TokenProvider:
                 self._token = None
 
     def _fetch(self) -> tuple[str, float]:
+        start = time.perf_counter()
         try:
             response = self._http.post(
                 self._url, data={"grant_type": "client_credentials"}, auth=self._auth
             )
         except httpx2.TransportError as exc:
+            self._metrics.request(self._url, outcome(None, exc), time.perf_counter() - start)
             raise SpotifyUnavailable(f"Spotify accounts service unreachable: {exc}") from exc
+        self._metrics.request(self._url, outcome(response.status_code), time.perf_counter() - start)
         if response.status_code in (400, 401):
             raise SpotifyAuthError(
                 "Spotify refused the client credentials "

@@ -19,6 +19,8 @@ from trendcache.spotify.session import (
     RetryPolicy,
     SpotifySession,
 )
+from trendcache.tally import Tally
+from trendcache.upstream_metrics import UpstreamMetrics
 
 
 class SpotifyConnector:
@@ -27,13 +29,16 @@ class SpotifyConnector:
         settings: Settings,
         limiter: SharedLimiter | None = None,
         retry: RetryPolicy = DEFAULT_RETRY,
+        tally: Tally | None = None,
     ) -> None:
+        """`tally`: the process's, to count requests in (else nobody reads the counts)."""
         if not settings.has_spotify_credentials:
             raise ValueError("SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET are required")
         assert settings.spotify_client_id
         assert settings.spotify_client_secret
         self.settings = settings
         self.retry = retry
+        self.metrics = UpstreamMetrics(tally or Tally(), "spotify")
         self.http = httpx2.Client(
             timeout=settings.spotify_timeout_seconds,
             headers={"User-Agent": f"trendcache/{__version__}"},
@@ -45,6 +50,7 @@ class SpotifyConnector:
             settings.spotify_accounts_base_url,
             settings.spotify_client_id,
             settings.spotify_client_secret.get_secret_value(),
+            self.metrics,
         )
         self.limiter = limiter or shared_limiter(
             "spotify", [per_second(settings.spotify_requests_per_minute, 60)], settings
@@ -59,6 +65,7 @@ class SpotifyConnector:
             meter,
             self.settings.spotify_max_retry_after_seconds,
             self.retry,
+            self.metrics,
         )
         return SpotifyClient(session)
 

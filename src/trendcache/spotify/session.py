@@ -11,6 +11,7 @@ we may wait, whether the Web API sent it or the accounts service refused a token
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -35,6 +36,7 @@ from trendcache.spotify.errors import (
 )
 from trendcache.spotify.models import ErrorBody
 from trendcache.spotify.retry_after import retry_after as _retry_after
+from trendcache.upstream_metrics import UpstreamMetrics, outcome, unmetered
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,10 @@ class SpotifySession:
         meter: RequestMeter,
         max_retry_after: float,
         retry: RetryPolicy = DEFAULT_RETRY,
+        metrics: UpstreamMetrics | None = None,
     ) -> None:
         self._http = http
+        self._metrics = metrics or unmetered("spotify")
         self._tokens = tokens
         self.base_url = api_base_url.rstrip("/")
         base = urlsplit(self.base_url)
@@ -133,15 +137,19 @@ class SpotifySession:
             token = self._tokens.token()
         except SpotifyRateLimited as exc:  # the accounts service's own 429
             raise self._wait_or_stop(exc.retry_after, "Spotify's accounts service") from None
-        self._limiter.wait()
+        with self._metrics.limiter_wait():
+            self._limiter.wait()
         self._meter.before_request()
+        start = time.perf_counter()
         try:
             response = self._http.get(
                 url, params=params, headers={"Authorization": f"Bearer {token}"}
             )
         except httpx2.TransportError as exc:
+            self._metrics.request(url, outcome(None, exc), time.perf_counter() - start)
             self._meter.after_response(None)
             raise SpotifyUnavailable(f"Spotify unreachable: {type(exc).__name__}") from exc
+        self._metrics.request(url, outcome(response.status_code), time.perf_counter() - start)
         self._meter.after_response(response.status_code)
         if response.status_code == 200:
             try:
@@ -186,7 +194,9 @@ class SpotifySession:
                 f"SPOTIFY_MAX_RETRY_AFTER_SECONDS ({self._max_retry_after:.0f} s)",
                 retry_after,
             )
-        return _RetryAfter(retry_after + random.uniform(0.05, 0.25))
+        wait = retry_after + random.uniform(0.05, 0.25)
+        self._metrics.retry_after(wait)
+        return _RetryAfter(wait)
 
 
 def _error_detail(response: httpx2.Response) -> Any:

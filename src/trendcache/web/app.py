@@ -7,6 +7,8 @@ through FastAPI as usual, where the route is also documented.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +19,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.types import Receive, Scope, Send
 
+from trendcache.pipeline.counters import forget_snapshot, record_snapshot
+from trendcache.pipeline.heartbeats import this_worker
 from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
@@ -33,6 +37,7 @@ from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
 from trendcache.web.pages import account, album, browse, errors, format, stats_page
 from trendcache.web.pages import collection as collection_page
 from trendcache.web.ratelimit import ClientRateLimiter
+from trendcache.web.request_metrics import RequestCounter, RequestMetrics
 from trendcache.web.secret_key import secret_key
 from trendcache.web.served_views import ServedViews
 from trendcache.web.sessions import SessionSigner
@@ -58,14 +63,16 @@ progress).
 
 class TrendcacheApp(FastAPI):
     context: WebContext
+    requests: RequestCounter  # web requests counted, the lean path's too
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["path"] == cache.PATH
-            and await cache.serve_raw(self.context.snapshots, scope, send)
-        ):
-            return
+        if scope["type"] == "http" and scope["path"] == cache.PATH:
+            start = time.perf_counter()
+            status = await cache.serve_raw(self.context.snapshots, scope, send)
+            if status:
+                seconds = time.perf_counter() - start
+                self.requests.record(cache.PATH, scope["method"], status, seconds)
+                return
         await super().__call__(scope, receive, send)
 
 
@@ -76,8 +83,17 @@ def create_app(
         services.database,
         sources=[services.syncer.source.name],
         spotify_budget=services.settings.spotify_daily_request_budget,
+        health=services.health,
+        snapshots_built=lambda: snapshots.get(None) is not None,
     )
     snapshots = ServedViews(services, on_rebuild=metrics.rebuilt)
+    serving = threading.Event()
+
+    def report_snapshot() -> None:  # every flush, while the app serves
+        if serving.is_set() and snapshots.current_at is not None:
+            record_snapshot(services.database, this_worker(), snapshots.current_at)
+
+    services.flusher.also(report_snapshot)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     format.install(env)
     syncs = SyncRequests(services, queue)
@@ -99,9 +115,13 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         snapshots.start()
         services.health.watch()
+        serving.set()
+        services.flusher.start()  # stopped, with a last flush, by `services.close()`
         try:
             yield
         finally:
+            serving.clear()
+            forget_snapshot(services.database, this_worker())
             services.health.stop_watching()
             syncs.close()
             snapshots.stop()
@@ -117,6 +137,7 @@ def create_app(
         max_body_size=MAX_BODY_BYTES,
     )
     app.context = context
+    app.requests = RequestCounter(services.tally)
     app.state.web = context
     if queue is not None:
         services.health.add("queue", queue.ping)
@@ -148,4 +169,5 @@ def create_app(
     app.add_middleware(HeadAndOptions)
     covers = plain_http_origin(services.settings.spotify_api_base_url)  # the emulator's
     app.add_middleware(SecurityHeaders, page_csp=page_policy(covers))
+    app.add_middleware(RequestMetrics, counter=app.requests)  # outermost: times it all
     return app

@@ -37,7 +37,12 @@ class HeadAndOptions:
         if scope["type"] != "http" or scope["method"] not in ("HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
         elif scope["method"] == "HEAD":
-            await self.app({**scope, "method": "GET"}, receive, _without_body(send))
+            as_get = {**scope, "method": "GET"}
+            try:
+                await self.app(as_get, receive, _without_body(send))
+            finally:
+                if "route" in as_get:  # the route chosen, for the request metrics around us
+                    scope["route"] = as_get["route"]
         else:
             allowed = allowed_methods(scope)
             if not allowed:

@@ -1,13 +1,17 @@
 """Prometheus metrics: read from the database at scrape time, so every process agrees.
 
-Each app has its own registry (no module globals), and nothing is counted per request on
-the hot read path: cache ages, sync runs, pauses, the budget and the enrichment queue come
-from the tables when scraped.
+Each app has its own registry (no module globals). Cache ages, sync runs, pauses, the
+budget, the enrichment queue, heartbeats and snapshot ages come from the tables when
+scraped. What is counted as it happens (upstream requests, enrichment decisions, web
+requests) each process adds up in its `Tally` and flushes into `metric_counters` every few
+seconds; the scrape reads the sums of every process and host (`StoredCountsCollector`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate, product
+from typing import get_args
 
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import (
@@ -20,16 +24,24 @@ from prometheus_client.registry import Collector
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
+from trendcache.health import Dependencies
 from trendcache.pipeline.cache_reads import cached_keys
+from trendcache.pipeline.counters import read_counts, snapshot_ages
 from trendcache.pipeline.enrichment.queue_reads import read_queue
+from trendcache.pipeline.enrichment.store import DECISIONS
 from trendcache.pipeline.heartbeats import read_heartbeats
 from trendcache.pipeline.sync.run_reads import (
+    ENDED,
+    active_pauses,
     budget_use,
     last_successes,
-    paused_until,
     run_durations,
     runs_by_outcome,
 )
+from trendcache.pipeline.sync.syncer import Trigger
+from trendcache.tally import CounterDef, HistogramDef, Labels
+from trendcache.upstream_metrics import DEFINITIONS as UPSTREAM
+from trendcache.web.request_metrics import DEFINITIONS as HTTP
 
 # Sync durations, in seconds: a healthy sync of a few markets takes seconds to a minute;
 # the long tail is a sync waiting out Retry-After or the rate limit.
@@ -75,7 +87,12 @@ class SyncCollector(Collector):
             "Syncs that ended, by source, trigger and outcome.",
             labels=["source", "trigger", "status"],
         )
-        for (source, trigger, status), count in runs_by_outcome(self.database).items():
+        # Every source, trigger and ending from 0, so a series exists before its first
+        # run: Prometheus's increase() cannot see the first value of a new series, and the
+        # first failure of an outage (or the first ok after it) would go unnoticed.
+        counts = dict.fromkeys(product(self.sources, get_args(Trigger), ENDED), 0)
+        counts.update(runs_by_outcome(self.database))
+        for (source, trigger, status), count in sorted(counts.items()):
             runs.add_metric([source, trigger, status], count)
         last = GaugeMetricFamily(
             "trendcache_sync_last_success_timestamp_seconds",
@@ -98,8 +115,15 @@ class SyncCollector(Collector):
             "Until when no sync may call the source (quota, long Retry-After); 0 if not paused.",
             labels=["source"],
         )
-        for source, until in paused_until(self.database, self.sources).items():
-            paused.add_metric([source], until.timestamp() if until else 0.0)
+        why = GaugeMetricFamily(
+            "trendcache_sync_pause_info",
+            "1 for each source paused now, with why (quota, retry_after or other).",
+            labels=["source", "reason"],
+        )
+        for source, pause in active_pauses(self.database, self.sources).items():
+            paused.add_metric([source], pause.until.timestamp() if pause else 0.0)
+            if pause is not None:
+                why.add_metric([source, pause.reason], 1.0)
         use = budget_use(self.database, "spotify", self.spotify_budget)
         budget = GaugeMetricFamily(
             "trendcache_spotify_budget_requests",
@@ -109,7 +133,7 @@ class SyncCollector(Collector):
         )
         budget.add_metric(["used"], use.used)
         budget.add_metric(["left"], use.left)
-        yield from (runs, last, durations, paused, budget)
+        yield from (runs, last, durations, paused, why, budget)
 
 
 class EnrichmentCollector(Collector):
@@ -157,15 +181,129 @@ class HeartbeatCollector(Collector):
         yield seen
 
 
+STORED: tuple[CounterDef | HistogramDef, ...] = (*UPSTREAM, DECISIONS, *HTTP)
+
+
+class StoredCountsCollector(Collector):
+    """The counters every process flushes into `metric_counters`, summed, as families."""
+
+    def __init__(
+        self, database: Database, definitions: Sequence[CounterDef | HistogramDef] = STORED
+    ) -> None:
+        self.database = database
+        self.definitions = definitions
+
+    def collect(self) -> Iterator[Metric]:
+        stored: dict[str, dict[Labels, float]] = {}
+        for count in read_counts(self.database):
+            stored.setdefault(count.name, {})[count.labels] = count.value
+        for definition in self.definitions:
+            if isinstance(definition, CounterDef):
+                yield _counter(definition, stored.get(definition.name, {}))
+            else:
+                yield _histogram(definition, stored)
+
+
+def _counter(definition: CounterDef, values: dict[Labels, float]) -> Metric:
+    family = CounterMetricFamily(
+        definition.name.removesuffix("_total"), definition.help, labels=definition.labels
+    )
+    shown = {
+        tuple(v for _, v in labels): value
+        for labels, value in values.items()
+        if _names(labels) == definition.labels  # rows of another version's labels: skipped
+    }
+    for initial in definition.initial:
+        shown.setdefault(initial, 0.0)
+    for label_values, value in sorted(shown.items()):
+        family.add_metric(list(label_values), value)
+    return family
+
+
+def _histogram(definition: HistogramDef, stored: dict[str, dict[Labels, float]]) -> Metric:
+    """Cumulative buckets from the per-bucket counts, every bound shown."""
+    family = HistogramMetricFamily(definition.name, definition.help, labels=definition.labels)
+    sums = stored.get(f"{definition.name}_sum", {})
+    per_bucket: dict[Labels, dict[str, float]] = {}
+    for labels, value in stored.get(f"{definition.name}_bucket", {}).items():
+        series, (le, bound) = labels[:-1], labels[-1]  # `le` is the last label
+        if le == "le" and _names(series) == definition.labels:
+            per_bucket.setdefault(series, {})[bound] = value
+    for series, counts in sorted(per_bucket.items()):
+        cumulative = accumulate(counts.get(bound, 0.0) for bound in definition.bounds)
+        buckets = list(zip(definition.bounds, cumulative, strict=True))
+        family.add_metric([v for _, v in series], buckets, sum_value=sums.get(series, 0.0))
+    return family
+
+
+def _names(labels: Labels) -> tuple[str, ...]:
+    return tuple(name for name, _ in labels)
+
+
+class SnapshotCollector(Collector):
+    """How old each live web process's in-memory snapshots are (`web_snapshots`)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def collect(self) -> Iterator[Metric]:
+        age = GaugeMetricFamily(
+            "trendcache_snapshot_age_seconds",
+            "Seconds since a web process's in-memory trending snapshots were last known "
+            "current (rebuilt, or checked unchanged against the database).",
+            labels=["process"],
+        )
+        for process, seconds in snapshot_ages(self.database).items():
+            age.add_metric([process], seconds)
+        yield age
+
+
+class HealthCollector(Collector):
+    """What `/healthz` checks, as seen by the scraped process: 1 well, 0 failing."""
+
+    def __init__(self, health: Dependencies, snapshots_built: Callable[[], bool]) -> None:
+        self.health = health
+        self.snapshots_built = snapshots_built
+
+    def describe(self) -> Iterator[Metric]:
+        """What `collect` yields, without checking anything (the registry asks at start)."""
+        yield self._family()
+
+    def _family(self) -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "trendcache_health_ok",
+            "1 while a dependency /healthz checks is well (database, redis, queue, the "
+            "snapshots built), 0 while it fails.",
+            labels=["dependency"],
+        )
+
+    def collect(self) -> Iterator[Metric]:
+        ok = self._family()
+        for name, check in self.health.check().items():
+            ok.add_metric([name], float(check.ok))
+        ok.add_metric(["snapshots"], float(self.snapshots_built()))
+        yield ok
+
+
 class WebMetrics:
     def __init__(
-        self, database: Database, *, sources: Sequence[str] = (), spotify_budget: int = 0
+        self,
+        database: Database,
+        *,
+        sources: Sequence[str] = (),
+        spotify_budget: int = 0,
+        health: Dependencies | None = None,
+        snapshots_built: Callable[[], bool] = lambda: True,
     ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.registry.register(CacheCollector(database))
         self.registry.register(SyncCollector(database, sources, spotify_budget))
         self.registry.register(EnrichmentCollector(database))
         self.registry.register(HeartbeatCollector(database))
+        self.registry.register(StoredCountsCollector(database))
+        self.registry.register(SnapshotCollector(database))
+        if health is not None:
+            self.registry.register(HealthCollector(health, snapshots_built))
         self.snapshot_rebuilds = Counter(
             "trendcache_snapshot_rebuilds",
             "Rebuilds of the in-memory trending snapshots, by reason.",

@@ -139,6 +139,8 @@ class ServedViews:
         self.links = Links(services.settings.musicbrainz_base_url)
         self.status: SyncStatus | None = None
         self.enrichment: EnrichmentActivity | None = None
+        # When the snapshots were last known current: rebuilt, or checked and unchanged.
+        self.current_at: datetime | None = None
         self._enrichment_read_at = -ENRICHMENT_POLL_SECONDS
         # Replaced whole, never mutated: readers on the event loop need no lock.
         self._by_scope: dict[str | None, ServedView] = {}
@@ -171,9 +173,10 @@ class ServedViews:
             if reason is not None or self._enrichment_stale():
                 self._read_enrichment()
             if reason is None:
-                self.status = status
+                self.status, self.current_at = status, now
                 return False
             self._rebuild(status, now)
+            self.current_at = now
             self.on_rebuild(reason)
             return True
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import SyncRun, UpstreamRequest
 from trendcache.pipeline.state import StateStore, quota_pause_key
 from trendcache.pipeline.sync.run_reads import (
+    Pause,
     RunEnding,
+    active_pauses,
     budget_use,
     last_successes,
     latest_endings,
+    pause_reason,
     paused_until,
     run_durations,
     runs_by_outcome,
@@ -100,6 +105,38 @@ def test_a_source_is_paused_until_its_pause_ends(database: Database) -> None:
     assert paused_until(database, ["spotify", "charts", "other"]) == {
         "spotify": until,
         "charts": None,  # its pause is over
+        "other": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        (
+            "Spotify's daily request quota is used up; syncing resumes at 2026-12-05 04:00 UTC",
+            "quota",
+        ),
+        ("quota exceeded", "quota"),
+        (
+            "Spotify asked us to wait 7200 s, longer than SPOTIFY_MAX_RETRY_AFTER_SECONDS (60 s)",
+            "retry_after",
+        ),
+        ("Spotify still rate-limited us after 5 attempts", "retry_after"),
+        ("something else", "other"),
+    ],
+)
+def test_a_pause_says_why_in_one_word(message: str, reason: str) -> None:
+    assert pause_reason(message) == reason
+
+
+def test_an_active_pause_carries_its_reason(database: Database) -> None:
+    until = (utcnow() + timedelta(hours=1)).replace(microsecond=0)
+    message = "Spotify asked us to wait 3600 s, longer than SPOTIFY_MAX_RETRY_AFTER_SECONDS"
+    StateStore(database).set(
+        quota_pause_key("spotify"), {"until": until.isoformat(), "message": message}
+    )
+    assert active_pauses(database, ["spotify", "other"]) == {
+        "spotify": Pause(until, "retry_after"),
         "other": None,
     }
 

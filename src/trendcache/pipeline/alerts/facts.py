@@ -10,6 +10,7 @@ from datetime import datetime
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.pipeline.alerts.backlog import QueueSample, read_samples
+from trendcache.pipeline.alerts.refusals import last_refusal
 from trendcache.pipeline.cache_reads import CachedKey, cached_keys
 from trendcache.pipeline.enrichment.queue_reads import QueueReading, read_queue
 from trendcache.pipeline.heartbeats import read_heartbeats
@@ -57,16 +58,5 @@ def read_facts(
         queue=read_queue(database),
         queue_samples=read_samples(StateStore(database)),
         newest_heartbeat=max((beat.last_seen_at for beat in beats), default=None),
-        musicbrainz_last_503=last_musicbrainz_503(database),
+        musicbrainz_last_503=last_refusal(StateStore(database)),
     )
-
-
-def last_musicbrainz_503(database: Database) -> datetime | None:
-    """When MusicBrainz last answered 503.
-
-    TODO(issue 10, lead): wire this to the upstream request counters (`metric_counters`,
-    added by the metrics helper) once they land; until then it knows nothing and the
-    TrendcacheMusicBrainzRateLimited condition stays quiet. The condition itself is in
-    `conditions.py` and tested with this fact given.
-    """
-    return None

@@ -27,6 +27,7 @@ from trendcache.pipeline.alerts.outbox import (
     pending_events,
     release,
 )
+from trendcache.pipeline.alerts.refusals import note_refusals, refusals_total
 from trendcache.pipeline.alerts.transitions import (
     StoredAlert,
     claim_end,
@@ -92,9 +93,11 @@ class AlertWatch:
     def check(self, stop: threading.Event | None = None) -> list[Alert]:
         """One round: evaluate, claim what changed, post what is owed; the alerts firing."""
         now = utcnow()
+        state = StateStore(self.database)
+        note_refusals(state, refusals_total(self.database), now)
         facts = read_facts(self.database, self.settings, self.sources, now)
         sample = QueueSample(now, facts.queue.due)
-        record_sample(StateStore(self.database), sample)
+        record_sample(state, sample)
         # This check's own depth counts, whether or not it was kept in the series.
         alerts = evaluate(replace(facts, queue_samples=[*facts.queue_samples, sample]))
         self.settle(alerts, now)

@@ -38,6 +38,7 @@ from trendcache.pipeline.enrichment.response_cache import DatabaseResponseCache
 from trendcache.pipeline.enrichment.status import DISABLED
 from trendcache.pipeline.enrichment.store import (
     NOT_HYDRATED_AGAIN,
+    count_decisions,
     fail,
     refresh_seed_metadata,
     release,
@@ -48,6 +49,7 @@ from trendcache.pipeline.enrichment.store import (
 from trendcache.pipeline.state import TIER, StateStore
 from trendcache.spotify.client import SpotifyClient
 from trendcache.spotify.connector import SpotifyConnector
+from trendcache.tally import Tally
 from trendcache.text import recordable
 
 log = logging.getLogger(__name__)
@@ -72,14 +74,16 @@ class Enricher:
         musicbrainz: Callable[[], MusicBrainzConnector] | None = None,
         on_change: Callable[[], None] = lambda: None,
         claim_lease: timedelta = LEASE,
+        tally: Tally | None = None,
     ) -> None:
         self.database = database
+        self.tally = tally or Tally()
         self.claim_lease = claim_lease
         self.settings = settings
         self.spotify = spotify
         self.state = StateStore(database)
         self.on_change = on_change
-        self._connect = musicbrainz or (lambda: MusicBrainzConnector(settings))
+        self._connect = musicbrainz or (lambda: MusicBrainzConnector(settings, tally=self.tally))
         self._connector: MusicBrainzConnector | None = None
 
     def connector(self) -> MusicBrainzConnector | None:
@@ -178,6 +182,7 @@ class Enricher:
         with self.database.writer() as session:
             store_outcomes(session, {o.album_id: o for o in outcomes}, utcnow())
             refresh_seed_metadata(session)
+        count_decisions(self.tally, outcomes)
 
     def _fail(self, outcome: Outcome, exc: Exception) -> None:
         """The album's decision refused: an error on it, tried again later. Raises if even

@@ -18,11 +18,17 @@ from trendcache.db import Database
 from trendcache.db.models import CacheData, EnrichmentState
 from trendcache.musicbrainz.outcome import Outcome
 from trendcache.pipeline.keys import TRENDING
+from trendcache.tally import CounterDef, Tally
 from trendcache.text import recordable
 
 NEVER = timedelta(days=3650)
 REVIEW_AGAIN = timedelta(days=30)
 NOT_HYDRATED_AGAIN = timedelta(hours=1)
+DECISIONS = CounterDef(
+    "trendcache_enrichment_decisions_total",
+    "Automatic MusicBrainz decisions stored, by status and level (level only when matched).",
+    ("status", "level"),
+)
 
 
 def next_attempt(status: str, attempts: int, now: datetime, level: str | None = None) -> datetime:
@@ -51,6 +57,13 @@ def store_outcomes(session: Session, outcomes: dict[str, Outcome], now: datetime
         row.result = outcome.as_json() | {"decidedAt": now.isoformat()}
         row.next_attempt_at = next_attempt(decision.status, row.attempts, now, outcome.level)
         row.batch_id = row.claimed_until = row.last_error = row.steps_done = None
+
+
+def count_decisions(tally: Tally, outcomes: list[Outcome]) -> None:
+    """Count decisions `store_outcomes` wrote, once their transaction committed."""
+    for outcome in outcomes:
+        status = outcome.decision.status
+        tally.inc(DECISIONS, status, (outcome.level or "") if status == "matched" else "")
 
 
 def steps_done(database: Database, batch_id: str) -> list[str]:

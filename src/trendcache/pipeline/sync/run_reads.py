@@ -22,6 +22,8 @@ from trendcache.pipeline.state import active_pause, quota_pause_key
 
 RUNNING = "running"  # a run's status until it ends
 SUCCESS = "ok"  # a run that refreshed every key (`partial` stored some, `failed` none)
+# Every status a run ends with (`interrupted`: its process died), for counters that start at 0.
+ENDED = (SUCCESS, "partial", "failed", "interrupted")
 
 
 @dataclass(frozen=True)
@@ -128,9 +130,26 @@ def _seconds_taken(database: Database) -> ColumnElement[Any]:
     return func.extract("epoch", end - start)
 
 
-def paused_until(database: Database, sources: Iterable[str]) -> dict[str, datetime | None]:
-    """Until when each of `sources` is paused (a quota, a long Retry-After); None if not, or
-    if its pause is over."""
+@dataclass(frozen=True)
+class Pause:
+    until: datetime
+    reason: str  # "quota", "retry_after" or "other": see `pause_reason`
+
+
+def pause_reason(message: str) -> str:
+    """Why a source is paused, in one bounded word, from the message its pause recorded:
+    a daily quota used up, or a Retry-After longer than we wait (or repeated 429s)."""
+    lowered = message.lower()
+    if "quota" in lowered:
+        return "quota"
+    if "wait" in lowered or "rate-limited" in lowered or "rate limit" in lowered:
+        return "retry_after"
+    return "other"
+
+
+def active_pauses(database: Database, sources: Iterable[str]) -> dict[str, Pause | None]:
+    """Each of `sources`'s pause (a quota, a long Retry-After); None if not paused, or if
+    its pause is over."""
     keys = {quota_pause_key(source): source for source in sources}
     with database.session() as session:
         values: dict[str, dict[str, Any]] = dict(
@@ -138,11 +157,19 @@ def paused_until(database: Database, sources: Iterable[str]) -> dict[str, dateti
                 select(StateEntry.name, StateEntry.value).where(StateEntry.name.in_(list(keys)))
             ).all()
         )
-    pauses: dict[str, datetime | None] = {}
+    pauses: dict[str, Pause | None] = {}
     for key, source in keys.items():
         pause = active_pause(values.get(key))
-        pauses[source] = pause[0] if pause else None
+        pauses[source] = Pause(pause[0], pause_reason(pause[1])) if pause else None
     return pauses
+
+
+def paused_until(database: Database, sources: Iterable[str]) -> dict[str, datetime | None]:
+    """Until when each of `sources` is paused; None if not, or if its pause is over."""
+    return {
+        source: pause.until if pause else None
+        for source, pause in active_pauses(database, sources).items()
+    }
 
 
 def budget_use(database: Database, service: str, limit: int) -> BudgetUse:

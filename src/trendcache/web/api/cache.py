@@ -72,23 +72,24 @@ async def cached_trending(
     return Response(snapshot.body, headers=dict(_text(snapshot.headers)))
 
 
-async def serve_raw(snapshots: ServedViews, scope: Scope, send: Send) -> bool:
-    """Answer an exact, common request straight from memory; False to let FastAPI route it."""
+async def serve_raw(snapshots: ServedViews, scope: Scope, send: Send) -> int:
+    """Answer an exact, common request straight from memory, and return its status;
+    0 to let FastAPI route it."""
     method = scope["method"]
     if method != "GET" and method != "HEAD":
-        return False
+        return 0
     snapshot = snapshots.for_query(scope["query_string"])
     if snapshot is None:
-        return False
+        return 0
     for name, value in scope["headers"]:
         if name == b"if-none-match":
             if snapshot.matches(value.decode("latin-1")):
                 await _send(send, 304, snapshot.not_modified_headers, b"")
-                return True
+                return 304
             break
     # HEAD: the GET's headers (its Content-Length too), no body
     await _send(send, 200, snapshot.headers, snapshot.body if method == "GET" else b"")
-    return True
+    return 200
 
 
 async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
