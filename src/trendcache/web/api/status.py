@@ -81,8 +81,13 @@ async def liveness() -> dict[str, str]:
 @router.get(
     "/metrics",
     summary="Prometheus metrics",
-    description="Cache age and staleness per key, syncs by outcome, snapshot rebuilds by "
-    "reason, rate-limited requests.",
+    description="The Prometheus exposition of every process's counts (read from the database "
+    "at scrape time, so any process answers for all): cache age and staleness per key; sync "
+    "runs, durations, pauses and the Spotify budget; upstream requests by service, endpoint "
+    "and outcome with latency, Retry-After and limiter waits, MusicBrainz 503s by zone; "
+    "enrichment albums by status and level, the due queue, decisions, worker heartbeats; web "
+    "requests by route and status with latency; each web process's snapshot age; health "
+    "checks. docs/operations.md lists every metric and what normal looks like.",
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}}},
 )
