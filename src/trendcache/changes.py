@@ -37,7 +37,8 @@ from trendcache.owners import new_owner
 
 What = Literal["sync", "enrichment", "backfill", "admin"]
 PG_CHANNEL = "trendcache_changes"
-LISTENER_NAME = "trendcache-changes"  # the listening connection's, in Redis's CLIENT LIST
+# The listening connection's name, in Redis's CLIENT LIST and PostgreSQL's pg_stat_activity.
+LISTENER_NAME = "trendcache-changes"
 WAIT_SECONDS = 1.0  # how long one wait for a message lasts (so how soon `stop` is seen)
 TIMEOUT_SECONDS = 3.0  # to connect to the bus, or for it to answer a publish
 BACKOFF_FIRST = 0.5  # seconds before the first reconnection, doubling ...
@@ -126,7 +127,10 @@ class PostgresBus:
     def listen(self, stop: threading.Event, connected: Callable[[], None], heard: Heard) -> None:
         url = self.database.url.set(drivername="postgresql").render_as_string(False)
         with psycopg.connect(
-            url, autocommit=True, connect_timeout=int(TIMEOUT_SECONDS)
+            url,
+            autocommit=True,
+            connect_timeout=int(TIMEOUT_SECONDS),
+            application_name=LISTENER_NAME,
         ) as connection:
             connection.execute(f"LISTEN {PG_CHANNEL}")
             connected()
