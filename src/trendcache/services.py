@@ -11,11 +11,13 @@ from collections.abc import Callable
 
 from redis import Redis
 
+from trendcache.changes import Change, ChangeListener, What, change_bus, publish
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.health import Dependencies
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
 from trendcache.musicbrainz.connector import MusicBrainzConnector
+from trendcache.owners import new_owner
 from trendcache.pipeline.alerts.watch import AlertWatch
 from trendcache.pipeline.counters import add_counts
 from trendcache.pipeline.enrichment.enricher import Enricher
@@ -52,11 +54,15 @@ class Services:
         self._listeners: list[Listener] = []
         self._queued_listeners: list[Callable[[list[str]], object]] = []
         self._lock = threading.Lock()
+        # Every process hears the others' changes (`changes.py`): this one's are tagged.
+        self.origin = new_owner()
+        self.changes = change_bus(settings, self.database)
+        self.listener: ChangeListener | None = None
         self.syncer = Syncer(  # Spotify's: each source has a syncer of its own
             self.database,
             SpotifySource(self.database, settings, self.connector),
             self.locks,
-            on_change=self._changed,
+            on_change=lambda: self.announce("sync"),
             on_queued=self._queued,
         )
         self.enricher = Enricher(
@@ -64,14 +70,15 @@ class Services:
             settings,
             self.connector,
             musicbrainz or (lambda: MusicBrainzConnector(settings, tally=self.tally)),
-            on_change=self._changed,
+            on_change=lambda: self.announce("enrichment"),
             tally=self.tally,
         )
         # Run by every queue consumer (serve's and each worker's), read by /api/status.
         self.alerts = AlertWatch(self.database, settings, [self.syncer.source.name])
 
     def on_change(self, listener: Listener) -> None:
-        """Call `listener` whenever this process changed what the read path shows."""
+        """Call `listener` whenever this process changed what the read path shows, and,
+        while `listen()`ing, whenever another process announced it did."""
         with self._lock:
             self._listeners.append(listener)
 
@@ -79,6 +86,23 @@ class Services:
         """Call `listener` with album ids a sync just queued for enrichment."""
         with self._lock:
             self._queued_listeners.append(listener)
+
+    def announce(self, what: What) -> None:
+        """This process changed what the read path shows: tell its listeners, then every
+        other process (never raises: a bus that is down leaves it to the periodic checks)."""
+        self._changed()
+        publish(self.changes, Change(what, self.origin))
+
+    def listen(self) -> None:
+        """Hear the other processes' changes until `stop_listening` (a web process does)."""
+        if self.listener is None:
+            self.listener = ChangeListener(self.changes, self.origin, self._changed)
+            self.listener.start()
+
+    def stop_listening(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None
 
     def _changed(self) -> None:
         for listener in list(self._listeners):
@@ -89,9 +113,11 @@ class Services:
             listener(album_ids)
 
     def close(self) -> None:
+        self.stop_listening()
         self.flusher.stop()  # the counts since the last flush, while the database is here
         self.enricher.close()
         self.connector.close()
+        self.changes.close()
         self.database.dispose()
         if self.redis is not None:
             self.redis.close()

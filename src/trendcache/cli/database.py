@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from trendcache.changes import announce_once
 from trendcache.cli.shared import console, migrated_database, settings_or_exit
 
 STAGES = {
@@ -40,6 +41,7 @@ def backfill() -> None:
             bar.update(task, description=STAGES[stage], advance=done)
 
         report = run(database, on_progress)
+        announce_once(settings, database, "backfill")  # every web process serves it now
     table = Table(show_header=False, box=None)
     for label, value in (
         ("appearances attached to snapshots", report.attached),

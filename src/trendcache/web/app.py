@@ -98,10 +98,12 @@ def create_app(
     format.install(env)
     syncs = SyncRequests(services, queue)
     syncs.on_synced.append(snapshots.refresh)
+    stats = StatsCache(services.database)
+    services.on_change(stats.forget)  # a change its stamp may not show (a backfill's)
     context = WebContext(
         services=services,
         snapshots=snapshots,
-        stats=StatsCache(services.database),
+        stats=stats,
         syncs=syncs,
         limiter=ClientRateLimiter(services.settings.api_rate_limit_per_minute),
         metrics=metrics,
@@ -114,6 +116,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         snapshots.start()
+        services.listen()  # other processes' changes: snapshots and statistics at once
         services.health.watch()
         serving.set()
         services.flusher.start()  # stopped, with a last flush, by `services.close()`
@@ -122,6 +125,7 @@ def create_app(
         finally:
             serving.clear()
             forget_snapshot(services.database, this_worker())
+            services.stop_listening()
             services.health.stop_watching()
             syncs.close()
             snapshots.stop()

@@ -3,9 +3,11 @@
 Per scope (every configured market, and `None` for all markets together) a `ServedView`
 holds the response body of `/api/cache/trending` as bytes with its strong ETag, and the
 decoded document the browse page renders. A background thread rebuilds them when
-`read_status(...).version` moves (polled about twice a second, or at once when this
-process's syncer or enricher reports a change) and when the data's `expires` passes, so
-`stale` flips on time. A request is a dict lookup.
+`read_status(...).version` moves (polled about twice a second, or at once when a syncer
+or enricher reports a change: this process's directly, another's through the change bus,
+`changes.py`) and when the data's `expires` passes, so `stale` flips on time. The poll is
+the safety net for an announcement lost, and on SQLite (no bus) the only way another
+process's change arrives. A request is a dict lookup.
 
 MusicBrainz matches come from each row's `metadata`, written by the enricher (which bumps
 the row, and so the version); see `web/enrichment_view.py`. The thread also keeps `enrichment`
@@ -161,7 +163,8 @@ class ServedViews:
         return self._by_query.get(query_string)
 
     def notify(self) -> None:
-        """Something changed in this process: rebuild now rather than at the next poll."""
+        """Something changed (here, or in another process that announced it): rebuild now
+        rather than at the next poll."""
         self._wake.set()
 
     def refresh(self, *, force: bool = False) -> bool:

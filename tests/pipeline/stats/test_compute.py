@@ -337,6 +337,23 @@ def test_the_cache_serves_until_a_snapshot_or_a_match_lands(
     assert cache.computed == 5
 
 
+def test_an_announced_change_empties_the_cache_though_the_stamp_did_not_move(
+    database: Database, history: Albums
+) -> None:
+    """A `backfill` may rebuild charts without a new snapshot: its announcement (the
+    app's `on_change` listener) makes the next request compute afresh."""
+    cache = StatsCache(database)
+    window = make_window(since="2020-01-06", until="2020-01-07")
+    first = cache.get(window)
+    assert cache.get(window) is first
+    cache.forget()
+    again = cache.get(window)
+    assert again is not first  # computed anew, from the same data
+    assert again.new_entries == first.new_entries
+    assert cache.computed == 2
+    assert cache.get(window) is again
+
+
 # A full scan, of the table or of one of its indexes ("SCAN t USING COVERING INDEX i").
 HISTORY_SCAN = re.compile(r"^SCAN (snapshots|album_\w+|albums|artists|enrichment_state)\b")
 # A listing's whole history: its (source[, market]) prefix with no bound on time.

@@ -74,6 +74,13 @@ class StatsCache:
             return
         log.info("statistics: %s albums mirrored in %.2f s", albums, time.perf_counter() - started)
 
+    def forget(self) -> None:
+        """Drop every entry: something changed that the stamp may not show (a `backfill`
+        rebuilding charts without a new snapshot, say); announced by `Services`."""
+        with self._lock:
+            self._entries.clear()
+            self._stamp = None
+
     def get(self, window: StatsWindow) -> TrendingStats:
         """The statistics for `window`: from memory, or computed (and kept) now."""
         with self.database.session() as session:
