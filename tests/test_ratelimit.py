@@ -109,3 +109,16 @@ def test_keyed_redis_buckets_expire_with_their_window(
     assert b"someone" not in key  # hashed: no user-chosen text in key names
     assert 0 < redis_client.pttl(key) <= 60_000
     limiter.close()
+
+
+def test_keyed_limits_load_their_script_when_redis_has_none(
+    redis_client: Any, redis_url: str, tmp_path: Path
+) -> None:
+    """As after a Redis restart or failover: no script is loaded before the first attempt."""
+    limiter = KeyedLimiter("reloading", [Rate(2, 60_000)], _settings(tmp_path, redis_url))
+    redis_client.script_flush()
+    assert limiter.try_acquire("someone") is None
+    redis_client.script_flush()
+    assert limiter.try_acquire("someone") is None
+    assert limiter.try_acquire("someone") is not None  # both attempts were counted
+    limiter.close()
