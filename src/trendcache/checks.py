@@ -125,9 +125,8 @@ def _bounded(url: str) -> str:
 
 def check_redis_url(settings: Settings) -> Outcome:
     if not settings.redis_url:
-        return Outcome(
-            Status.SKIP, "redis", "REDIS_URL not set: queue, limits and locks use DATA_DIR"
-        )
+        detail = "REDIS_URL not set: the queue and limits live in DATA_DIR, locks in the database"
+        return Outcome(Status.SKIP, "redis", detail)
     where = safe_redis(settings.redis_url)
     try:
         check_redis(settings.redis_url)

@@ -130,7 +130,7 @@ def test_without_credentials_spotify_is_skipped_as_demo_mode(tmp_path: Path) -> 
     assert found["musicbrainz"][0] == "skip"  # the demo brings its own agent
 
 
-def test_refused_credentials_and_a_generic_user_agent_fail(
+def test_refused_credentials_a_generic_user_agent_and_a_bad_webhook_fail(
     tmp_path: Path, spotify_emulator: SpotifyEmulator
 ) -> None:
     env = emulator_env(
@@ -138,13 +138,16 @@ def test_refused_credentials_and_a_generic_user_agent_fail(
         DATA_DIR=str(tmp_path / "data"),
         SPOTIFY_CLIENT_SECRET="not-the-secret",
         MUSICBRAINZ_USER_AGENT="python-requests/2.32 ( me@example.net )",
+        ALERT_WEBHOOK_URL="https://hooks.example.org:99999/T0K3N",
     )
     result = run(["check"], tmp_path, migrated(tmp_path, env))
     assert result.returncode == 1
     found = lines(result.stdout)
     assert found["spotify"][0] == "FAIL" and "refused the client credentials" in found["spotify"][1]
     assert found["musicbrainz"][0] == "FAIL" and "generic" in found["musicbrainz"][1]
+    assert found["webhook"][0] == "FAIL" and "not a usable URL" in found["webhook"][1]
     assert "not-the-secret" not in result.stdout + result.stderr
+    assert "T0K3N" not in result.stdout + result.stderr
 
 
 def test_a_data_dir_that_cannot_be_written_fails(tmp_path: Path) -> None:
