@@ -4,10 +4,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyrate_limiter import Rate
+from pyrate_limiter import Rate, RateItem
 
 from trendcache.config import Settings
-from trendcache.ratelimit import KeyedLimiter, RateLimitTimeout, per_second, shared_limiter
+from trendcache.ratelimit import (
+    KeyedLimiter,
+    RateLimitTimeout,
+    ReloadingRedisBucket,
+    per_second,
+    shared_limiter,
+)
 
 RATE, WINDOW = 10, 1.0
 
@@ -109,3 +115,25 @@ def test_keyed_redis_buckets_expire_with_their_window(
     assert b"someone" not in key  # hashed: no user-chosen text in key names
     assert 0 < redis_client.pttl(key) <= 60_000
     limiter.close()
+
+
+def test_keyed_limits_load_their_script_when_redis_has_none(
+    redis_client: Any, redis_url: str, tmp_path: Path
+) -> None:
+    """As after a Redis restart or failover: no script is loaded before the first attempt."""
+    limiter = KeyedLimiter("reloading", [Rate(2, 60_000)], _settings(tmp_path, redis_url))
+    redis_client.script_flush()
+    assert limiter.try_acquire("someone") is None
+    redis_client.script_flush()
+    assert limiter.try_acquire("someone") is None
+    assert limiter.try_acquire("someone") is not None  # both attempts were counted
+    limiter.close()
+
+
+def test_a_redis_window_counts_items_stamped_after_the_askers_own(redis_client: Any) -> None:
+    """Processes stamp before they send: one stamped later may reach Redis first. Counting
+    only up to the asker's stamp let 61 to 63 of 60 through with 4 processes racing."""
+    bucket = ReloadingRedisBucket.connect([Rate(1, 60_000)], redis_client, "trendcache:rate:race")
+    now = time.time_ns() // 1_000_000
+    assert bucket.put(RateItem("later", now + 5)) is True  # arrived first
+    assert bucket.put(RateItem("earlier", now)) is False  # the window already holds one

@@ -115,7 +115,10 @@ class Settings(BaseSettings):
         description="Redis URL. Set: queue, rate limits and locks use Redis (scale-out mode).",
     )
     api_rate_limit_per_minute: int = Field(
-        60, ge=1, description="Requests per minute per client to GET /api/spotify/trending."
+        60,
+        ge=1,
+        description="Requests per minute per client to GET /api/spotify/trending; with "
+        "REDIS_URL counted across every web process, else per process.",
     )
     trusted_proxies: Annotated[list[str], NoDecode] = Field(  # "10.0.0.1,10.1.0.0/16"
         default_factory=list,

@@ -69,9 +69,7 @@ def check_redis(url: str) -> None:
     try:
         client.ping()
     except RedisError as exc:
-        raise StartupError(
-            "REDIS_URL", f"cannot use {_safe_redis(url)}: {first_line(exc)}"
-        ) from exc
+        raise StartupError("REDIS_URL", f"cannot use {safe_redis(url)}: {first_line(exc)}") from exc
     finally:
         client.close()
 
@@ -90,11 +88,11 @@ def starting(settings: Settings) -> Iterator[None]:
     except (ArgumentError, NoSuchModuleError) as exc:
         raise StartupError("DATABASE_URL", f"not a usable database URL: {first_line(exc)}") from exc
     except SQLAlchemyError as exc:
-        where = _safe_database(settings.resolved_database_url)
+        where = safe_database(settings.resolved_database_url)
         reason = first_line(underlying(exc))
         raise StartupError(_database_setting(settings), f"cannot use {where}: {reason}") from exc
     except RedisError as exc:
-        where = _safe_redis(settings.redis_url or "")
+        where = safe_redis(settings.redis_url or "")
         raise StartupError("REDIS_URL", f"cannot use {where}: {first_line(exc)}") from exc
     except OSError as exc:
         if exc.filename and _inside(exc.filename, settings.data_dir):
@@ -107,14 +105,15 @@ def _database_setting(settings: Settings) -> str:
     return "DATABASE_URL" if settings.database_url else "DATA_DIR"
 
 
-def _safe_database(url: str) -> str:
+def safe_database(url: str) -> str:
+    """The URL without its password."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "the database"
 
 
-def _safe_redis(url: str) -> str:
+def safe_redis(url: str) -> str:
     """The URL without its password."""
     scheme, _, rest = url.partition("://")
     host = rest.rsplit("@", 1)[-1]

@@ -1,7 +1,8 @@
-"""The `trendcache` command: serve, worker, sync, enrich, migrate, backfill, settings, users.
+"""The `trendcache` command: serve, worker, sync, enrich, migrate, backfill, settings, check,
+users.
 
 The app is built here from the command families, one module each (`processes`, `foreground`,
-`database`, `settings`, `users`); what they share is in `shared`. The families never import
+`database`, `settings`, `check`, `users`); what they share is in `shared`. The families never import
 this module (checked by the import contracts in pyproject.toml).
 """
 
@@ -13,6 +14,7 @@ from typing import Annotated
 import typer
 
 from trendcache.cli import database, foreground, processes
+from trendcache.cli.check import check
 from trendcache.cli.settings import show_settings
 from trendcache.cli.shared import errors
 from trendcache.cli.users import users
@@ -45,6 +47,7 @@ app.command()(foreground.enrich)
 app.command()(database.migrate)
 app.command()(database.backfill)
 app.command(name="settings")(show_settings)
+app.command(name="check")(check)
 app.add_typer(users, name="users")
 
 

@@ -33,10 +33,15 @@ def settings_or_exit() -> tuple[Settings, Redactor]:
     except ConfigError as exc:
         errors.print(f"trendcache: {exc}", markup=False)
         raise typer.Exit(2) from None
-    secrets = (settings.spotify_client_secret, settings.secret_key, settings.alert_webhook_url)
-    redactor = Redactor([secret.get_secret_value() for secret in secrets if secret])
+    redactor = redactor_of(settings)
     configure_logging(settings.log_level, redactor)
     return settings, redactor
+
+
+def redactor_of(settings: Settings) -> Redactor:
+    """What keeps the settings' secrets out of the log."""
+    secrets = (settings.spotify_client_secret, settings.secret_key, settings.alert_webhook_url)
+    return Redactor([secret.get_secret_value() for secret in secrets if secret])
 
 
 def require_credentials(settings: Settings, command: str) -> None:

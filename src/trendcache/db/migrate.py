@@ -59,6 +59,15 @@ def upgrade_schema(connection: Connection, revision: str = "head") -> None:
         connection.execute(insert(StateEntry).values(entry))
 
 
+def schema_revisions(database: Database) -> tuple[str | None, str]:
+    """The database's schema revision (None before the first migration) and the code's head."""
+    with database.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations have one head"
+    return current, head
+
+
 def has_revision(current: str | None, revision: str) -> bool:
     """Whether a database at `current` has `revision` applied (it is `current` or older)."""
     if current is None:

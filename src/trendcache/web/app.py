@@ -36,7 +36,7 @@ from trendcache.web.openapi import install_openapi
 from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
 from trendcache.web.pages import account, album, browse, errors, format, stats_page
 from trendcache.web.pages import collection as collection_page
-from trendcache.web.ratelimit import ClientRateLimiter
+from trendcache.web.ratelimit import client_rate_limiter
 from trendcache.web.request_metrics import RequestCounter, RequestMetrics
 from trendcache.web.secret_key import secret_key
 from trendcache.web.served_views import ServedViews
@@ -105,7 +105,7 @@ def create_app(
         snapshots=snapshots,
         stats=stats,
         syncs=syncs,
-        limiter=ClientRateLimiter(services.settings.api_rate_limit_per_minute),
+        limiter=client_rate_limiter(services.settings),
         metrics=metrics,
         templates=Jinja2Templates(env=env),
         demo_note=demo_note,
@@ -130,6 +130,7 @@ def create_app(
             syncs.close()
             snapshots.stop()
             context.sign_ins.close()
+            context.limiter.close()
 
     app = TrendcacheApp(
         title="trendcache",

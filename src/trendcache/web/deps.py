@@ -15,7 +15,7 @@ from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
 from trendcache.web.background import SyncRequests
 from trendcache.web.metrics import WebMetrics
-from trendcache.web.ratelimit import ClientRateLimiter
+from trendcache.web.ratelimit import ClientLimiter
 from trendcache.web.served_views import ServedViews
 from trendcache.web.sessions import SessionSigner
 from trendcache.web.signins import SignInLimiter
@@ -37,7 +37,7 @@ class WebContext:
     snapshots: ServedViews
     stats: StatsCache  # the trending statistics computed so far, per process
     syncs: SyncRequests
-    limiter: ClientRateLimiter
+    limiter: ClientLimiter  # per client on /api/spotify/trending, shared by processes with Redis
     metrics: WebMetrics
     templates: Jinja2Templates
     demo_note: str | None

@@ -36,7 +36,9 @@ background sync. With no data at all the request runs the first sync (one at a t
 shared by every caller) and waits for it; if that fails: 503 with the reason.
 
 Rate limited per client address to API_RATE_LIMIT_PER_MINUTE requests in any 60 seconds;
-past that, 429 with `Retry-After` (seconds) and Spotify's error body.
+past that, 429 with `Retry-After` (seconds) and Spotify's error body. With REDIS_URL set
+the count is shared by every web process (while Redis is unavailable: 503); without it,
+each process counts its own.
 """
 
 
@@ -75,7 +77,7 @@ async def spotify_new_releases(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Index of the first.")] = 0,
 ) -> JSONResponse:
     client = request.client.host if request.client else "unknown"
-    retry_after = context.limiter.acquire(client)
+    retry_after = await run_in_threadpool(context.limiter.acquire, client)
     if retry_after is not None:
         context.metrics.rate_limited.inc()
         return spotify_error(429, "API rate limit exceeded", {"Retry-After": str(retry_after)})
