@@ -76,7 +76,7 @@ class Schedule:
                 continue
             if not won:
                 continue
-            log.info("schedule: firing %s for %s", name, label)
+            log.debug("schedule: firing %s for %s", name, label)
             try:
                 fire(label)
             except Exception:

@@ -109,13 +109,13 @@ class TaskQueue:
     def sync_due(self, period: str = "") -> None:
         """Each period (a minute): sync if the cache has expired (so every
         CACHE_DURATION_HOURS)."""
-        log.info("schedule: sync_due runs for %s", period or "no period")
+        log.debug("schedule: sync_due runs for %s", period or "no period")
         if self.settings.enable_background_sync:
             self._services().syncer.sync("schedule", wait=False)
 
     def enrich_due(self, period: str = "") -> None:
         """Each period (a minute): enrich whatever is due."""
-        log.info("schedule: enrich_due runs for %s", period or "no period")
+        log.debug("schedule: enrich_due runs for %s", period or "no period")
         self.enrich()
 
     def fire(self, name: str, period: str) -> None:

@@ -4,8 +4,8 @@ PostgreSQL with Redis). Each period's `sync_due` and `enrich_due` fire exactly o
 both; SIGKILL the process that fired the latest period, and the other fires the next ones.
 
 The period is SCHEDULE_SECONDS=2 instead of a minute. Who fired what is read from the
-workers' own logs: the claimer logs `schedule: firing TASK for PERIOD`, whoever ran the
-queued task `schedule: TASK runs for PERIOD`.
+workers' own logs at LOG_LEVEL=DEBUG: the claimer logs `schedule: firing TASK for PERIOD`,
+whoever ran the queued task `schedule: TASK runs for PERIOD`.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_one_worker_fires_each_period_and_another_takes_over_when_it_is_killed(
     backend: str,
 ) -> None:
     data_dir = tmp_path / "data"
-    extra = {"SCHEDULE_SECONDS": "2", "LOG_LEVEL": "INFO"}
+    extra = {"SCHEDULE_SECONDS": "2", "LOG_LEVEL": "DEBUG"}
     database_url = f"sqlite:///{data_dir / 'trendcache.sqlite3'}"
     if backend == "postgresql+redis":
         database_url = request.getfixturevalue("own_postgres").url
