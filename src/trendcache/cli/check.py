@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from trendcache.cli.shared import console, redactor_of
+from trendcache.cli.shared import console
 from trendcache.config import ConfigError, load_settings
 from trendcache.logs import configure_logging
+from trendcache.startup import redactor_of
 
 
 def check() -> None:
