@@ -20,6 +20,9 @@ from trendcache.db.models import Base
 
 # How the runs went, not what they stored.
 BOOKKEEPING = {"sync_runs", "leases", "state", "upstream_requests"}
+# What the processes counted and reported for /metrics: a killed process loses the counts it
+# had not flushed yet (up to 5 s of them, by design), and its resumed work counts again.
+BOOKKEEPING |= {"metric_counters", "web_snapshots", "worker_heartbeats"}
 # Which worker's claim a row was decided in: bookkeeping, made up per claim.
 CLAIMS = {"batch_id"}
 # Times inside stored JSON documents (the cached views carry when they were made).
