@@ -63,6 +63,10 @@ class Services:
         with self._lock:
             self._queued_listeners.append(listener)
 
+    def changed(self) -> None:
+        """Tell this process's listeners the read path changed (an admin's decision, say)."""
+        self._changed()
+
     def _changed(self) -> None:
         for listener in list(self._listeners):
             listener()

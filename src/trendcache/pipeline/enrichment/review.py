@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
@@ -26,6 +26,7 @@ from trendcache.db.models import EnrichmentState, SpotifyAlbum
 from trendcache.musicbrainz.client import MusicBrainzClient
 from trendcache.musicbrainz.errors import MusicBrainzError
 from trendcache.pipeline.enrichment.claims import OPERATOR, automatic
+from trendcache.pipeline.enrichment.enricher import Enricher
 from trendcache.pipeline.enrichment.store import refresh_seed_metadata
 
 # Far enough that no automatic run ever finds the album due, near enough for any database.
@@ -100,6 +101,49 @@ def _item(
         method=method,
         candidates=list((result or {}).get("candidates") or []),
     )
+
+
+@dataclass(frozen=True)
+class FailedAlbum:
+    album_id: str
+    name: str
+    status: str
+    error: str
+    next_attempt_at: datetime
+
+
+def albums_in_error(database: Database, limit: int = SHOWN) -> tuple[list[FailedAlbum], int]:
+    """Albums whose last attempt failed (MusicBrainz or the database refused), most recent
+    first, and how many there are in all."""
+    state = EnrichmentState
+    failed = and_(or_(state.status == "error", state.last_error.is_not(None)), automatic())
+    with database.session() as session:
+        total = session.scalar(select(func.count()).where(failed)) or 0
+        rows = session.execute(
+            select(
+                state.album_id,
+                state.status,
+                state.last_error,
+                state.next_attempt_at,
+                SpotifyAlbum.data,
+            )
+            .outerjoin(SpotifyAlbum, SpotifyAlbum.id == state.album_id)
+            .where(failed)
+            .order_by(state.updated_at.desc(), state.album_id)
+            .limit(limit)
+        ).all()
+    return [
+        FailedAlbum(album_id, (album or {}).get("name") or album_id, status, error or "", due)
+        for album_id, status, error, due, album in rows
+    ], int(total)
+
+
+def lookup_client(enricher: Enricher) -> MusicBrainzClient:
+    """A MusicBrainz client for an operator's lookups (never answered from the cache)."""
+    connector = enricher.connector()
+    if connector is None:
+        raise ReviewError("MusicBrainz is off here (see MUSICBRAINZ_USER_AGENT): no lookup.")
+    return connector.client()
 
 
 def parse_mbid(text: str) -> str:
@@ -177,7 +221,7 @@ def retry_errors(database: Database) -> int:
             update(state)
             .where(
                 or_(state.status == "error", state.last_error.is_not(None)),
-                state.next_attempt_at > now,
+                state.next_attempt_at > now,  # what is due already needs no retry
                 state.batch_id.is_(None),
                 automatic(),
             )

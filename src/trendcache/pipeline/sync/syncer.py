@@ -126,6 +126,13 @@ class Syncer:
         """(since, by whom) background syncs are held from the admin page; None if not."""
         return background_hold(self.state.get(BACKGROUND_SYNCS_HELD))
 
+    def hold_background(self, by: str) -> None:
+        """Hold background syncs (scheduled, and those stale reads ask for) until resumed."""
+        self.state.set(BACKGROUND_SYNCS_HELD, {"since": utcnow().isoformat(), "by": by})
+
+    def resume_background(self) -> None:
+        self.state.delete(BACKGROUND_SYNCS_HELD)
+
     def for_markets(self, markets: list[str]) -> Syncer:
         """A syncer of the same source narrowed to `markets`: the same lease, runs,
         backoff and pause, so a narrowed sync is still the one sync at a time."""
