@@ -205,10 +205,10 @@ def test_an_unknown_mbid_is_a_form_error_beside_the_album(
     client, services, album, _own, _other = reviewing
     unknown = "00000000-0000-4000-8000-000000000000"
     response = post(client, f"/admin/albums/{album}/resolve", mbid=unknown)
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert f"MusicBrainz has no release {unknown}" in response.text
     malformed = post(client, f"/admin/albums/{album}/resolve", mbid="12345")
-    assert malformed.status_code == 422 and "not a MusicBrainz release MBID" in malformed.text
+    assert malformed.status_code == 400 and "not a MusicBrainz release MBID" in malformed.text
     assert state(services, album).status == "needs_review"
     assert audited(services) == []
 
@@ -243,7 +243,7 @@ def test_not_in_musicbrainz_and_retries_are_audited(
     assert recent_actions(services.database)[0].details == {"albums": 0}
 
 
-def test_a_resolution_reaches_the_read_path_at_once(
+def test_a_resolution_reaches_the_read_path(
     reviewing: tuple[TestClient, Services, str, str, str],
 ) -> None:
     client, _services, album, own, _other = reviewing

@@ -14,7 +14,7 @@ from trendcache.web.deps import WebContext
 from trendcache.web.pages.errors import PageError, html
 from trendcache.web.pages.viewer import FORM_ERRORS, Viewer, check_csrf, read_form, viewer_of
 
-NOT_ADMIN = "The admin page is for admins (`trendcache users admin NAME` makes one)."
+NOT_ADMIN = "The admin page is for admins (trendcache users admin NAME makes one)."
 ADMIN_ERRORS = {**FORM_ERRORS, 403: html(f"No valid CSRF token, or not an admin: {NOT_ADMIN}")}
 
 

@@ -38,7 +38,7 @@ class SyncPanel:
 
     @property
     def poll_seconds(self) -> int:
-        return 1 if self.running else 10
+        return 1 if self.running else 3
 
 
 def sync_panel(services: Services) -> SyncPanel:

@@ -58,7 +58,10 @@ RESOLVE_FORM = form_body(
     responses={
         **DONE,
         **ADMIN_ERRORS,
-        422: html("Refused (a malformed or unknown MBID): the page with the error."),
+        400: html(
+            "Refused (a malformed or unknown MBID, or no choice made; or not a form this "
+            "site sends): the page with the error."
+        ),
     },
 )
 async def resolve(request: Request, context: Context, album_id: AlbumId) -> Response:
@@ -67,7 +70,7 @@ async def resolve(request: Request, context: Context, album_id: AlbumId) -> Resp
         resolution = await run_in_threadpool(_resolve, context, album_id, form, account.name)
     except ReviewError as exc:
         viewer = await viewer_of(request, context)
-        return await render(request, context, viewer, errors={album_id: str(exc)}, status_code=422)
+        return await render(request, context, viewer, errors={album_id: str(exc)}, status_code=400)
     action = "not_in_musicbrainz" if resolution.status == "no_match" else "resolve"
     details = resolution.as_json() | {"by": _how(form)}
     entry = await run_in_threadpool(
