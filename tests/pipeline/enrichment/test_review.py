@@ -20,6 +20,7 @@ from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.musicbrainz.client import MusicBrainzClient
 from trendcache.musicbrainz.outcome import Outcome
 from trendcache.musicbrainz.scoring import Decision
+from trendcache.pipeline.data_steps.steps import match_levels
 from trendcache.pipeline.enrichment.claims import OPERATOR, claim_batch
 from trendcache.pipeline.enrichment.review import (
     ReviewError,
@@ -264,3 +265,16 @@ def test_retrying_one_album_hands_an_operators_decision_back(
     enriched.enricher.run_until_idle()
     assert state(enriched, album).method != OPERATOR
     assert not retry_album(enriched.database, "no-such-album")
+
+
+def test_the_data_step_that_asks_every_album_again_skips_operator_decisions(
+    enriched: Services, review: tuple[str, str, str]
+) -> None:
+    album = review[0]
+    mark_not_in_musicbrainz(enriched.database, album, "root")
+    held = state(enriched, album).next_attempt_at
+    other = released_albums(enriched)[1]
+    with enriched.database.writer() as session:
+        match_levels(session)
+    assert state(enriched, album).next_attempt_at == held
+    assert state(enriched, other).next_attempt_at <= utcnow()

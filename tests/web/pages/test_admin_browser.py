@@ -10,6 +10,7 @@ from tests.fixtures.accounts import PASSWORD
 from tests.pipeline.enrichment.reviews import make_needs_review, released_albums
 from tests.web.conftest import serving
 from trendcache.accounts.users import create_user
+from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.services import Services
 from trendcache.web.app import create_app
 
@@ -25,9 +26,10 @@ def sign_in(page: Page, url: str, name: str) -> None:
 
 
 def test_an_admin_syncs_a_market_and_settles_a_review_and_a_plain_user_is_refused(
-    browser: Browser, enriched_services: Services
+    browser: Browser, enriched_services: Services, spotify_emulator: SpotifyEmulator
 ) -> None:
     services = enriched_services
+    spotify_emulator.faults.latency = 0.5  # the sync takes a few seconds: progress shows
     album, rival = released_albums(services)[:2]
     own, _other = make_needs_review(services, album, rival)
     create_user(services.database, "root", PASSWORD, admin=True)
@@ -54,6 +56,9 @@ def test_an_admin_syncs_a_market_and_settles_a_review_and_a_plain_user_is_refuse
         page.get_by_role("button", name="Sync now").click()
         page.wait_for_url("**/admin?done=*")
         expect(page.locator("p.done")).to_have_text("Done: sync GB.")
+        running = page.locator('#admin-sync[data-running="yes"]')
+        expect(running).to_contain_text("Syncing (admin")
+        expect(running).to_contain_text("sent so far")
         # The panel polls until the admin's sync has finished, then shows how it went.
         finished = page.locator('#admin-sync .last-sync[data-status="ok"]')
         expect(finished).to_contain_text("(admin)", timeout=30_000)
