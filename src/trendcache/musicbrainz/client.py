@@ -75,9 +75,9 @@ class MusicBrainzClient:
         return releases
 
     def release(self, mbid: str) -> Release | None:
-        """One release by its MBID, with its artists and release group; None if MusicBrainz
+        """One release by its MBID, with its artists, release group and media; None if MusicBrainz
         has no such release."""
-        params = [("inc", "artist-credits+release-groups")]
+        params = [("inc", "artist-credits+release-groups+media")]
         document = self.session.get(f"release/{mbid}", params)
         if document is None:
             return None

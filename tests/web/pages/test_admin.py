@@ -22,7 +22,7 @@ from trendcache.services import Services
 
 ACTIONS = [
     ("/admin/sync", {"market": ""}),
-    ("/admin/sync/hold", {}),
+    ("/admin/sync/pause", {}),
     ("/admin/sync/resume", {}),
     ("/admin/enrichment/retry-errors", {}),
     ("/admin/albums/0Zz9Yy8Xx7Ww6Vv5Uu4Tt3/retry", {}),
@@ -138,17 +138,17 @@ def test_an_unknown_market_is_refused(admin: TestClient, synced_services: Servic
 def test_pausing_and_resuming_background_syncs_is_shown_and_audited(
     admin: TestClient, synced_services: Services
 ) -> None:
-    assert post(admin, "/admin/sync/hold").status_code == 303
+    assert post(admin, "/admin/sync/pause").status_code == 303
     held = synced_services.syncer.held()
     assert held is not None and held[1] == "root"
     page = admin.get("/admin").text
-    assert "Background syncs are held by <strong>root</strong>" in page
+    assert "Background syncs are paused by <strong>root</strong>" in page
     assert 'action="/admin/sync/resume"' in page
     assert post(admin, "/admin/sync/resume").status_code == 303
     assert synced_services.syncer.held() is None
     assert audited(synced_services) == [
         ("root", "resume_syncs", None),
-        ("root", "hold_syncs", None),
+        ("root", "pause_syncs", None),
     ]
 
 

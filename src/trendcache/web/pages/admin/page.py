@@ -71,7 +71,7 @@ def _done(audit: list[Any], done_id: int | None, account: Account) -> Any:
     PATH,
     response_class=HTMLResponse,
     summary="Admin page",
-    description="Sync now (all markets or one) and hold background syncs, settle albums "
+    description="Sync now (all markets or one) and pause background syncs, settle albums "
     "that need MusicBrainz review, retry failed ones; recent syncs, the budget left, "
     "current alerts and the audit log. For admins: signed out, a redirect to the "
     "sign-in page; signed in as a plain user, 403.",

@@ -1,8 +1,8 @@
-"""Syncing from the admin page: sync now (all markets or one), hold and resume background
+"""Syncing from the admin page: sync now (all markets or one), pause and resume background
 syncs, and the live sync panel its htmx polls.
 
 A sync from here is forced (it spends budget on purpose) with trigger `admin`, queued like
-any background sync; the syncer's lease keeps it the one sync at a time. A hold stops the
+any background sync; the syncer's lease keeps it the one sync at a time. A pause stops the
 scheduled syncs and those stale reads ask for, never an admin's own.
 """
 
@@ -71,17 +71,19 @@ async def sync_now(request: Request, context: Context) -> Response:
 
 
 @router.post(
-    "/admin/sync/hold",
+    "/admin/sync/pause",
     response_class=HTMLResponse,
-    summary="Hold background syncs (admin page)",
+    summary="Pause background syncs (admin page)",
     description="Scheduled syncs, and those stale reads ask for, wait until resumed.",
     openapi_extra=PLAIN_FORM,
     responses={**DONE, **ADMIN_ERRORS},
 )
-async def hold_syncs(request: Request, context: Context) -> Response:
+async def pause_syncs(request: Request, context: Context) -> Response:
     account, _form = await admin_form(request, context)
     await run_in_threadpool(context.services.syncer.hold_background, account.name)
-    entry = await run_in_threadpool(record_action, context.services.database, account, "hold_syncs")
+    entry = await run_in_threadpool(
+        record_action, context.services.database, account, "pause_syncs"
+    )
     return done(entry, "sync")
 
 
@@ -106,7 +108,7 @@ async def resume_syncs(request: Request, context: Context) -> Response:
     "/admin/fragments/sync",
     response_class=HTMLResponse,
     summary="Admin page sync panel (htmx)",
-    description="Whether a sync runs and how far it got, the last outcome, holds and "
+    description="Whether a sync runs and how far it got, the last outcome, paused or not, "
     "pauses, and the budget left; polled every second while a sync runs.",
     responses={403: html("Not signed in as an admin.")},
 )
