@@ -59,6 +59,19 @@ def test_an_on_demand_request_returns_at_once_and_a_consumer_syncs(
     assert runs(sqlite_services.database)[0].trigger == "on_demand"
 
 
+def test_an_admins_sync_of_one_market_runs_through_the_queue(
+    make_services: Callable[..., Services],
+    sqlite_database: Any,
+    running_queue: Callable[[Services], TaskQueue],
+) -> None:
+    services = make_services(sqlite_database, spotify_markets=["US", "GB"])
+    queue = running_queue(services)
+    assert queue.request_sync("admin", force=True, markets=["GB"])
+    wait_for(lambda: any(run.finished_at for run in runs(services.database)))
+    (run,) = runs(services.database)
+    assert (run.trigger, run.status, run.key) == ("admin", "ok", "spotify_new_releases:GB")
+
+
 def test_repeated_requests_are_debounced(
     sqlite_services: Services, running_queue: Callable[[Services], TaskQueue]
 ) -> None:

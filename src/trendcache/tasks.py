@@ -103,8 +103,13 @@ class TaskQueue:
         """Raises when the queue's storage (Redis, or the SQLite file) cannot be read."""
         self.huey.pending_count()
 
-    def _run_sync(self, trigger: str, force: bool = False) -> None:
-        self._services().syncer.sync(trigger, force=force, wait=False)  # type: ignore[arg-type]
+    def _run_sync(
+        self, trigger: str, force: bool = False, markets: list[str] | None = None
+    ) -> None:
+        syncer = self._services().syncer
+        if markets:
+            syncer = syncer.for_markets(markets)
+        syncer.sync(trigger, force=force, wait=False)  # type: ignore[arg-type]
 
     def sync_due(self, period: str = "") -> None:
         """Each period (a minute): sync if the cache has expired (so every
@@ -151,14 +156,21 @@ class TaskQueue:
         self._enrich_wanted = True
         self._enrich()
 
-    def request_sync(self, trigger: str = "on_demand", *, force: bool = False) -> bool:
-        """Queue a sync unless this process queued one moments ago; never waits for it."""
+    def request_sync(
+        self,
+        trigger: str = "on_demand",
+        *,
+        force: bool = False,
+        markets: list[str] | None = None,
+    ) -> bool:
+        """Queue a sync (of `markets`, or all) unless this process queued one moments ago;
+        never waits for it."""
         with self._lock:
             now = time.monotonic()
             if not force and now - self._last_request < DEBOUNCE_SECONDS:
                 return False
             self._last_request = now
-        self._sync(trigger, force)
+        self._sync(trigger, force, markets)
         return True
 
     def consumer(self, workers: int = 2, *, schedule: bool = True, embedded: bool = True) -> Any:

@@ -74,6 +74,15 @@ class MusicBrainzClient:
                 break
         return releases
 
+    def release(self, mbid: str) -> Release | None:
+        """One release by its MBID, with its artists, release group and media; None if MusicBrainz
+        has no such release."""
+        params = [("inc", "artist-credits+release-groups+media")]
+        document = self.session.get(f"release/{mbid}", params)
+        if document is None:
+            return None
+        return _validate(Release, document, "release lookup")
+
     def search_recordings(self, query: str, limit: int = SEARCH_LIMIT) -> list[Recording]:
         document = self.session.get("recording", [("query", query), ("limit", str(limit))])
         if document is None:

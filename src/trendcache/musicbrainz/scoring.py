@@ -84,6 +84,7 @@ class Scored:
             "artist": self.release.artist_names,
             "date": self.release.date,
             "tracks": self.release.tracks,
+            "barcode": self.release.barcode,
             "releaseGroup": self.release.release_group.id if self.release.release_group else None,
             "score": round(self.total, 3),
             "parts": {name: round(value, 3) for name, value in self.parts.items()},

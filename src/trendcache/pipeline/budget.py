@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -71,3 +71,14 @@ class DailyBudget:
     def prune(self) -> None:
         with self.database.writer() as session:
             session.execute(delete(UpstreamRequest).where(UpstreamRequest.at < utcnow() - KEEP))
+
+
+def sent_since(database: Database, service: str, since: datetime) -> int:
+    """Requests sent to `service` since `since` (a running sync's, as it goes)."""
+    with database.session() as session:
+        sent = session.scalar(
+            select(func.count())
+            .select_from(UpstreamRequest)
+            .where(UpstreamRequest.service == service, UpstreamRequest.at >= since)
+        )
+    return int(sent or 0)

@@ -29,6 +29,18 @@ def active_pause(value: dict[str, Any] | None) -> tuple[datetime, str] | None:
     return (until, value["message"]) if until > utcnow() else None
 
 
+# Set from the admin page: scheduled syncs and those a stale read asks for wait until an
+# admin resumes them; a forced sync (an admin's own, `sync --force`) still runs.
+BACKGROUND_SYNCS_HELD = "sync.background_paused"
+
+
+def background_hold(value: dict[str, Any] | None) -> tuple[datetime, str] | None:
+    """(since, by whom) of a stored hold on background syncs; None when they run."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value["since"]), str(value["by"])
+
+
 def tier_key(source: str) -> str:
     """The access tier `source` was last found in, where it has tiers (`spotify.tier`)."""
     return f"{source}.tier"

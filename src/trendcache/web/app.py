@@ -36,6 +36,9 @@ from trendcache.web.openapi import install_openapi
 from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
 from trendcache.web.pages import account, album, browse, errors, format, stats_page
 from trendcache.web.pages import collection as collection_page
+from trendcache.web.pages.admin import page as admin_page
+from trendcache.web.pages.admin import review as admin_review
+from trendcache.web.pages.admin import sync as admin_sync
 from trendcache.web.ratelimit import client_rate_limiter
 from trendcache.web.request_metrics import RequestCounter, RequestMetrics
 from trendcache.web.secret_key import secret_key
@@ -171,6 +174,9 @@ def create_app(
         account.router,
         collection_page.router,
         stats_page.router,
+        admin_page.router,
+        admin_sync.router,
+        admin_review.router,
     ):
         app.include_router(router)
     app.add_exception_handler(errors.PageError, errors.render)

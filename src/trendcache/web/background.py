@@ -71,17 +71,24 @@ class SyncRequests:
             callback()
         return result
 
-    def request(self, *, force: bool = False) -> bool:
-        """Queue a background sync; False if one was asked for moments ago."""
+    def request(
+        self,
+        *,
+        force: bool = False,
+        trigger: Trigger = "on_demand",
+        markets: list[str] | None = None,
+    ) -> bool:
+        """Queue a background sync (of `markets`, or all); False if one was asked for
+        moments ago (a forced one is always queued)."""
         if self.queue is not None:
-            return self.queue.request_sync("on_demand", force=force)
+            return self.queue.request_sync(trigger, force=force, markets=markets)
         with self._lock:
             now = time.monotonic()
             if not force and now - self._last < DEBOUNCE_SECONDS:
                 return False
             self._last = now
         threading.Thread(
-            target=self._sync_quietly, args=(force,), name="web-sync", daemon=True
+            target=self._sync_quietly, args=(force, trigger, markets), name="web-sync", daemon=True
         ).start()
         return True
 
@@ -89,9 +96,12 @@ class SyncRequests:
         """A sync that the caller waits for (blocking: call it from a worker thread)."""
         return self.services.syncer.sync(trigger, force=force, wait=True)
 
-    def _sync_quietly(self, force: bool) -> None:
+    def _sync_quietly(self, force: bool, trigger: Trigger, markets: list[str] | None) -> None:
+        syncer = self.services.syncer
         try:
-            self.services.syncer.sync("on_demand", force=force, wait=False)
+            (syncer.for_markets(markets) if markets else syncer).sync(
+                trigger, force=force, wait=False
+            )
         except Exception:
             log.exception("background sync failed")
 

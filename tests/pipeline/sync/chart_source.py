@@ -6,6 +6,7 @@ pause), or hold a fetch open, lease and all, until it lets go.
 
 from __future__ import annotations
 
+import copy
 import threading
 from datetime import datetime
 from typing import Any
@@ -48,6 +49,12 @@ class ChartSource:
 
     def served_keys(self) -> list[str]:
         return self.listing_keys()
+
+    def only(self, markets: list[str]) -> ChartSource:
+        """A copy of this source that charts `markets` only."""
+        narrowed = copy.copy(self)
+        narrowed.charts = {m: items for m, items in self.charts.items() if m in markets}
+        return narrowed
 
     def hold(self) -> None:
         """Keep the next fetch open (its lease held) until `release`."""

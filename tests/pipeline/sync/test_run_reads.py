@@ -20,6 +20,7 @@ from trendcache.pipeline.sync.run_reads import (
     latest_endings,
     pause_reason,
     paused_until,
+    recent_runs,
     run_durations,
     runs_by_outcome,
 )
@@ -149,3 +150,33 @@ def test_the_budget_counts_the_services_requests_in_the_last_day(database: Datab
     use = budget_use(database, "spotify", 10)
     assert (use.used, use.left) == (3, 7)
     assert budget_use(database, "spotify", 2).left == 0  # never below nothing
+
+
+def test_recent_runs_are_newest_first_with_their_markets_and_durations(
+    database: Database,
+) -> None:
+    record_runs(database)
+    finished = utcnow().replace(microsecond=0)
+    with database.writer() as session:
+        session.add(
+            SyncRun(
+                source="spotify",
+                key="spotify_new_releases:US,spotify_new_releases:GB",
+                trigger="admin",
+                status="ok",
+                requests=3,
+                albums=7,
+                started_at=finished - timedelta(seconds=12),
+                finished_at=finished,
+            )
+        )
+    newest, running, *_rest = recent_runs(database, limit=5)
+    assert (newest.trigger, newest.markets, newest.requests, newest.albums) == (
+        "admin",
+        ["US", "GB"],
+        3,
+        7,
+    )
+    assert newest.seconds == 12.0
+    assert (running.status, running.seconds) == ("running", None)
+    assert len(recent_runs(database, limit=5)) == 5

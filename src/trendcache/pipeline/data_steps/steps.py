@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trendcache.clock import utcnow
 from trendcache.db.models import EnrichmentState
+from trendcache.pipeline.enrichment.claims import automatic
 from trendcache.pipeline.history.rollups import rebuild_rollups
 
 DECIDED = ("matched", "needs_review", "no_match")
@@ -49,7 +50,9 @@ def match_levels(session: Session) -> None:
         .values(level="release_group", **unchanged)
     )
     session.execute(
-        update(state).where(state.status.in_(DECIDED)).values(next_attempt_at=utcnow(), **unchanged)
+        update(state)
+        .where(state.status.in_(DECIDED), automatic())  # an operator's decision stays theirs
+        .values(next_attempt_at=utcnow(), **unchanged)
     )
 
 

@@ -23,11 +23,22 @@ from trendcache.db.models import EnrichmentState
 # (its release unknown) when MusicBrainz may have gained the release.
 DUE = ("pending", "no_match", "error", "needs_review", "matched")
 LEASE = timedelta(seconds=60)
+# The method of a decision an admin took (`review.py`): never due, never claimed again.
+OPERATOR = "operator"
+
+
+def automatic() -> ColumnElement[bool]:
+    """The albums no operator has decided: the only ones any automatic run may touch."""
+    method = EnrichmentState.method
+    return or_(method.is_(None), method != OPERATOR)
 
 
 def due_at(now: datetime) -> ColumnElement[bool]:
-    """The albums due for an attempt at `now` (first, again, or re-deciding a group match)."""
-    return and_(EnrichmentState.status.in_(DUE), EnrichmentState.next_attempt_at <= now)
+    """The albums due for an attempt at `now` (first, again, or re-deciding a group match);
+    an operator's decision never is."""
+    return and_(
+        EnrichmentState.status.in_(DUE), EnrichmentState.next_attempt_at <= now, automatic()
+    )
 
 
 def claim_batch(database: Database, size: int, lease: timedelta = LEASE) -> tuple[str, list[str]]:

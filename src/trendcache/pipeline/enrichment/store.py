@@ -17,6 +17,7 @@ from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import CacheData, EnrichmentState
 from trendcache.musicbrainz.outcome import Outcome
+from trendcache.pipeline.enrichment.claims import OPERATOR, automatic
 from trendcache.pipeline.keys import TRENDING
 from trendcache.tally import CounterDef, Tally
 from trendcache.text import recordable
@@ -44,8 +45,11 @@ def next_attempt(status: str, attempts: int, now: datetime, level: str | None = 
 
 
 def store_outcomes(session: Session, outcomes: dict[str, Outcome], now: datetime) -> None:
+    """Each album's decision, unless an operator decided it while its batch ran."""
     for album_id, outcome in outcomes.items():
         row = session.get_one(EnrichmentState, album_id)
+        if row.method == OPERATOR:
+            continue
         decision = outcome.decision
         row.attempts += 1
         row.status = decision.status
@@ -87,6 +91,8 @@ def release(session: Session, batch_id: str, delay: timedelta, error: str | None
     now = utcnow()
     rows = session.scalars(select(EnrichmentState).where(EnrichmentState.batch_id == batch_id))
     for row in rows:
+        if row.method == OPERATOR:  # decided by an operator while the batch ran: theirs
+            continue
         if error is not None:
             _failed(row, error, now)
         else:
@@ -99,7 +105,9 @@ def fail(session: Session, album_ids: list[str], error: str) -> None:
     """These albums out of their batch with `error`, tried again as after a failed batch
     (a decision the database refused, say), while the batch goes on with the rest."""
     now = utcnow()
-    rows = session.scalars(select(EnrichmentState).where(EnrichmentState.album_id.in_(album_ids)))
+    rows = session.scalars(
+        select(EnrichmentState).where(EnrichmentState.album_id.in_(album_ids), automatic())
+    )
     for row in rows:
         _failed(row, error, now)
 

@@ -175,3 +175,45 @@ def paused_until(database: Database, sources: Iterable[str]) -> dict[str, dateti
 def budget_use(database: Database, service: str, limit: int) -> BudgetUse:
     """Requests sent to `service` in the rolling 24 hours, against its daily `limit`."""
     return BudgetUse(used=DailyBudget(database, service, limit).used(), limit=limit)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    source: str
+    trigger: str
+    status: str
+    requests: int
+    albums: int
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    markets: list[str]  # the markets it synced, from its cache keys
+
+    @property
+    def seconds(self) -> float | None:
+        """How long it took; None while it runs."""
+        if self.finished_at is None:
+            return None
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+
+def recent_runs(database: Database, limit: int = 20) -> list[RunSummary]:
+    """The newest `limit` sync runs of every source, newest first."""
+    with database.session() as session:
+        runs = session.scalars(select(SyncRun).order_by(SyncRun.id.desc()).limit(limit)).all()
+        return [
+            RunSummary(
+                id=run.id,
+                source=run.source,
+                trigger=run.trigger,
+                status=run.status,
+                requests=run.requests or 0,
+                albums=run.albums or 0,
+                error=run.error,
+                started_at=run.started_at,
+                finished_at=run.finished_at,
+                markets=[key.rpartition(":")[2] for key in run.key.split(",") if key],
+            )
+            for run in runs
+        ]

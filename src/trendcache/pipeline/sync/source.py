@@ -91,6 +91,11 @@ class ListingSource(Protocol[FetchedT]):
     def served_keys(self) -> list[str]:
         """Every key the read path serves from this source, flagged when a sync fails."""
 
+    def only(self, markets: list[str]) -> ListingSource[FetchedT]:
+        """This source narrowed to `markets` (a subset of its own), for a sync of just
+        those: the same name, lease and budget; what it serves across markets is rebuilt
+        from every market's stored listing."""
+
     def fetch(self, budget: DailyBudget) -> FetchedT:
         """Its listings, within `budget`; raises `FetchFailed` when it cannot deliver."""
 

@@ -29,11 +29,26 @@ class SpotifySource:
     name = SPOTIFY
     lease_key = sync_lease(SPOTIFY)
 
-    def __init__(self, database: Database, settings: Settings, connector: SpotifyConnector) -> None:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        connector: SpotifyConnector,
+        markets: list[str] | None = None,
+    ) -> None:
         self.database = database
         self.settings = settings
         self.connector = connector
         self.state = StateStore(database)
+        # The markets a sync fetches: every configured one, unless narrowed by `only`.
+        self.markets = markets or list(settings.spotify_markets)
+
+    def only(self, markets: list[str]) -> SpotifySource:
+        unknown = sorted(set(markets) - set(self.settings.spotify_markets))
+        if unknown or not markets:
+            raise ValueError(f"not configured markets: {', '.join(unknown) or '(none)'}")
+        ordered = [m for m in self.settings.spotify_markets if m in markets]
+        return SpotifySource(self.database, self.settings, self.connector, ordered)
 
     @property
     def daily_request_budget(self) -> int:
@@ -44,7 +59,7 @@ class SpotifySource:
         return self.settings.cache_duration_seconds
 
     def listing_keys(self) -> list[str]:
-        return [new_releases_key(m) for m in self.settings.spotify_markets]
+        return [new_releases_key(m) for m in self.markets]
 
     def served_keys(self) -> list[str]:
         views = [trending_key(None)] + [trending_key(m) for m in self.settings.spotify_markets]
@@ -52,9 +67,12 @@ class SpotifySource:
 
     def fetch(self, budget: DailyBudget) -> FetchResult:
         client = self.connector.client(budget)
+        settings = self.settings
+        if self.markets != settings.spotify_markets:
+            settings = settings.model_copy(update={"spotify_markets": self.markets})
         fetcher = Fetcher(
             client,
-            self.settings,
+            settings,
             self.state,
             lambda ids: unknown_albums(self.database, ids),
             lambda ids, since: stale_artists(self.database, ids, since),

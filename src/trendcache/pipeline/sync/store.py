@@ -52,7 +52,8 @@ def write_spotify_fetch(
     session: Session, result: FetchResult, markets: list[str], now: datetime, expires: datetime
 ) -> list[str]:
     """Spotify's part of a sync, after its listings: album facts, full albums and artists,
-    enrichment jobs and the trending views; return albums newly queued."""
+    enrichment jobs and the trending views of every one of `markets` (a sync of some of
+    them rebuilds the rest from their stored listings); return albums newly queued."""
     record_albums(
         session, (item for listing in result.listings for item in listing.items), result.albums, now
     )
@@ -74,9 +75,11 @@ def write_spotify_fetch(
     queued = _queue_enrichment(session, album_ids, now)
     session.flush()
     listings = {listing.market: listing.items for listing in result.listings}
+    # A sync of some markets: the views read every market's listing as stored now.
+    complete = listings if set(listings) == set(markets) else None
     views = {
         trending_key(scope): view
-        for scope, view in build_views(session, markets, result.tier, now, listings).items()
+        for scope, view in build_views(session, markets, result.tier, now, complete).items()
     }
     for key, view in views.items():
         put_cache(session, key, view, now, expires)

@@ -30,14 +30,22 @@ from trendcache.db.errors import database_error
 from trendcache.db.models import CacheData, SyncRun
 from trendcache.locks import LeaseKeeper, Locks
 from trendcache.pipeline.budget import DailyBudget
-from trendcache.pipeline.state import StateStore, active_pause, quota_pause_key
+from trendcache.pipeline.state import (
+    BACKGROUND_SYNCS_HELD,
+    StateStore,
+    active_pause,
+    background_hold,
+    quota_pause_key,
+)
 from trendcache.pipeline.sync.source import Fetched, FetchFailed, ListingSource
 from trendcache.pipeline.sync.store import record_failure, write_listings
 from trendcache.redis_outage import RedisUnavailable
 from trendcache.text import recordable
 
 log = logging.getLogger(__name__)
-Trigger = Literal["schedule", "on_demand", "cli", "api"]
+Trigger = Literal["schedule", "on_demand", "cli", "api", "admin"]
+# Syncs nobody asked for by hand: while an admin holds background syncs, these wait.
+BACKGROUND_TRIGGERS: frozenset[str] = frozenset({"schedule", "on_demand", "api"})
 WAIT_POLL_SECONDS = 0.1
 # A killed syncer blocks others for at most this long; a live one renews every third of it.
 LEASE_SECONDS = 30.0
@@ -114,6 +122,29 @@ class Syncer:
     def is_running(self) -> bool:
         return self.locks.held(self.source.lease_key)
 
+    def held(self) -> tuple[datetime, str] | None:
+        """(since, by whom) background syncs are held from the admin page; None if not."""
+        return background_hold(self.state.get(BACKGROUND_SYNCS_HELD))
+
+    def hold_background(self, by: str) -> None:
+        """Hold background syncs (scheduled, and those stale reads ask for) until resumed."""
+        self.state.set(BACKGROUND_SYNCS_HELD, {"since": utcnow().isoformat(), "by": by})
+
+    def resume_background(self) -> None:
+        self.state.delete(BACKGROUND_SYNCS_HELD)
+
+    def for_markets(self, markets: list[str]) -> Syncer:
+        """A syncer of the same source narrowed to `markets`: the same lease, runs,
+        backoff and pause, so a narrowed sync is still the one sync at a time."""
+        return Syncer(
+            self.database,
+            self.source.only(markets),
+            self.locks,
+            self.on_change,
+            self.on_queued,
+            self.lease_seconds,
+        )
+
     def sync(
         self,
         trigger: Trigger,
@@ -125,6 +156,10 @@ class Syncer:
     ) -> SyncResult:
         if not force and self.is_fresh():
             return SyncResult("cache")
+        if not force and trigger in BACKGROUND_TRIGGERS:
+            held = self.held()
+            if held is not None:
+                return SyncResult("cache", error=f"background syncs are paused by {held[1]}")
         pause = self.pause()
         if pause is not None:
             return SyncResult("cache", error=pause[1], paused_until=pause[0])
