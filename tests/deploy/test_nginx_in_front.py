@@ -1,7 +1,8 @@
 """The example nginx configuration in front of two real `trendcache web` processes on
 PostgreSQL and Redis, as docs/deployment.md describes it: round robin over both, TLS, http
-redirected, gzip with 304s still answered, /metrics hidden, and a web process restarted
-under load (a rolling restart) without one failed request."""
+redirected, https known behind the proxy (a Secure cookie), gzip with 304s still answered,
+/metrics hidden, and a web process restarted under load (a rolling restart) without one
+failed request."""
 
 from __future__ import annotations
 
@@ -86,6 +87,11 @@ def test_nginx_spreads_compresses_hides_metrics_and_rides_out_a_restart(
                 headers={"Accept-Encoding": "gzip", "If-None-Match": etag},
             )
             assert again.status_code == 304
+
+            # X-Forwarded-Proto believed (TRUSTED_PROXIES): the session cookie is Secure.
+            assert "secure" in client.get("/login").headers["set-cookie"].lower()
+            direct = httpx2.get(f"http://127.0.0.1:{ports[1]}/login", timeout=10)
+            assert "secure" not in direct.headers["set-cookie"].lower()
 
             assert client.get("/metrics").status_code == 404
             style = client.get("/static/style.css")
