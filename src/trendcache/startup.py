@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from trendcache.config import Settings
-from trendcache.db.errors import first_line, underlying
+from trendcache.db.errors import SchemaAhead, first_line, underlying
 from trendcache.logs import Redactor, configure_logging
 
 REDIS_TIMEOUT_SECONDS = 5.0
@@ -99,6 +99,8 @@ def starting(settings: Settings) -> Iterator[None]:
         yield
     except StartupError:
         raise
+    except SchemaAhead as exc:
+        raise StartupError(_database_setting(settings), str(exc)) from exc
     except (ArgumentError, NoSuchModuleError) as exc:
         raise StartupError("DATABASE_URL", f"not a usable database URL: {first_line(exc)}") from exc
     except SQLAlchemyError as exc:

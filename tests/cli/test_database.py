@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from tests.cli.helpers import run
@@ -31,3 +31,19 @@ def test_migrate_is_idempotent_on_postgresql_and_never_shows_the_password(
     shown = result.stdout.strip().removeprefix("Database is up to date: ")
     assert make_url(shown) == url.set(password="***")
     assert "hunter2" not in result.stdout + result.stderr
+
+
+def test_a_schema_newer_than_this_release_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {"DATA_DIR": str(tmp_path / "data")}
+    assert run(["migrate"], tmp_path, env).returncode == 0
+    (file,) = (tmp_path / "data").glob("*.sqlite3")
+    engine = create_engine(f"sqlite:///{file}")
+    with engine.begin() as connection:  # what a newer release's migration leaves
+        connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    engine.dispose()
+    for command in (["migrate"], ["backfill"]):
+        result = run(command, tmp_path, env)
+        assert result.returncode == 2, result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert "schema is at revision 0999, newer than this release knows" in line
+        assert "Traceback" not in result.stderr

@@ -6,6 +6,17 @@ from __future__ import annotations
 from sqlalchemy.exc import StatementError
 
 
+class SchemaAhead(Exception):
+    """The database's schema is newer than this release knows: a newer release migrated it."""
+
+    def __init__(self, current: str, head: str) -> None:
+        super().__init__(
+            f"the database schema is at revision {current}, newer than this release knows "
+            f"(its newest is {head}): run the release that migrated it, or restore a backup "
+            "made before that migration"
+        )
+
+
 def underlying(exc: BaseException) -> BaseException:
     """What the driver raised, without the statement and parameters SQLAlchemy wraps it in
     (which quote the data: possibly kilobytes of upstream text)."""

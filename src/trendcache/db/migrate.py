@@ -16,10 +16,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from filelock import FileLock
 from sqlalchemy import Connection, insert, select, text
 
 from trendcache.db.database import Database
+from trendcache.db.errors import SchemaAhead
 from trendcache.db.models import StateEntry
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -49,6 +51,9 @@ def upgrade_schema(connection: Connection, revision: str = "head") -> None:
     dies before they run.
     """
     before = MigrationContext.configure(connection).get_current_revision()
+    if before is not None and not _known(before):
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        raise SchemaAhead(before, str(head))
     command.upgrade(alembic_config(connection), revision)
     after = MigrationContext.configure(connection).get_current_revision()
     if before is None or before == after:
@@ -57,6 +62,13 @@ def upgrade_schema(connection: Connection, revision: str = "head") -> None:
     if connection.scalar(recorded) is None:
         entry = {"name": UPGRADED_FROM, "value": {"revision": before}}
         connection.execute(insert(StateEntry).values(entry))
+
+
+def _known(revision: str) -> bool:
+    try:
+        return bool(ScriptDirectory.from_config(alembic_config()).get_revisions(revision))
+    except CommandError:  # "Can't locate revision": one of a newer release
+        return False
 
 
 def schema_revisions(database: Database) -> tuple[str | None, str]:
