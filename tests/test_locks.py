@@ -5,10 +5,12 @@ from typing import Any
 
 import pytest
 from redis import Redis
+from sqlalchemy import select
 
 from tests.test_owners import exited_owner
 from trendcache.db import Database
-from trendcache.locks import DatabaseLocks, LeaseKeeper, Locks, RedisLocks
+from trendcache.db.models import Lease
+from trendcache.locks import FORGET_EXPIRED_SECONDS, DatabaseLocks, LeaseKeeper, Locks, RedisLocks
 from trendcache.owners import new_owner
 
 
@@ -116,3 +118,36 @@ def test_another_hosts_lease_is_respected_until_it_expires(locks: Locks) -> None
     assert not locks.acquire("sync", "next", ttl=30)
     time.sleep(0.6)
     assert locks.acquire("sync", "next", ttl=30)
+
+
+def test_a_claim_is_taken_once_by_anyone(locks: Locks) -> None:
+    assert locks.claim("schedule:job:14:05", "a", ttl=30)
+    assert not locks.claim("schedule:job:14:05", "b", ttl=30)
+    assert not locks.claim("schedule:job:14:05", "a", ttl=30), "not even by its owner again"
+    assert locks.claim("schedule:job:14:06", "b", ttl=30), "another period is another claim"
+
+
+def test_a_claim_is_never_taken_over_from_a_dead_owner(locks: Locks) -> None:
+    """A lease of a dead process is taken over at once; a claim is not: what it stood for
+    (a period of the schedule, fired) happened."""
+    dead = exited_owner()
+    assert locks.claim("schedule:job:14:05", dead, ttl=30)
+    assert not locks.claim("schedule:job:14:05", new_owner(), ttl=30)
+
+
+def test_an_expired_claim_may_be_claimed_again(locks: Locks) -> None:
+    assert locks.claim("schedule:job:14:05", "a", ttl=0.2)
+    time.sleep(0.3)
+    assert locks.claim("schedule:job:14:05", "b", ttl=30)
+
+
+def test_claims_forget_long_expired_rows(sqlite_database: Database) -> None:
+    locks = DatabaseLocks(sqlite_database)
+    stale = -(FORGET_EXPIRED_SECONDS + 60)
+    assert locks.claim("schedule:job:old", "a", ttl=stale)
+    assert locks.acquire("sync", "a", ttl=stale)
+    assert locks.claim("schedule:job:recent", "a", ttl=-1)
+    assert locks.claim("schedule:job:now", "a", ttl=30)
+    with sqlite_database.session() as session:
+        names = sorted(session.scalars(select(Lease.name)))
+    assert names == ["schedule:job:now", "schedule:job:recent"]

@@ -36,7 +36,7 @@ def running_queue() -> Iterator[Callable[[Services], TaskQueue]]:
 
     def start(services: Services) -> TaskQueue:
         queue = TaskQueue(services.settings, lambda: services)
-        consumer = queue.consumer(workers=2, periodic=False)
+        consumer = queue.consumer(workers=2, schedule=False)
         consumer.start()
         consumers.append(consumer)
         return queue
@@ -89,7 +89,8 @@ def test_the_schedule_syncs_when_stale_and_respects_enable_background_sync(
     services = make_services(sqlite_database)
     queue = TaskQueue(services.settings, lambda: services)
     periodic = [t for t in queue.huey._registry._registry.values() if issubclass(t, PeriodicTask)]
-    assert sorted(t.__name__ for t in periodic) == ["enrich_due", "sync_due"]
+    assert periodic == [], "huey's own would fire in every consumer: ours is the Schedule"
+    assert sorted(queue.scheduled) == ["enrich_due", "sync_due"]
     queue.sync_due()
     assert len(runs(services.database)) == 1
     queue.sync_due()
@@ -102,6 +103,26 @@ def test_the_schedule_syncs_when_stale_and_respects_enable_background_sync(
     make_stale(disabled.database)
     TaskQueue(disabled.settings, lambda: disabled).sync_due()
     assert len(runs(disabled.database)) == 2
+
+
+def test_a_scheduled_task_fired_is_run_by_a_consumer(
+    sqlite_services: Services,
+    spotify_emulator: SpotifyEmulator,
+    running_queue: Callable[[Services], TaskQueue],
+) -> None:
+    queue = running_queue(sqlite_services)
+    queue.fire("sync_due", "2026-12-04T14:05:00")
+    wait_for(lambda: bool(runs(sqlite_services.database)))
+    assert runs(sqlite_services.database)[0].trigger == "schedule"
+
+
+def test_a_consumer_runs_the_schedule_unless_told_not_to(sqlite_services: Services) -> None:
+    queue = TaskQueue(sqlite_services.settings, lambda: sqlite_services)
+    assert queue.consumer(schedule=True).schedule is not None
+    assert queue.consumer(schedule=False).schedule is None
+    schedule = queue.schedule()
+    assert schedule.period == sqlite_services.settings.schedule_seconds == 60
+    assert sorted(schedule.tasks) == ["enrich_due", "sync_due"]
 
 
 def test_the_consumer_inside_serve_records_its_heartbeat_as_serve(

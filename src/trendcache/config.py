@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     enable_background_sync: bool = Field(
         True, description="Sync every CACHE_DURATION_HOURS while serve or a worker runs."
     )
+    schedule_seconds: int = Field(
+        60,
+        ge=1,
+        le=3600,
+        description="Period of the schedule (a sync check and an enrichment sweep), fired "
+        "by one process of all those running it. Shorter only for tests.",
+    )
     database_url: str | None = Field(
         None,
         description="SQLAlchemy URL. Default: SQLite at DATA_DIR/trendcache.sqlite3. "

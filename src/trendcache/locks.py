@@ -3,9 +3,11 @@
 A lock is a lease: it expires unless renewed, so a killed holder never blocks the others
 for longer than one lease, and a holder that was a process of this machine which is gone
 (`owners.owner_is_dead`) blocks no one at all: its lease is not `held()` and the next
-`acquire()` takes it over at once. On the database (the embedded default) a lease is a row
-claimed with one atomic upsert; with Redis configured it is a Redis key, and Redis being
-away raises `RedisUnavailable`.
+`acquire()` takes it over at once. A claim (`claim()`) is the other kind: taken once, for
+something that must happen once (a period of the schedule), never renewed, released or
+taken over, dead holder or not; it simply expires. On the database (the embedded default)
+a lease is a row claimed with one atomic upsert; with Redis configured it is a Redis key,
+and Redis being away raises `RedisUnavailable`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ from trendcache.redis_outage import reaching_redis
 log = logging.getLogger(__name__)
 
 
+# Claims leave a row per name on the database: each claim removes rows this long expired.
+FORGET_EXPIRED_SECONDS = 3600.0
+
+
 def _taking_over(name: str, dead: str) -> None:
     log.warning("lease %s: its holder %s is no longer running; taking it over", name, dead)
 
@@ -39,6 +45,7 @@ class Locks(Protocol):
     def renew(self, name: str, owner: str, ttl: float) -> bool: ...
     def release(self, name: str, owner: str) -> None: ...
     def held(self, name: str) -> bool: ...
+    def claim(self, name: str, owner: str, ttl: float) -> bool: ...
 
 
 class DatabaseLocks:
@@ -89,6 +96,29 @@ class DatabaseLocks:
     def held(self, name: str) -> bool:
         holder = self._holder(name)
         return holder is not None and holder[1] > utcnow() and not owner_is_dead(holder[0])
+
+    def claim(self, name: str, owner: str, ttl: float) -> bool:
+        """Take `name` for `ttl` seconds unless anyone holds it, even a dead owner (or
+        `owner` itself). Every claim also forgets the rows expired for
+        FORGET_EXPIRED_SECONDS, whatever their name: a schedule claims a new name each
+        period, and a lease that long expired is as good as gone."""
+        now = utcnow()
+        values = {"name": name, "owner": owner, "expires_at": now + timedelta(seconds=ttl)}
+        insert = pg_insert if not self.database.is_sqlite else sqlite_insert
+        statement = (
+            insert(Lease)
+            .values(values)
+            .on_conflict_do_update(
+                index_elements=[Lease.name],
+                set_={"owner": owner, "expires_at": values["expires_at"]},
+                where=Lease.expires_at < now,
+            )
+        )
+        forgotten = now - timedelta(seconds=FORGET_EXPIRED_SECONDS)
+        with self.database.writer() as session:
+            won = session.execute(statement.returning(Lease.owner)).first()
+            session.execute(delete(Lease).where(Lease.expires_at < forgotten))
+        return won is not None
 
     def _holder(self, name: str) -> tuple[str, datetime] | None:
         with self.database.session() as session:
@@ -147,6 +177,11 @@ class RedisLocks:
     def held(self, name: str) -> bool:
         holder = self._holder(name)
         return holder is not None and not owner_is_dead(holder)
+
+    def claim(self, name: str, owner: str, ttl: float) -> bool:
+        """Take `name` for `ttl` seconds unless anyone holds it, even a dead owner."""
+        with reaching_redis():
+            return bool(self.redis.set(self.prefix + name, owner, nx=True, px=int(ttl * 1000)))
 
     def _holder(self, name: str) -> str | None:
         with reaching_redis():

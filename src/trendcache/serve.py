@@ -52,7 +52,7 @@ def serve(
         queue = TaskQueue(settings, lambda: services)
         services.on_queued(queue.request_enrichment)
         fresh = services.syncer.is_fresh()
-    consumer = queue.consumer(workers=3, periodic=True)
+    consumer = queue.consumer(workers=3, schedule=True)
     consumer.start()
     if demo is not None and demo.moved:
         queue.request_sync("on_demand", force=True)  # the cache's URLs name the old ports

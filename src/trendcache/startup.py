@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from trendcache.config import Settings
 from trendcache.db.errors import first_line, underlying
+from trendcache.logs import Redactor, configure_logging
 
 REDIS_TIMEOUT_SECONDS = 5.0
 
@@ -35,6 +36,14 @@ class StartupError(Exception):
     def __init__(self, setting: str, problem: str) -> None:
         super().__init__(f"{setting}: {problem}")
         self.setting = setting
+
+
+def configured_logging(settings: Settings) -> Redactor:
+    """Logging at LOG_LEVEL, every configured secret scrubbed from it; the scrubber."""
+    secrets = (settings.spotify_client_secret, settings.secret_key, settings.alert_webhook_url)
+    redactor = Redactor([secret.get_secret_value() for secret in secrets if secret])
+    configure_logging(settings.log_level, redactor)
+    return redactor
 
 
 def check_data_dir(path: Path) -> None:

@@ -4,10 +4,15 @@ Tasks are registered on a queue built at run time (no module-level huey instance
 web process, `trendcache worker` and tests each build their own with the same task names.
 Inside `serve` the consumer runs as threads of the server process; huey's `start()` would
 install signal handlers there, which belong to uvicorn, so `EmbeddedConsumer` skips that.
+
+The periodic jobs (`sync_due`, `enrich_due`) are not huey's periodic tasks, which every
+consumer would enqueue each minute: every consumer runs a `Schedule` (schedule.py) that
+claims each period before firing, so one process fires it, fleet-wide.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -15,12 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.api import TaskWrapper
 from huey.consumer import Consumer
 
 from trendcache.clock import utcnow
 from trendcache.config import Settings
 from trendcache.pipeline.heartbeats import HEARTBEAT_SECONDS, record_heartbeat, this_worker
+from trendcache.schedule import Schedule
 from trendcache.services import Services
 
 log = logging.getLogger(__name__)
@@ -28,11 +35,13 @@ DEBOUNCE_SECONDS = 5.0
 
 
 class HeartbeatConsumer(Consumer):  # type: ignore[misc]
-    """A consumer that records a heartbeat every `HEARTBEAT_SECONDS` while it runs, and
-    checks the alert conditions every ALERT_CHECK_SECONDS (`pipeline/alerts/watch.py`)."""
+    """A consumer that records a heartbeat every `HEARTBEAT_SECONDS` while it runs,
+    checks the alert conditions every ALERT_CHECK_SECONDS (`pipeline/alerts/watch.py`),
+    and runs the schedule unless told not to."""
 
     beat: Callable[[], None] | None = None
     watch_alerts: Callable[[threading.Event], None] | None = None
+    schedule: Schedule | None = None
 
     def start(self) -> None:
         super().start()
@@ -44,6 +53,10 @@ class HeartbeatConsumer(Consumer):  # type: ignore[misc]
         if self.watch_alerts is not None:
             threading.Thread(
                 target=self.watch_alerts, args=(self.stop_flag,), name="alerts", daemon=True
+            ).start()
+        if self.schedule is not None:
+            threading.Thread(
+                target=self.schedule.run, args=(self.stop_flag,), name="schedule", daemon=True
             ).start()
 
     def _heartbeats(self, beat: Callable[[], None]) -> None:
@@ -80,8 +93,11 @@ class TaskQueue:
         self._enrich_wanted = False
         self._sync = self.huey.task(name="sync")(self._run_sync)
         self._enrich = self.huey.task(name="enrich")(self.enrich)
-        self.huey.periodic_task(crontab(minute="*"), name="sync_due")(self.sync_due)
-        self.huey.periodic_task(crontab(minute="*"), name="enrich_due")(self.enrich)
+        # What the schedule fires each period (SCHEDULE_SECONDS), given the period's label.
+        self.scheduled: dict[str, TaskWrapper] = {
+            "sync_due": self.huey.task(name="sync_due")(self.sync_due),
+            "enrich_due": self.huey.task(name="enrich_due")(self.enrich_due),
+        }
 
     def ping(self) -> None:
         """Raises when the queue's storage (Redis, or the SQLite file) cannot be read."""
@@ -90,10 +106,29 @@ class TaskQueue:
     def _run_sync(self, trigger: str, force: bool = False) -> None:
         self._services().syncer.sync(trigger, force=force, wait=False)  # type: ignore[arg-type]
 
-    def sync_due(self) -> None:
-        """Every minute: sync if the cache has expired (so every CACHE_DURATION_HOURS)."""
+    def sync_due(self, period: str = "") -> None:
+        """Each period (a minute): sync if the cache has expired (so every
+        CACHE_DURATION_HOURS)."""
+        log.debug("schedule: sync_due runs for %s", period or "no period")
         if self.settings.enable_background_sync:
             self._services().syncer.sync("schedule", wait=False)
+
+    def enrich_due(self, period: str = "") -> None:
+        """Each period (a minute): enrich whatever is due."""
+        log.debug("schedule: enrich_due runs for %s", period or "no period")
+        self.enrich()
+
+    def fire(self, name: str, period: str) -> None:
+        """Queue the scheduled task `name` for `period` (the schedule does, once a period)."""
+        self.scheduled[name](period)
+
+    def schedule(self) -> Schedule:
+        """This process's schedule: the scheduled tasks, fired through the shared queue."""
+        return Schedule(
+            lambda: self._services().locks,
+            self.settings.schedule_seconds,
+            {name: functools.partial(self.fire, name) for name in self.scheduled},
+        )
 
     def enrich(self) -> None:
         """Enrich due albums until none are left (one run at a time per process).
@@ -126,7 +161,8 @@ class TaskQueue:
         self._sync(trigger, force)
         return True
 
-    def consumer(self, workers: int = 2, *, periodic: bool = True, embedded: bool = True) -> Any:
+    def consumer(self, workers: int = 2, *, schedule: bool = True, embedded: bool = True) -> Any:
+        """A huey consumer of this queue; `schedule`: it runs the schedule as well."""
         factory = EmbeddedConsumer if embedded else HeartbeatConsumer
         # huey backs off to `max_delay` between polls of an idle queue; the default 10 s
         # would let an on-demand sync start that late.
@@ -134,7 +170,7 @@ class TaskQueue:
             self.huey,
             workers=workers,
             worker_type="thread",
-            periodic=periodic,
+            periodic=False,  # huey's own: ours is `schedule` (see the module's docstring)
             check_worker_health=True,
             max_delay=1.0,
         )
@@ -143,4 +179,5 @@ class TaskQueue:
             self._services().database, worker, role, started_at
         )
         consumer.watch_alerts = lambda stop: self._services().alerts.run(stop)
+        consumer.schedule = self.schedule() if schedule else None
         return consumer

@@ -1,4 +1,6 @@
-"""`trendcache serve` and `trendcache worker` as an operator runs them: real processes."""
+"""`trendcache serve` and `trendcache worker` as an operator runs them: real processes
+(`trendcache web`: tests/test_web_processes.py; two workers sharing the schedule:
+tests/faults/test_schedule_failover.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any, TypeVar
 import httpx2
 import pytest
 
-from tests.cli.helpers import COMMAND, _env, emulator_env, free_port
+from tests.cli.helpers import COMMAND, _env, emulator_env, free_port, run
 from tests.pipeline.helpers import cache_row
 from trendcache.db import Database
 from trendcache.emulators.spotify import SpotifyEmulator
@@ -130,3 +132,10 @@ def test_a_running_worker_records_its_heartbeat(
     assert [(beat.worker.rsplit(":", 1)[1], beat.role) for beat in beats] == [
         (str(worker.pid), "worker")
     ]
+
+
+def test_every_worker_runs_the_schedule_and_scheduler_is_only_accepted(tmp_path: Path) -> None:
+    help_text = " ".join(run(["worker", "--help"], tmp_path).stdout.split())
+    assert "--schedule" in help_text and "--no-schedule" in help_text
+    assert "--scheduler" in help_text and "No longer needed" in help_text
+    assert "--processes" in run(["web", "--help"], tmp_path).stdout

@@ -260,15 +260,14 @@ def age_runs(database_url: str, by: timedelta) -> None:
 
 
 def scheduler_tick(env: Mapping[str, str]) -> list[str]:
-    """Do what the server's huey scheduler does each minute, on the server's own queue
-    (DATA_DIR's SQLite file): enqueue every periodic task due now (`sync_due` and
-    `enrich_due`). Returns their names once the server's consumer has taken them all."""
+    """Do what the schedule does each period (for the one process that claimed it), on
+    the server's own queue (DATA_DIR's SQLite file): fire every scheduled task (`sync_due`
+    and `enrich_due`). Returns their names once the server's consumer has taken them all."""
     queue = TaskQueue(settings_of(env), _no_services)
-    due = queue.huey.read_periodic(None)
-    for task in due:
-        queue.huey.enqueue(task)
+    for name in queue.scheduled:
+        queue.fire(name, "test")
     _wait_for(lambda: queue.huey.pending_count() == 0, 30, "the server taking the scheduled tasks")
-    return sorted(task.name for task in due)
+    return sorted(queue.scheduled)
 
 
 def _no_services() -> Services:

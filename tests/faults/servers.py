@@ -108,7 +108,8 @@ def sync_runs(database_url: str) -> dict[str, int]:
 
 @dataclass
 class Server:
-    """A running `trendcache serve`; `url` is its base URL, `log` its output."""
+    """A running `trendcache serve` (or another command: a worker has no `url`); `url` is
+    its base URL, `log` its output."""
 
     process: subprocess.Popen[bytes] | BaseProcess
     url: str
@@ -141,6 +142,15 @@ class Server:
 
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.output().splitlines()[-lines:])
+
+    def kill(self) -> None:
+        """SIGKILL, as the OOM killer or a power cut ends it: no shutdown of any kind."""
+        if self.process.pid is not None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        if isinstance(self.process, subprocess.Popen):
+            self.process.wait(20)
+        else:
+            self.process.join(20)
 
     def stop(self) -> None:
         """SIGTERM (a graceful shutdown), SIGKILL if that takes longer than 20 s."""
@@ -196,9 +206,17 @@ def start_server(env: Mapping[str, str], folder: Path, *, interpreter: bool = Fa
     where a forked server answers within a second.
     """
     port = free_port()
+    return start_command(["serve", "--port", str(port)], env, folder, interpreter=interpreter)
+
+
+def start_command(
+    argv: list[str], env: Mapping[str, str], folder: Path, *, interpreter: bool = False
+) -> Server:
+    """Start `trendcache ARGV` as `start_server` does (`url`: its `--port`'s, if any); its
+    output goes to `folder/<command>-<port or pid>.log`."""
+    port = argv[argv.index("--port") + 1] if "--port" in argv else None
     folder.mkdir(parents=True, exist_ok=True)
-    log = folder / f"serve-{port}.log"
-    argv = ["serve", "--port", str(port)]
+    log = folder / f"{argv[0]}-{port or len(list(folder.glob(f'{argv[0]}-*.log')))}.log"
     process: subprocess.Popen[bytes] | BaseProcess
     if interpreter:
         with log.open("wb") as out:
@@ -215,7 +233,7 @@ def start_server(env: Mapping[str, str], folder: Path, *, interpreter: bool = Fa
             target=_run_cli, args=(argv, _environment(env), folder, str(log)), daemon=False
         )
         process.start()
-    return Server(process, f"http://127.0.0.1:{port}", log)
+    return Server(process, f"http://127.0.0.1:{port}" if port else "", log)
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""The `trendcache` command: serve, worker, sync, enrich, migrate, backfill, settings, check,
+"""The `trendcache` command: serve, web, worker, sync, enrich, migrate, backfill, settings, check,
 users.
 
 The app is built here from the command families, one module each (`processes`, `foreground`,
@@ -41,6 +41,7 @@ def root(
 
 # In the order `trendcache --help` lists them.
 app.command()(processes.serve)
+app.command()(processes.web)
 app.command()(processes.worker)
 app.command()(foreground.sync)
 app.command()(foreground.enrich)

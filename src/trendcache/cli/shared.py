@@ -14,8 +14,8 @@ import typer
 from rich.console import Console
 
 from trendcache.config import ConfigError, Settings, load_settings
-from trendcache.logs import Redactor, configure_logging
-from trendcache.startup import starting
+from trendcache.logs import Redactor
+from trendcache.startup import configured_logging, starting
 
 if TYPE_CHECKING:
     from trendcache.db import Database
@@ -33,9 +33,7 @@ def settings_or_exit() -> tuple[Settings, Redactor]:
     except ConfigError as exc:
         errors.print(f"trendcache: {exc}", markup=False)
         raise typer.Exit(2) from None
-    redactor = redactor_of(settings)
-    configure_logging(settings.log_level, redactor)
-    return settings, redactor
+    return settings, configured_logging(settings)
 
 
 def redactor_of(settings: Settings) -> Redactor:

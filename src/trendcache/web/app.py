@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -77,8 +77,14 @@ class TrendcacheApp(FastAPI):
 
 
 def create_app(
-    services: Services, queue: TaskQueue | None = None, *, demo_note: str | None = None
+    services: Services,
+    queue: TaskQueue | None = None,
+    *,
+    demo_note: str | None = None,
+    on_stop: Callable[[], object] | None = None,
 ) -> TrendcacheApp:
+    """The web app over `services`; `on_stop` runs last when it stops serving (`trendcache
+    web` closes its services there, `serve` after its server returns)."""
     metrics = WebMetrics(
         services.database,
         sources=[services.syncer.source.name],
@@ -131,6 +137,8 @@ def create_app(
             snapshots.stop()
             context.sign_ins.close()
             context.limiter.close()
+            if on_stop is not None:
+                on_stop()
 
     app = TrendcacheApp(
         title="trendcache",

@@ -14,7 +14,7 @@ protocol:
   gets 431 and the connection is closed. The bytes are counted as they arrive, before the
   parser buffers them, so an oversized header never sits whole in memory.
 
-`server_config` builds the uvicorn configuration `trendcache serve` runs: those limits,
+`server_config` builds the uvicorn configuration `trendcache serve` and `web` run: those limits,
 the keep-alive timeout, a cap on concurrent connections (503 beyond it), and forwarded
 headers (`X-Forwarded-For`, `X-Forwarded-Proto`) believed only from TRUSTED_PROXIES,
 none by default (uvicorn on its own believes them from 127.0.0.1, so any local client
@@ -111,7 +111,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
 
 def bounded_protocol(header_timeout: float, max_header_bytes: int) -> type[HttpToolsProtocol]:
-    """`BoundedHttpToolsProtocol` with these limits (uvicorn takes a class, not arguments)."""
+    """`BoundedHttpToolsProtocol` with these limits (uvicorn takes a class, not arguments);
+    the class itself for the defaults, which pickles (uvicorn's worker processes need it)."""
+    if (header_timeout, max_header_bytes) == (HEADER_TIMEOUT_SECONDS, MAX_HEADER_BYTES):
+        return BoundedHttpToolsProtocol
     return type(
         "BoundedHttpToolsProtocol",
         (BoundedHttpToolsProtocol,),

@@ -200,6 +200,9 @@ class WatchedLocks:
     def held(self, name: str) -> bool:
         return self.locks.held(name)
 
+    def claim(self, name: str, owner: str, ttl: float) -> bool:
+        return self.locks.claim(name, owner, ttl)
+
 
 def test_a_sync_that_waited_for_its_sources_lease_takes_that_sources_outcome(
     services: Services, chart: ChartSource

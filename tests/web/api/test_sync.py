@@ -23,7 +23,7 @@ URL = "/api/spotify/sync"
 
 @pytest.fixture
 def running_queue(queue: TaskQueue) -> Iterator[TaskQueue]:
-    consumer = queue.consumer(workers=1, periodic=False)
+    consumer = queue.consumer(workers=1, schedule=False)
     consumer.start()
     yield queue
     consumer.stop(graceful=True)

@@ -50,7 +50,7 @@ def serve() -> Iterator[Callable[[Services], Served]]:
 
     def start(services: Services) -> Served:
         queue = TaskQueue(services.settings, lambda: services)
-        consumer = queue.consumer(workers=1, periodic=False)
+        consumer = queue.consumer(workers=1, schedule=False)
         consumer.start()
         server = serving(create_app(services, queue, demo_note="Demo data"))
         running.append((consumer, server))

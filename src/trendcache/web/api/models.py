@@ -247,6 +247,10 @@ class Health(BaseModel):
 
 class Liveness(BaseModel):
     status: Literal["ok"]
+    process: str = Field(
+        description="`host:pid` of the process that answered: which one of several web "
+        "processes (`trendcache web --processes N`) behind one port or load balancer."
+    )
 
 
 SPOTIFY_ID_PATTERN = "^[0-9A-Za-z]{22}$"

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
+from trendcache.pipeline.heartbeats import this_worker
 from trendcache.pipeline.sync.status import read_status
 from trendcache.web.api.models import Health, Liveness
 from trendcache.web.api.status_models import StatusResponse
@@ -75,7 +76,7 @@ async def health(context: Context) -> JSONResponse:
     "restart it only when this fails (`/healthz` tells whether it can serve).",
 )
 async def liveness() -> dict[str, str]:
-    return {"status": "ok"}
+    return {"status": "ok", "process": this_worker()}
 
 
 @router.get(
