@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +25,7 @@ from sqlalchemy import func, select
 from tests.faults.servers import Server, free_port, server_env, start_command, synced_database
 from tests.fixtures.database import throwaway_postgres
 from tests.fixtures.musicbrainz import USER_AGENT
-from tests.fixtures.services import missing
+from tests.fleet.nginx import Nginx, start_nginx
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
@@ -44,36 +42,6 @@ LISTING = "/browse/new-releases"  # a Spotify listing page
 BATCH_SIZE = 8  # small batches, so both workers enrich at once
 CLAIMED = re.compile(r"enrichment batch (\w+) claimed")
 FINISHED = re.compile(r"enrichment batch (\w+): \{")
-NGINX = """\
-daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    upstream trendcache {{
-{servers}
-        keepalive 64;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://trendcache;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_read_timeout 120s;
-        }}
-    }}
-}}
-"""
 
 
 def wait_for(found: Callable[[], T | None], what: str, processes: list[Server]) -> T:
@@ -85,55 +53,6 @@ def wait_for(found: Callable[[], T | None], what: str, processes: list[Server]) 
         assert time.monotonic() < deadline, f"not seen in {WAIT_SECONDS:.0f} s: {what}"
         time.sleep(0.05)
     return value
-
-
-@dataclass
-class Nginx:
-    """nginx round-robin over `upstreams`, on `url`."""
-
-    process: subprocess.Popen[bytes]
-    url: str
-    folder: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-
-def start_nginx(upstreams: list[str], folder: Path) -> Nginx:
-    """nginx in front of `upstreams` (`http://127.0.0.1:PORT`), ready to answer."""
-    executable = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
-    )
-    if executable is None:
-        missing("nginx is not installed (apt-get install nginx-light)")
-        raise AssertionError("unreachable")
-    folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    servers = "\n".join(f"        server {url.removeprefix('http://')};" for url in upstreams)
-    config = folder / "nginx.conf"
-    config.write_text(NGINX.format(folder=folder, servers=servers, port=port))
-    log = (folder / "nginx.out").open("wb")
-    process = subprocess.Popen(
-        [executable, "-e", str(folder / "error.log"), "-p", str(folder), "-c", str(config)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    nginx = Nginx(process, f"http://127.0.0.1:{port}", folder)
-    deadline = time.monotonic() + 10
-    while True:
-        assert process.poll() is None, (folder / "nginx.out").read_text()
-        try:
-            httpx2.get(f"{nginx.url}/livez", timeout=2)
-            return nginx
-        except httpx2.TransportError:
-            assert time.monotonic() < deadline, "nginx did not answer"
-            time.sleep(0.05)
 
 
 @dataclass
