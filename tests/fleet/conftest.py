@@ -69,7 +69,8 @@ class Fleet:
     folder: Path
     one_sync_listings: int  # listing requests one sync sends Spotify
     web: list[Server] = field(default_factory=list)
-    workers: list[Server] = field(default_factory=list)
+    workers: list[Server] = field(default_factory=list)  # running
+    every_worker: list[Server] = field(default_factory=list)  # killed ones too, for their logs
     nginx: Nginx | None = None
 
     @property
@@ -90,6 +91,7 @@ class Fleet:
             folder = self.folder / f"worker-{len(list(self.folder.glob('worker-*')))}"
             started.append(start_command(["worker", "--workers", "2"], self.env, folder))
         self.workers += started
+        self.every_worker += started
         wait_for(
             lambda: all("schedule on" in worker.output() for worker in started),
             "the workers started",

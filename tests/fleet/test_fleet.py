@@ -15,17 +15,17 @@ on one fleet:
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx2
 from sqlalchemy import func, select, update
 
 from tests.faults.load import burst
 from tests.faults.servers import Server, sync_runs
+from tests.faults.test_schedule_failover import fired, ran
 from tests.fleet.conftest import LISTING, WORKERS, Fleet, claimed, finished, wait_for
 from tests.pipeline.helpers import make_stale
 from trendcache.clock import utcnow
@@ -33,11 +33,7 @@ from trendcache.db.models import EnrichmentState
 
 CALLS = 500
 SYNC_PATH = "/api/spotify/sync?wait=true"
-
 SEEN_WITHIN = 1.0  # seconds: the issue's "served by every web process within 1 s"
-UNDECIDED = ("pending",)
-FIRING = re.compile(r"schedule: firing (\w+) for (\S+)")
-RUNS = re.compile(r"schedule: (\w+) runs for (\S+)")
 
 
 def test_a_worker_killed_mid_batch_is_taken_over_and_every_album_is_decided_once(
@@ -63,10 +59,7 @@ def test_a_worker_killed_mid_batch_is_taken_over_and_every_album_is_decided_once
         )
     wait_for(lambda: batch in finished(survivor), "the survivor taking the batch over", [survivor])
     wait_for(
-        lambda: (
-            not any(fleet.albums().get(status) for status in UNDECIDED)
-            and _claimed_count(fleet) == 0
-        ),
+        lambda: "pending" not in fleet.albums() and _claimed_count(fleet) == 0,
         "every album decided",
         [survivor, *fleet.web],
     )
@@ -144,23 +137,25 @@ def test_a_sync_through_one_web_process_is_served_by_the_others_within_a_second(
 def test_the_schedule_goes_on_when_its_holder_is_killed(fleet: Fleet) -> None:
     started = time.time()
     wait_for(
-        lambda: len({p for w in fleet.workers for t, p in _ran(w) if _after(p, started)}) >= 2,
+        lambda: len({p for w in fleet.workers for t, p in ran(w) if _after(p, started)}) >= 2,
         "two periods with both workers up",
         fleet.processes,
     )
     holder = wait_for(lambda: _latest_holder(fleet.workers), "the holder", fleet.processes)
     [survivor] = [w for w in fleet.workers if w is not holder]
-    latest = max(p for t, p in _fired(holder) if t == "sync_due")
+    latest = max(p for t, p in fired(holder) if t == "sync_due")
     holder.kill()
     fleet.workers.remove(holder)
     wait_for(
-        lambda: len({p for t, p in _ran(survivor) if t == "sync_due" and p > latest}) >= 2,
+        lambda: len({p for t, p in ran(survivor) if t == "sync_due" and p > latest}) >= 2,
         "two periods after the kill",
         [survivor, *fleet.web],
     )
-    claims = Counter(_fired(holder) + _fired(survivor))
+    claims = Counter(period for worker in fleet.every_worker for period in fired(worker))
+    runs = Counter(period for worker in fleet.every_worker for period in ran(worker))
     assert claims and set(claims.values()) == {1}, f"a period fired twice: {claims}"
-    after = sorted(p for t, p in _fired(survivor) if t == "sync_due" and p > latest)
+    assert set(runs.values()) == {1}, f"a period ran twice: {runs}"
+    after = sorted(p for t, p in fired(survivor) if t == "sync_due" and p > latest)
     assert len(after) >= 2, "the survivor fired the periods after the kill"
     print(f"\nschedule: {len(claims)} firings, each once; after the kill: {after}")
 
@@ -210,21 +205,12 @@ def _claimed_count(fleet: Fleet) -> int:
         return int(session.scalar(query.select_from(EnrichmentState)) or 0)
 
 
-def _fired(worker: Server) -> list[tuple[str, str]]:
-    return [(m[1], m[2]) for m in FIRING.finditer(worker.output())]
-
-
-def _ran(worker: Server) -> list[tuple[str, str]]:
-    return [(m[1], m[2]) for m in RUNS.finditer(worker.output())]
-
-
 def _latest_holder(workers: list[Server]) -> Server | None:
-    periods = [(p, i) for i, w in enumerate(workers) for t, p in _fired(w) if t == "sync_due"]
+    periods = [(p, i) for i, w in enumerate(workers) for t, p in fired(w) if t == "sync_due"]
     return workers[max(periods)[1]] if periods else None
 
 
 def _after(period: str, started: float) -> bool:
-    from datetime import UTC, datetime
-
+    """The period (`2026-12-04T14:05:02`, UTC) began after `started` (Unix time)."""
     moment = datetime.strptime(period, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
     return moment.timestamp() > started
