@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from typing import cast
 import pytest
 
 from tests.test_owners import exited_owner
+from trendcache.db import Database
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
 from trendcache.schedule import Schedule, period_label, period_start
 
@@ -32,7 +34,7 @@ class Fired:
         return fire
 
 
-def schedules(locks: Locks, fired: Fired, count: int, period: float = 60) -> list[Schedule]:
+def schedules(locks: Locks, fired: Fired, count: int, period: int = 60) -> list[Schedule]:
     return [
         Schedule(
             lambda: locks,
@@ -119,3 +121,21 @@ def locks(request: pytest.FixtureRequest) -> Locks:
         return RedisLocks(request.getfixturevalue("redis_client"))
     fixture = {"sqlite": "sqlite_database", "postgresql": "postgres_database"}[request.param]
     return DatabaseLocks(request.getfixturevalue(fixture))
+
+
+def test_run_ticks_at_each_period_until_stopped(sqlite_database: Database) -> None:
+    fired = Fired()
+    schedule = Schedule(
+        lambda: DatabaseLocks(sqlite_database), 1, {"sync_due": fired.task("sync_due", "0")}
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=schedule.run, args=(stop,))
+    thread.start()
+    deadline = time.monotonic() + 30
+    while len(fired.by) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(10)
+    assert not thread.is_alive(), "stopped when asked"
+    periods = [period for _, _, period in fired.by]
+    assert len(periods) >= 3 and len(set(periods)) == len(periods), periods

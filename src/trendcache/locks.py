@@ -114,10 +114,14 @@ class DatabaseLocks:
                 where=Lease.expires_at < now,
             )
         )
-        forgotten = now - timedelta(seconds=FORGET_EXPIRED_SECONDS)
         with self.database.writer() as session:
             won = session.execute(statement.returning(Lease.owner)).first()
-            session.execute(delete(Lease).where(Lease.expires_at < forgotten))
+        try:  # apart: the claim stands whatever happens to the clean-up
+            with self.database.writer() as session:
+                forgotten = now - timedelta(seconds=FORGET_EXPIRED_SECONDS)
+                session.execute(delete(Lease).where(Lease.expires_at < forgotten))
+        except Exception as exc:
+            log.warning("leases: expired rows not removed (next time): %s", exc)
         return won is not None
 
     def _holder(self, name: str) -> tuple[str, datetime] | None:

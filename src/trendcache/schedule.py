@@ -47,12 +47,13 @@ def period_label(start: float) -> str:
 
 class Schedule:
     """Fires each of `tasks` (name → what fires it, given the period's label) once a period
-    across every process sharing `locks`."""
+    of `period` whole seconds (labels name the second) across every process sharing
+    `locks`."""
 
     def __init__(
         self,
         locks: Callable[[], Locks],
-        period: float,
+        period: int,
         tasks: Mapping[str, Callable[[str], object]],
         *,
         clock: Callable[[], float] = time.time,

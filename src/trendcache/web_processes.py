@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from uvicorn import Server
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 from trendcache import heap
@@ -44,7 +45,9 @@ def web_app() -> TrendcacheApp:
 
 def run_web(
     settings: Settings, host: str, port: int, processes: int, announce: Callable[[str], None]
-) -> None:
+) -> int:
+    """Serve until stopped; the exit status: 0, or STARTUP_FAILURE (3, as uvicorn's) when
+    a web process could not start (its error is in the log)."""
     check_listen(host, port)
     with starting(settings):
         services = Services(settings)
@@ -58,6 +61,10 @@ def run_web(
     )
     announce(f"trendcache web is serving on http://{host}:{port} ({processes} processes)")
     if processes == 1:
-        Server(config).run()
-        return
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+        server = Server(config)
+        server.run()
+        return 0 if server.started else STARTUP_FAILURE
+    supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+    supervisor.run()  # until SIGTERM or SIGINT, or a web process that could not start
+    failed = any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes)
+    return STARTUP_FAILURE if failed else 0

@@ -139,3 +139,6 @@ def test_every_worker_runs_the_schedule_and_scheduler_is_only_accepted(tmp_path:
     assert "--schedule" in help_text and "--no-schedule" in help_text
     assert "--scheduler" in help_text and "No longer needed" in help_text
     assert "--processes" in run(["web", "--help"], tmp_path).stdout
+    old_command = run(["worker", "--scheduler"], tmp_path, {"DATA_DIR": str(tmp_path / "data")})
+    assert old_command.returncode == 2
+    assert "needs SPOTIFY_CLIENT_ID" in old_command.stderr, "parsed: only credentials lack"

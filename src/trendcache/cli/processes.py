@@ -51,7 +51,9 @@ def web(
             "queue run one web process, or `trendcache serve`)"
         )
         raise typer.Exit(2)
-    run_web(settings, host, port, processes, announce=console.print)
+    status = run_web(settings, host, port, processes, announce=console.print)
+    if status:
+        raise typer.Exit(status)
 
 
 def worker(
