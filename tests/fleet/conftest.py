@@ -99,6 +99,11 @@ class Fleet:
         )
         return started
 
+    def top_up(self) -> None:
+        """Workers started until WORKERS run again (as systemd restarts a killed one)."""
+        if len(self.workers) < WORKERS:
+            self.start_workers(WORKERS - len(self.workers))
+
     def albums(self) -> dict[str, int]:
         """enrichment_state rows by status."""
         with self.database.session() as session:

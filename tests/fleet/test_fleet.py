@@ -1,6 +1,7 @@
 """The fleet as an operator runs it (see conftest.py): 3 web processes behind nginx and 2
-workers on one PostgreSQL and one Redis, against both emulators. In the order they run,
-on one fleet:
+workers on one PostgreSQL and one Redis, against both emulators. The tests share the
+module's fleet and each stands alone on it (pytest-xdist may split them across its
+workers, each then starting a fleet of its own):
 
 - SIGKILL a worker in the middle of an enrichment batch: once its claim lapses (the test
   moves the 60 s lease along instead of waiting it out) the other worker takes the batch
@@ -21,15 +22,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx2
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from tests.faults.load import burst
 from tests.faults.servers import Server, sync_runs
 from tests.faults.test_schedule_failover import fired, ran
-from tests.fleet.conftest import LISTING, WORKERS, Fleet, claimed, finished, wait_for
+from tests.fleet.conftest import LISTING, Fleet, claimed, finished, wait_for
 from tests.pipeline.helpers import make_stale
 from trendcache.clock import utcnow
-from trendcache.db.models import EnrichmentState
+from trendcache.db.models import EnrichmentState, MusicBrainzResponse
 
 CALLS = 500
 SYNC_PATH = "/api/spotify/sync?wait=true"
@@ -39,6 +40,8 @@ SEEN_WITHIN = 1.0  # seconds: the issue's "served by every web process within 1 
 def test_a_worker_killed_mid_batch_is_taken_over_and_every_album_is_decided_once(
     fleet: Fleet,
 ) -> None:
+    fleet.top_up()
+    _requeue_if_done(fleet)
     albums = sum(fleet.albums().values())
     assert albums > 0
     # Mid-batch: a worker (one that has finished a batch before) claimed a batch, has not
@@ -81,8 +84,7 @@ def test_a_worker_killed_mid_batch_is_taken_over_and_every_album_is_decided_once
         f"{len(fleet.musicbrainz.stats.violations)} violations; batches finished: "
         f"{len(finished(victim))} by the killed worker, {len(finished(survivor))} by the other"
     )
-    fleet.start_workers()  # as systemd would restart it
-    assert len(fleet.workers) == WORKERS
+    fleet.top_up()
 
 
 def test_500_concurrent_waiting_syncs_on_stale_data_make_one_upstream_sync(
@@ -135,6 +137,7 @@ def test_a_sync_through_one_web_process_is_served_by_the_others_within_a_second(
 
 
 def test_the_schedule_goes_on_when_its_holder_is_killed(fleet: Fleet) -> None:
+    fleet.top_up()
     started = time.time()
     wait_for(
         lambda: len({p for w in fleet.workers for t, p in ran(w) if _after(p, started)}) >= 2,
@@ -163,6 +166,20 @@ def test_the_schedule_goes_on_when_its_holder_is_killed(fleet: Fleet) -> None:
 def test_no_process_logged_a_traceback(fleet: Fleet) -> None:
     for process in fleet.processes:
         assert "Traceback" not in process.output(), process.tail()
+
+
+def _requeue_if_done(fleet: Fleet) -> None:
+    """When the fleet has enriched every album already (pytest-xdist may run this test after
+    others, on a fleet of its own): queue them all again, as a sync queues new albums, and
+    forget MusicBrainz's answers, so that the workers ask again."""
+    busy = or_(EnrichmentState.status == "pending", EnrichmentState.batch_id.is_not(None))
+    with fleet.database.writer() as session:
+        if session.scalar(select(func.count()).select_from(EnrichmentState).where(busy)):
+            return
+        albums = list(session.scalars(select(EnrichmentState.album_id)))
+        session.execute(delete(EnrichmentState))
+        session.execute(delete(MusicBrainzResponse))
+        session.add_all(EnrichmentState(album_id=album) for album in albums)
 
 
 def _mid_batch(fleet: Fleet) -> Callable[[], tuple[Server, str] | None]:
