@@ -107,6 +107,7 @@ class Enricher:
         batch_id, album_ids = claim_batch(self.database, size, self.claim_lease)
         if not album_ids:
             return None
+        log.debug("enrichment batch %s claimed: %s albums", batch_id, len(album_ids))
         result = BatchResult(batch_id, len(album_ids))
         facts = album_facts(self.database, album_ids)
         done = steps_done(self.database, batch_id)

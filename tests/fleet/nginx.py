@@ -1,0 +1,96 @@
+"""nginx (Debian's) as a round-robin in front of web processes: a config of its own in a
+folder of its own (pid, logs, temp paths), on a free port, in the foreground."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+
+from tests.faults.servers import free_port
+from tests.fixtures.services import missing
+
+NGINX = """\
+daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    upstream trendcache {{
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://trendcache;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Nginx:
+    """nginx round-robin over `upstreams`, on `url`."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    folder: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+def start_nginx(upstreams: list[str], folder: Path) -> Nginx:
+    """nginx in front of `upstreams` (`http://127.0.0.1:PORT`), ready to answer."""
+    executable = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+    )
+    if executable is None:
+        missing("nginx is not installed (apt-get install nginx-light)")
+        raise AssertionError("unreachable")
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    servers = "\n".join(f"        server {url.removeprefix('http://')};" for url in upstreams)
+    config = folder / "nginx.conf"
+    config.write_text(NGINX.format(folder=folder, servers=servers, port=port))
+    log = (folder / "nginx.out").open("wb")
+    process = subprocess.Popen(
+        [executable, "-e", str(folder / "error.log"), "-p", str(folder), "-c", str(config)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    nginx = Nginx(process, f"http://127.0.0.1:{port}", folder)
+    deadline = time.monotonic() + 10
+    while True:
+        assert process.poll() is None, (folder / "nginx.out").read_text()
+        try:
+            httpx2.get(f"{nginx.url}/livez", timeout=2)
+            return nginx
+        except httpx2.TransportError:
+            assert time.monotonic() < deadline, "nginx did not answer"
+            time.sleep(0.05)
