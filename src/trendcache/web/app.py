@@ -94,6 +94,7 @@ def create_app(
         spotify_budget=services.settings.spotify_daily_request_budget,
         health=services.health,
         snapshots_built=lambda: snapshots.get(None) is not None,
+        tally=services.tally,
     )
     snapshots = ServedViews(services, on_rebuild=metrics.rebuilt)
     serving = threading.Event()

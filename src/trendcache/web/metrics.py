@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, product
 from typing import get_args
 
-from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -39,9 +39,10 @@ from trendcache.pipeline.sync.run_reads import (
     runs_by_outcome,
 )
 from trendcache.pipeline.sync.syncer import Trigger
-from trendcache.tally import CounterDef, HistogramDef, Labels
+from trendcache.tally import CounterDef, HistogramDef, Labels, Tally
 from trendcache.upstream_metrics import DEFINITIONS as UPSTREAM
 from trendcache.web.request_metrics import DEFINITIONS as HTTP
+from trendcache.web.request_metrics import RATE_LIMITED, SNAPSHOT_REBUILDS
 
 # Sync durations, in seconds: a healthy sync of a few markets takes seconds to a minute;
 # the long tail is a sync waiting out Retry-After or the rate limit.
@@ -294,6 +295,7 @@ class WebMetrics:
         spotify_budget: int = 0,
         health: Dependencies | None = None,
         snapshots_built: Callable[[], bool] = lambda: True,
+        tally: Tally | None = None,
     ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.registry.register(CacheCollector(database))
@@ -304,20 +306,13 @@ class WebMetrics:
         self.registry.register(SnapshotCollector(database))
         if health is not None:
             self.registry.register(HealthCollector(health, snapshots_built))
-        self.snapshot_rebuilds = Counter(
-            "trendcache_snapshot_rebuilds",
-            "Rebuilds of the in-memory trending snapshots, by reason.",
-            ["reason"],
-            registry=self.registry,
-        )
-        self.rate_limited = Counter(
-            "trendcache_api_rate_limited",
-            "Requests to /api/spotify/trending refused with 429.",
-            registry=self.registry,
-        )
+        self.tally = tally or Tally()  # counts into the shared table once flushed
 
     def rebuilt(self, reason: str) -> None:
-        self.snapshot_rebuilds.labels(reason).inc()
+        self.tally.inc(SNAPSHOT_REBUILDS, reason)
+
+    def rate_limited(self) -> None:
+        self.tally.inc(RATE_LIMITED)
 
     def render(self) -> bytes:
         """The exposition text (blocking: reads the database)."""

@@ -29,7 +29,18 @@ DURATION = HistogramDef(
     ("route",),
     (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
-DEFINITIONS = (REQUESTS, DURATION)
+RATE_LIMITED = CounterDef(
+    "trendcache_api_rate_limited_total",
+    "Requests to /api/spotify/trending refused with 429 (the per-client limit).",
+    (),
+    initial=((),),
+)
+SNAPSHOT_REBUILDS = CounterDef(
+    "trendcache_snapshot_rebuilds_total",
+    "Rebuilds of the web processes' in-memory trending snapshots, by reason.",
+    ("reason",),
+)
+DEFINITIONS = (REQUESTS, DURATION, RATE_LIMITED, SNAPSHOT_REBUILDS)
 
 
 MAX_SERIES = 2000  # keys kept ready; beyond, made per request (bounded labels never get here)

@@ -79,7 +79,7 @@ async def spotify_new_releases(
     client = request.client.host if request.client else "unknown"
     retry_after = await run_in_threadpool(context.limiter.acquire, client)
     if retry_after is not None:
-        context.metrics.rate_limited.inc()
+        context.metrics.rate_limited()
         return spotify_error(429, "API rate limit exceeded", {"Retry-After": str(retry_after)})
     database = context.services.database
     listing = await run_in_threadpool(read_listing, database, market)
