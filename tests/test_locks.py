@@ -14,14 +14,6 @@ from trendcache.locks import FORGET_EXPIRED_SECONDS, DatabaseLocks, LeaseKeeper,
 from trendcache.owners import new_owner
 
 
-@pytest.fixture(params=["sqlite", "postgresql", "redis"])
-def locks(request: pytest.FixtureRequest) -> Locks:
-    if request.param == "redis":
-        return RedisLocks(request.getfixturevalue("redis_client"))
-    fixture = {"sqlite": "sqlite_database", "postgresql": "postgres_database"}[request.param]
-    return DatabaseLocks(request.getfixturevalue(fixture))
-
-
 def test_only_one_owner_holds_a_lease(locks: Locks) -> None:
     assert locks.acquire("sync", "a", ttl=30)
     assert not locks.acquire("sync", "b", ttl=30)

@@ -9,11 +9,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import cast
 
-import pytest
-
 from tests.test_owners import exited_owner
 from trendcache.db import Database
-from trendcache.locks import DatabaseLocks, Locks, RedisLocks
+from trendcache.locks import DatabaseLocks, Locks
 from trendcache.schedule import Schedule, period_label, period_start
 
 START = datetime(2026, 12, 4, 14, 5, tzinfo=UTC).timestamp()
@@ -113,14 +111,6 @@ def test_locks_away_fire_nothing() -> None:
     schedule = Schedule(lambda: broken, 60, {"sync_due": fired.task("sync_due", "0")})
     assert schedule.tick(START) == []
     assert fired.by == []
-
-
-@pytest.fixture(params=["sqlite", "postgresql", "redis"])
-def locks(request: pytest.FixtureRequest) -> Locks:
-    if request.param == "redis":
-        return RedisLocks(request.getfixturevalue("redis_client"))
-    fixture = {"sqlite": "sqlite_database", "postgresql": "postgres_database"}[request.param]
-    return DatabaseLocks(request.getfixturevalue(fixture))
 
 
 def test_run_ticks_at_each_period_until_stopped(sqlite_database: Database) -> None:
