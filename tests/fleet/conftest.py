@@ -146,11 +146,7 @@ class Fleet:
 
     def albums(self) -> dict[str, int]:
         """enrichment_state rows by status."""
-        with self.database.session() as session:
-            rows = session.execute(
-                select(EnrichmentState.status, func.count()).group_by(EnrichmentState.status)
-            )
-            return {status: int(count) for status, count in rows}
+        return albums_by_status(self.database)
 
     def stop(self) -> None:
         """terminate → wait → kill, every process (nginx first, so nothing new arrives)."""
@@ -158,6 +154,22 @@ class Fleet:
             self.nginx.stop()
         for process in self.processes:
             process.stop()
+
+
+def albums_by_status(database: Database) -> dict[str, int]:
+    """enrichment_state rows by status."""
+    with database.session() as session:
+        rows = session.execute(
+            select(EnrichmentState.status, func.count()).group_by(EnrichmentState.status)
+        )
+        return {status: int(count) for status, count in rows}
+
+
+def claimed_count(database: Database) -> int:
+    """Albums in a claimed batch (an enrichment under way, or orphaned by a killed worker)."""
+    with database.session() as session:
+        query = select(func.count()).where(EnrichmentState.batch_id.is_not(None))
+        return int(session.scalar(query.select_from(EnrichmentState)) or 0)
 
 
 def _process(url: str) -> str:

@@ -27,7 +27,15 @@ from sqlalchemy import delete, func, or_, select, update
 from tests.faults.load import burst
 from tests.faults.servers import Server, sync_runs
 from tests.faults.test_schedule_failover import fired, ran
-from tests.fleet.conftest import LISTING, Fleet, claimed, finished, seen_within, wait_for
+from tests.fleet.conftest import (
+    LISTING,
+    Fleet,
+    claimed,
+    claimed_count,
+    finished,
+    seen_within,
+    wait_for,
+)
 from tests.pipeline.helpers import make_stale
 from trendcache.clock import utcnow
 from trendcache.db.models import EnrichmentState, MusicBrainzResponse
@@ -62,7 +70,7 @@ def test_a_worker_killed_mid_batch_is_taken_over_and_every_album_is_decided_once
         )
     wait_for(lambda: batch in finished(survivor), "the survivor taking the batch over", [survivor])
     wait_for(
-        lambda: "pending" not in fleet.albums() and _claimed_count(fleet) == 0,
+        lambda: "pending" not in fleet.albums() and claimed_count(fleet.database) == 0,
         "every album decided",
         [survivor, *fleet.web],
     )
@@ -206,12 +214,6 @@ def _claimed_albums(fleet: Fleet, batch: str) -> list[str]:
                 select(EnrichmentState.album_id).where(EnrichmentState.batch_id == batch)
             )
         )
-
-
-def _claimed_count(fleet: Fleet) -> int:
-    with fleet.database.session() as session:
-        query = select(func.count()).where(EnrichmentState.batch_id.is_not(None))
-        return int(session.scalar(query.select_from(EnrichmentState)) or 0)
 
 
 def _latest_holder(workers: list[Server]) -> Server | None:

@@ -29,16 +29,22 @@ from dataclasses import dataclass
 import httpx2
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from tests.faults.servers import Server, start_command, synced_database
 from tests.fixtures.database import throwaway_postgres
-from tests.fleet.conftest import MUSICBRAINZ_RATE, fleet_env, finished, seen_within, wait_for
+from tests.fleet.conftest import (
+    MUSICBRAINZ_RATE,
+    albums_by_status,
+    claimed_count,
+    finished,
+    fleet_env,
+    seen_within,
+    wait_for,
+)
 from tests.fleet.hosts import Forwarder, Host, Network, network, redis_on
 from tests.pipeline.helpers import make_stale
 from trendcache.db import Database
-from trendcache.db.models import EnrichmentState
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 
@@ -171,12 +177,13 @@ def test_a_sync_through_web_a_is_served_by_web_b_within_a_second(hosts: Hosts) -
 def test_the_workers_enrich_every_album_from_their_own_addresses_within_the_limit(
     hosts: Hosts,
 ) -> None:
+    database = hosts.database
     wait_for(
-        lambda: "pending" not in _albums(hosts.database) and _claimed(hosts.database) == 0,
+        lambda: "pending" not in albums_by_status(database) and claimed_count(database) == 0,
         "every album decided",
         hosts.processes,
     )
-    statuses = _albums(hosts.database)
+    statuses = albums_by_status(database)
     assert statuses and "error" not in statuses, statuses
     stats = hosts.musicbrainz.stats
     assert stats.total > 0
@@ -214,17 +221,3 @@ def _shared(url: str) -> frozenset[tuple[str, float]]:
         if family.name in SHARED
         for sample in family.samples
     )
-
-
-def _albums(database: Database) -> dict[str, int]:
-    with database.session() as session:
-        rows = session.execute(
-            select(EnrichmentState.status, func.count()).group_by(EnrichmentState.status)
-        )
-        return {status: int(count) for status, count in rows}
-
-
-def _claimed(database: Database) -> int:
-    with database.session() as session:
-        query = select(func.count()).where(EnrichmentState.batch_id.is_not(None))
-        return int(session.scalar(query.select_from(EnrichmentState)) or 0)
