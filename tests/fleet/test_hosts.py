@@ -23,6 +23,7 @@ violations; `/metrics` through A and through B agree on the shared counters.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -208,6 +209,16 @@ def test_metrics_through_a_and_b_agree_on_the_shared_counters(hosts: Hosts) -> N
     assert any(name.startswith("trendcache_enrichment_albums") for name, value in scraped)
 
 
+def test_a_failure_inside_the_network_leaves_no_namespace_veth_or_bridge_behind() -> None:
+    made: list[Network] = []
+    with pytest.raises(RuntimeError, match="in the middle"):
+        _fail_inside_a_network(made)
+    [net] = made
+    assert not {host.netns for host in net.hosts} & set(_netns())
+    veths = (f"tc{net.number}v", f"tc{net.number}p")  # both ends of every pair
+    assert not [link for link in _links() if link == net.bridge or link.startswith(veths)]
+
+
 def test_no_process_logged_a_traceback(hosts: Hosts) -> None:
     for process in hosts.processes:
         assert "Traceback" not in process.output(), process.tail()
@@ -221,3 +232,23 @@ def _shared(url: str) -> frozenset[tuple[str, float]]:
         if family.name in SHARED
         for sample in family.samples
     )
+
+
+def _netns() -> list[str]:
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, timeout=10)
+    return [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
+
+
+def _links() -> list[str]:
+    listed = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True, timeout=10)
+    return [line.split(": ")[1].split("@")[0] for line in listed.stdout.splitlines()]
+
+
+def _fail_inside_a_network(made: list[Network]) -> None:
+    """Two namespaces on a bridge (checked there), then a failure."""
+    with network() as net:
+        made.append(net)
+        hosts = [net.host(), net.host()]
+        assert set(_netns()) >= {host.netns for host in hosts}
+        assert net.bridge in _links()
+        raise RuntimeError("a failure in the middle")
