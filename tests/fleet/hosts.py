@@ -157,6 +157,7 @@ class Forwarder:
         self._listener = socket.create_server((host, 0))
         self.host, self.port = host, int(self._listener.getsockname()[1])
         self._sockets: list[socket.socket] = []
+        self.clients: set[str] = set()  # the addresses connections came from
         self._lock = threading.Lock()
         self._stopped = False
         threading.Thread(target=self._accept, name="forwarder", daemon=True).start()
@@ -164,7 +165,7 @@ class Forwarder:
     def _accept(self) -> None:
         while not self._stopped:
             try:
-                client, _ = self._listener.accept()
+                client, (address, *_) = self._listener.accept()
             except OSError:
                 return  # closed by stop()
             try:
@@ -175,6 +176,7 @@ class Forwarder:
             upstream.settimeout(None)
             with self._lock:
                 self._sockets += [client, upstream]
+                self.clients.add(address)
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
 

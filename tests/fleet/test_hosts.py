@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import httpx2
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from redis import Redis
 from sqlalchemy.engine import make_url
 
 from tests.faults.servers import Server, start_command, synced_database
@@ -61,9 +62,12 @@ class Hosts:
     network: Network
     web: list[Server]
     workers: list[Server]
+    web_hosts: list[Host]
     worker_hosts: list[Host]
     database: Database
     musicbrainz: MusicBrainzEmulator
+    forwarder: Forwarder
+    redis_url: str
 
     @property
     def processes(self) -> list[Server]:
@@ -119,7 +123,17 @@ def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hosts]:
                     started,
                 )
                 try:
-                    yield Hosts(net, web, workers, worker_hosts, database, musicbrainz)
+                    yield Hosts(
+                        net,
+                        web,
+                        workers,
+                        web_hosts,
+                        worker_hosts,
+                        database,
+                        musicbrainz,
+                        forwarder,
+                        redis_url,
+                    )
                 finally:
                     for server in started:
                         server.stop()
@@ -143,18 +157,28 @@ def test_the_namespaces_reach_the_bridge_and_nothing_beyond_it(hosts: Hosts) -> 
 
 
 def test_each_web_process_answers_on_its_own_address(hosts: Hosts) -> None:
-    addresses = [web.url for web in hosts.web]
-    assert len(set(addresses)) == 2
-    assert all(hosts.network.gateway.rsplit(".", 1)[0] in url for url in addresses)
-    names = {httpx2.get(f"{url}/livez", timeout=10).json()["process"] for url in addresses}
+    urls = [web.url for web in hosts.web]
+    assert urls == [f"http://{host.address}:{PORT}" for host in hosts.web_hosts]
+    names = {httpx2.get(f"{url}/livez", timeout=10).json()["process"] for url in urls}
     assert len(names) == 2, names
-    # Not on loopback: nothing of ours listens there on PORT in these namespaces' stead.
-    for host in hosts.network.hosts[:2]:
+    # And only there: in its namespace, 127.0.0.1:PORT refuses (`web --host` binds one address).
+    for host in hosts.web_hosts:
         probe = host.run("python3", "-c", _CONNECT.format(address="127.0.0.1", port=PORT))
-        assert probe.returncode != 0, probe
+        assert probe.returncode != 0 and "ConnectionRefusedError" in probe.stderr, probe
 
 
 _CONNECT = "import socket; socket.create_connection(('{address}', {port}), timeout=2)"
+
+
+def test_every_process_reaches_postgresql_and_redis_from_its_own_address(hosts: Hosts) -> None:
+    addresses = {host.address for host in [*hosts.web_hosts, *hosts.worker_hosts]}
+    assert addresses <= hosts.forwarder.clients, hosts.forwarder.clients
+    redis = Redis.from_url(hosts.redis_url)
+    try:
+        connected = {client["addr"].rsplit(":", 1)[0] for client in redis.client_list()}
+    finally:
+        redis.close()
+    assert addresses <= connected, connected
 
 
 def test_a_sync_through_web_a_is_served_by_web_b_within_a_second(hosts: Hosts) -> None:
@@ -190,7 +214,7 @@ def test_the_workers_enrich_every_album_from_their_own_addresses_within_the_limi
     assert stats.total > 0
     assert stats.violations == []
     sources = {client.split(" ", 1)[0] for client in stats.by_client}
-    assert sources <= {host.address for host in hosts.worker_hosts}, sources
+    assert sources == {host.address for host in hosts.worker_hosts}, sources
     assert all(finished(worker) for worker in hosts.workers), "both workers finished batches"
     print(
         f"\nalbums {statuses}; MusicBrainz {stats.total} requests from {sorted(sources)}, "
@@ -200,11 +224,7 @@ def test_the_workers_enrich_every_album_from_their_own_addresses_within_the_limi
 
 def test_metrics_through_a_and_b_agree_on_the_shared_counters(hosts: Hosts) -> None:
     a, b = hosts.web
-    scraped = wait_for(
-        lambda: (x := _shared(a.url)) == _shared(b.url) and x,
-        "/metrics through A and B agreeing",
-        hosts.processes,
-    )
+    scraped = wait_for(lambda: _agreeing(a, b), "/metrics through A and B agreeing", hosts.processes)
     assert any(name.startswith("trendcache_sync_runs") and value > 0 for name, value in scraped)
     assert any(name.startswith("trendcache_enrichment_albums") for name, value in scraped)
 
@@ -222,6 +242,12 @@ def test_a_failure_inside_the_network_leaves_no_namespace_veth_or_bridge_behind(
 def test_no_process_logged_a_traceback(hosts: Hosts) -> None:
     for process in hosts.processes:
         assert "Traceback" not in process.output(), process.tail()
+
+
+def _agreeing(a: Server, b: Server) -> frozenset[tuple[str, float]] | None:
+    """The shared samples, when A's and B's `/metrics` report the same ones."""
+    scraped = _shared(a.url)
+    return scraped if scraped and scraped == _shared(b.url) else None
 
 
 def _shared(url: str) -> frozenset[tuple[str, float]]:
