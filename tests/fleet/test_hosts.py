@@ -224,7 +224,7 @@ def test_the_workers_enrich_every_album_from_their_own_addresses_within_the_limi
 
 def test_metrics_through_a_and_b_agree_on_the_shared_counters(hosts: Hosts) -> None:
     a, b = hosts.web
-    scraped = wait_for(lambda: _agreeing(a, b), "/metrics through A and B agreeing", hosts.processes)
+    scraped = wait_for(lambda: _agreeing(a, b), "A and B agreeing", hosts.processes)
     assert any(name.startswith("trendcache_sync_runs") and value > 0 for name, value in scraped)
     assert any(name.startswith("trendcache_enrichment_albums") for name, value in scraped)
 
