@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
@@ -46,9 +46,9 @@ MARKETS = "US,GB"
 NEW_RELEASES = 40
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return int(sock.getsockname()[1])
 
 
@@ -210,18 +210,27 @@ def start_server(env: Mapping[str, str], folder: Path, *, interpreter: bool = Fa
 
 
 def start_command(
-    argv: list[str], env: Mapping[str, str], folder: Path, *, interpreter: bool = False
+    argv: list[str],
+    env: Mapping[str, str],
+    folder: Path,
+    *,
+    interpreter: bool = False,
+    wrapper: Sequence[str] = (),
 ) -> Server:
-    """Start `trendcache ARGV` as `start_server` does (`url`: its `--port`'s, if any); its
-    output goes to `folder/<command>-<port or pid>.log`."""
+    """Start `trendcache ARGV` as `start_server` does (`url`: its `--host` and `--port`'s,
+    if any); its output goes to `folder/<command>-<port or pid>.log`. `wrapper` runs the
+    new interpreter under a command (`ip netns exec NAME`, which execs it: the process is
+    the interpreter's own)."""
     port = argv[argv.index("--port") + 1] if "--port" in argv else None
+    host = argv[argv.index("--host") + 1] if "--host" in argv else "127.0.0.1"
+    interpreter = interpreter or bool(wrapper)
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / f"{argv[0]}-{port or len(list(folder.glob(f'{argv[0]}-*.log')))}.log"
     process: subprocess.Popen[bytes] | BaseProcess
     if interpreter:
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [*COMMAND, *argv],
+                [*wrapper, *COMMAND, *argv],
                 cwd=folder,
                 env=_environment(env),
                 stdout=out,
@@ -233,7 +242,7 @@ def start_command(
             target=_run_cli, args=(argv, _environment(env), folder, str(log)), daemon=False
         )
         process.start()
-    return Server(process, f"http://127.0.0.1:{port}" if port else "", log)
+    return Server(process, f"http://{host}:{port}" if port else "", log)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx2
 import pytest
@@ -53,6 +53,46 @@ def wait_for(found: Callable[[], T | None], what: str, processes: list[Server]) 
         assert time.monotonic() < deadline, f"not seen in {WAIT_SECONDS:.0f} s: {what}"
         time.sleep(0.05)
     return value
+
+
+def fleet_env(
+    spotify: SpotifyEmulator,
+    musicbrainz: MusicBrainzEmulator,
+    database_url: str,
+    redis_url: str,
+    data_dir: Path,
+    **extra: str,
+) -> dict[str, str]:
+    """Every setting a fleet process runs with (the workers'; web processes log less),
+    `extra` over them."""
+    settings = {
+        "REDIS_URL": redis_url,
+        "ENABLE_ENRICHMENT": "true",
+        "MUSICBRAINZ_BASE_URL": musicbrainz.base_url,
+        "MUSICBRAINZ_USER_AGENT": USER_AGENT,
+        "MUSICBRAINZ_RATE": str(MUSICBRAINZ_RATE),
+        "ENRICHMENT_BATCH_SIZE": str(BATCH_SIZE),
+        "SCHEDULE_SECONDS": "2",
+        # Syncs only when a web request asks (the schedule still fires `sync_due`).
+        "ENABLE_BACKGROUND_SYNC": "false",
+        "LOG_LEVEL": "DEBUG",  # the workers' schedule and batch lines
+    }
+    return server_env(spotify, database_url, data_dir, **{**settings, **extra})
+
+
+def seen_within(views: list[str], synced: dict[str, Any], within: float) -> dict[str, float]:
+    """Seconds after which each of `views` (`/api/cache/trending` URLs) served the sync
+    answered as `synced`, polled for at most `within` seconds; a view missing did not."""
+    answered = time.monotonic()
+    seen: dict[str, float] = {}
+    while len(seen) < len(views) and time.monotonic() - answered < within:
+        for view in views:
+            if view not in seen:
+                body = httpx2.get(view, timeout=within).json()
+                if body["fetchedAt"] == synced["fetchedAt"] and not body["stale"]:
+                    seen[view] = time.monotonic() - answered
+        time.sleep(0.02)
+    return seen
 
 
 @dataclass
@@ -106,11 +146,7 @@ class Fleet:
 
     def albums(self) -> dict[str, int]:
         """enrichment_state rows by status."""
-        with self.database.session() as session:
-            rows = session.execute(
-                select(EnrichmentState.status, func.count()).group_by(EnrichmentState.status)
-            )
-            return {status: int(count) for status, count in rows}
+        return albums_by_status(self.database)
 
     def stop(self) -> None:
         """terminate → wait → kill, every process (nginx first, so nothing new arrives)."""
@@ -118,6 +154,22 @@ class Fleet:
             self.nginx.stop()
         for process in self.processes:
             process.stop()
+
+
+def albums_by_status(database: Database) -> dict[str, int]:
+    """enrichment_state rows by status."""
+    with database.session() as session:
+        rows = session.execute(
+            select(EnrichmentState.status, func.count()).group_by(EnrichmentState.status)
+        )
+        return {status: int(count) for status, count in rows}
+
+
+def claimed_count(database: Database) -> int:
+    """Albums in a claimed batch (an enrichment under way, or orphaned by a killed worker)."""
+    with database.session() as session:
+        query = select(func.count()).where(EnrichmentState.batch_id.is_not(None))
+        return int(session.scalar(query.select_from(EnrichmentState)) or 0)
 
 
 def _process(url: str) -> str:
@@ -154,21 +206,7 @@ def fleet(
     with throwaway_postgres(f"trendcache_fleet_{os.getpid()}") as (database_url, _admin):
         data_dir = folder / "data"
         data_dir.mkdir()
-        env = server_env(
-            spotify,
-            database_url,
-            data_dir,
-            REDIS_URL=redis_url,
-            ENABLE_ENRICHMENT="true",
-            MUSICBRAINZ_BASE_URL=musicbrainz.base_url,
-            MUSICBRAINZ_USER_AGENT=USER_AGENT,
-            MUSICBRAINZ_RATE=str(MUSICBRAINZ_RATE),
-            ENRICHMENT_BATCH_SIZE=str(BATCH_SIZE),
-            SCHEDULE_SECONDS="2",
-            # Syncs only when a web request asks (the schedule still fires `sync_due`).
-            ENABLE_BACKGROUND_SYNC="false",
-            LOG_LEVEL="DEBUG",  # the workers' schedule and batch lines
-        )
+        env = fleet_env(spotify, musicbrainz, database_url, redis_url, data_dir)
         web_env = {**env, "LOG_LEVEL": "WARNING"}
         synced_database(env)  # albums to enrich, queued by the sync
         fleet = Fleet(

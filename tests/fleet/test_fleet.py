@@ -27,7 +27,15 @@ from sqlalchemy import delete, func, or_, select, update
 from tests.faults.load import burst
 from tests.faults.servers import Server, sync_runs
 from tests.faults.test_schedule_failover import fired, ran
-from tests.fleet.conftest import LISTING, Fleet, claimed, finished, wait_for
+from tests.fleet.conftest import (
+    LISTING,
+    Fleet,
+    claimed,
+    claimed_count,
+    finished,
+    seen_within,
+    wait_for,
+)
 from tests.pipeline.helpers import make_stale
 from trendcache.clock import utcnow
 from trendcache.db.models import EnrichmentState, MusicBrainzResponse
@@ -62,7 +70,7 @@ def test_a_worker_killed_mid_batch_is_taken_over_and_every_album_is_decided_once
         )
     wait_for(lambda: batch in finished(survivor), "the survivor taking the batch over", [survivor])
     wait_for(
-        lambda: "pending" not in fleet.albums() and _claimed_count(fleet) == 0,
+        lambda: "pending" not in fleet.albums() and claimed_count(fleet.database) == 0,
         "every album decided",
         [survivor, *fleet.web],
     )
@@ -120,18 +128,10 @@ def test_a_sync_through_one_web_process_is_served_by_the_others_within_a_second(
         fleet.processes,
     )
     answer = httpx2.get(f"{fleet.web[0].url}{SYNC_PATH}", timeout=60)
-    answered = time.monotonic()
     assert answer.status_code == 200
     synced = answer.json()
     assert synced["source"] == "fresh" and not synced["stale"]
-    seen: dict[str, float] = {}
-    while len(seen) < len(views) and time.monotonic() - answered < SEEN_WITHIN:
-        for view in views:
-            if view not in seen:
-                body = httpx2.get(view, timeout=SEEN_WITHIN).json()
-                if body["fetchedAt"] == synced["fetchedAt"] and not body["stale"]:
-                    seen[view] = time.monotonic() - answered
-        time.sleep(0.02)
+    seen = seen_within(views, synced, SEEN_WITHIN)
     assert set(seen) == set(views), f"not every web process served it within 1 s: {seen}"
     print(f"\nsync through {fleet.web[0].url}, seen after (s): {sorted(seen.values())}")
 
@@ -214,12 +214,6 @@ def _claimed_albums(fleet: Fleet, batch: str) -> list[str]:
                 select(EnrichmentState.album_id).where(EnrichmentState.batch_id == batch)
             )
         )
-
-
-def _claimed_count(fleet: Fleet) -> int:
-    with fleet.database.session() as session:
-        query = select(func.count()).where(EnrichmentState.batch_id.is_not(None))
-        return int(session.scalar(query.select_from(EnrichmentState)) or 0)
 
 
 def _latest_holder(workers: list[Server]) -> Server | None:

@@ -139,7 +139,9 @@ def refresh_seed_metadata(session: Session, views: dict[str, dict[str, Any]] | N
             select(CacheData.key, CacheData.data).where(CacheData.key.like(f"{TRENDING}%"))
         ).all()
         views = dict(stored)
-    for key, data in views.items():
+    # In key order, as a sync writes them: two writers locking the same rows in different
+    # orders deadlock (a sync and a worker's decision did, on PostgreSQL).
+    for key, data in sorted(views.items()):
         ids = {a["id"] for section in ("newReleases", "popularAlbums") for a in data[section]}
         rows = session.scalars(
             select(EnrichmentState).where(

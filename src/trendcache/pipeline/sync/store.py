@@ -81,7 +81,7 @@ def write_spotify_fetch(
         trending_key(scope): view
         for scope, view in build_views(session, markets, result.tier, now, complete).items()
     }
-    for key, view in views.items():
+    for key, view in sorted(views.items()):  # in key order, as refresh_seed_metadata locks them
         put_cache(session, key, view, now, expires)
     refresh_seed_metadata(session, views)  # albums already matched show their ids at once
     return queued
