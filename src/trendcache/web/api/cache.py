@@ -43,6 +43,10 @@ land in place: the ETag changes with them.
 Before the first sync the sections are empty and `fetchedAt` is null. Responses carry a
 strong `ETag`; send it back in `If-None-Match` to get a 304 until something changes.
 
+Compressed as `Accept-Encoding` asks (br, zstd or gzip; q-values honoured, br preferred at
+equal q), from bodies compressed once per snapshot. Each encoding has its own ETag (the
+identity one with `-br`, `-zstd` or `-gzip` inside the quotes); any of them revalidates.
+
 What the sections mean, per Spotify access tier:
 
 {SECTIONS_DOC}
@@ -63,13 +67,17 @@ async def cached_trending(
     context: Context,
     scope: MarketScope,
     if_none_match: Annotated[str | None, Header(description="An ETag from before.")] = None,
+    accept_encoding: Annotated[
+        str | None, Header(description="br, zstd, gzip or identity, with q-values.")
+    ] = None,
 ) -> Response:
     snapshot = context.snapshots.get(scope)
     if snapshot is None:
         raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+    variant = snapshot.variant(accept_encoding)
     if if_none_match is not None and snapshot.matches(if_none_match):
-        return Response(status_code=304, headers=dict(_text(snapshot.not_modified_headers)))
-    return Response(snapshot.body, headers=dict(_text(snapshot.headers)))
+        return Response(status_code=304, headers=dict(_text(variant.not_modified_headers)))
+    return Response(variant.body, headers=dict(_text(variant.headers)))
 
 
 async def serve_raw(snapshots: ServedViews, scope: Scope, send: Send) -> int:
@@ -81,14 +89,18 @@ async def serve_raw(snapshots: ServedViews, scope: Scope, send: Send) -> int:
     snapshot = snapshots.for_query(scope["query_string"])
     if snapshot is None:
         return 0
+    if_none_match = accept_encoding = None
     for name, value in scope["headers"]:
         if name == b"if-none-match":
-            if snapshot.matches(value.decode("latin-1")):
-                await _send(send, 304, snapshot.not_modified_headers, b"")
-                return 304
-            break
+            if_none_match = value.decode("latin-1")
+        elif name == b"accept-encoding":
+            accept_encoding = value.decode("latin-1")
+    variant = snapshot.variant(accept_encoding)
+    if if_none_match is not None and snapshot.matches(if_none_match):
+        await _send(send, 304, variant.not_modified_headers, b"")
+        return 304
     # HEAD: the GET's headers (its Content-Length too), no body
-    await _send(send, 200, snapshot.headers, snapshot.body if method == "GET" else b"")
+    await _send(send, 200, variant.headers, variant.body if method == "GET" else b"")
     return 200
 
 

@@ -1,0 +1,74 @@
+"""Content-Encoding for bodies built once and served many times: the snapshots' JSON.
+
+`encode` compresses a body into each encoding we offer (br, zstd, gzip), once, when the
+body is built; `negotiate` picks one for a request's `Accept-Encoding`. Bodies smaller
+than `MIN_SIZE` stay identity only: a few hundred bytes gain nothing worth a header.
+Levels: brotli quality 10 and zstd level 15 keep an 80 KB view's encoding near 100 ms on
+this loaded machine (brotli quality 11 alone takes ~190 ms for 3% less). All three codecs
+release the GIL while they work, so the snapshot thread compressing does not stall the
+read path on the event loop.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable, Mapping
+
+import brotli
+import zstandard
+
+IDENTITY = "identity"
+MIN_SIZE = 1024
+# Preferred first, at equal q: br compresses JSON best, zstd decodes fastest.
+PREFERENCE = ("br", "zstd", "gzip", IDENTITY)
+CODECS: dict[str, Callable[[bytes], bytes]] = {
+    "br": lambda body: brotli.compress(body, quality=10, mode=brotli.MODE_TEXT),
+    "zstd": lambda body: zstandard.ZstdCompressor(level=15).compress(body),
+    "gzip": lambda body: gzip.compress(body, compresslevel=9, mtime=0),
+}
+
+
+def encode(body: bytes) -> dict[str, bytes]:
+    """The body in every encoding worth offering, identity included."""
+    if len(body) < MIN_SIZE:
+        return {IDENTITY: body}
+    return {IDENTITY: body, **{name: codec(body) for name, codec in CODECS.items()}}
+
+
+def negotiate(accept_encoding: str | None, available: Mapping[str, object]) -> str:
+    """The encoding to send, among `available`, for an `Accept-Encoding` (RFC 9110 12.5.3).
+
+    The highest q wins, br > zstd > gzip > identity at equal q; `*` stands for every
+    encoding not named. Identity not named is the fallback, not a rival at q=1: whenever
+    nothing else acceptable is available the answer is identity, even if refused
+    (`identity;q=0`), since a body the client may not want beats a 406 for a cache read.
+    """
+    if accept_encoding is None:
+        return IDENTITY
+    weights: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        name, _, params = item.partition(";")
+        name = name.strip().lower()
+        if not name:
+            continue
+        weights[name] = _quality(params)
+    wildcard = weights.get("*")
+    best, best_q = IDENTITY, 0.0
+    for name in PREFERENCE:
+        if name not in available:
+            continue
+        q = weights.get(name, wildcard) or 0.0
+        if q > best_q:
+            best, best_q = name, q
+    return best
+
+
+def _quality(params: str) -> float:
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "q":
+            try:
+                return min(max(float(value.strip()), 0.0), 1.0)
+            except ValueError:
+                return 0.0
+    return 1.0
