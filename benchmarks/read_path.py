@@ -9,7 +9,8 @@ clients of `trendcache serve`, see `web/server.py`), one at a time, and runs
 `wrk -t1 -c64 -d10s --latency` against each, server and wrk pinned to a core each with
 `taskset` (else they fight over both cores and the scheduler dominates the tail):
 
-- ours: trendcache's app (`create_app`), answering from its in-memory snapshots;
+- ours: trendcache's app (`create_app`), answering from its in-memory snapshots (identity,
+  and as `Accept-Encoding: br` and `gzip` ask: bodies compressed once per snapshot);
 - baseline: a literal port of the seed's read, reading the `spotify_trending` row from the
   database and serialising it again on every request (FastAPI, as one would write it);
 - ceiling: a bare Starlette app returning the same bytes, pre-encoded, from memory.
@@ -41,10 +42,17 @@ NEW_RELEASES = 40
 # What each server process is measured on. `?via=route` is not one of the exact forms the
 # lean path answers, so the same app serves it through FastAPI's routing and Response:
 # the row shows what that per-request machinery costs.
-RUNS = {
-    "ours": [("ours", ""), ("ours-route", "?via=route")],
-    "baseline": [("baseline", "")],
-    "ceiling": [("ceiling", "")],
+# `ours-br` and `ours-gzip` ask for a compressed body (wrk `-H`): compressed once per
+# snapshot, so they should cost what identity costs, with fewer bytes to write.
+RUNS: dict[str, list[tuple[str, str, str | None]]] = {
+    "ours": [
+        ("ours", "", None),
+        ("ours-br", "", "br"),
+        ("ours-gzip", "", "gzip"),
+        ("ours-route", "?via=route", None),
+    ],
+    "baseline": [("baseline", "", None)],
+    "ceiling": [("ceiling", "", None)],
 }
 
 
@@ -200,8 +208,12 @@ def milliseconds(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float, str]:
-    command = pinned(LOAD_CPU, [*WRK, f"-c{connections}", f"-d{duration}s", "--latency", url])
+def wrk(
+    url: str, duration: int, connections: int, encoding: str | None = None
+) -> tuple[float, float, float, str]:
+    header = ["-H", f"Accept-Encoding: {encoding}"] if encoding else []
+    arguments = [*WRK, *header, f"-c{connections}", f"-d{duration}s", "--latency", url]
+    command = pinned(LOAD_CPU, arguments)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
@@ -210,18 +222,29 @@ def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float,
     return rps, p50, p99, errors.group(1) if errors else ""
 
 
+def sent_body(url: str, encoding: str | None) -> bytes:
+    """The body as the server sent it, compressed or not (the client decodes nothing)."""
+    headers = {"Accept-Encoding": encoding or "identity"}
+    with httpx2.stream("GET", url, headers=headers) as response:
+        if response.headers.get("content-encoding", "identity") != (encoding or "identity"):
+            raise SystemExit(f"{url} did not answer in {encoding}: {response.headers}")
+        return b"".join(response.iter_raw())
+
+
 def measure(server: str, folder: Path, duration: int, connections: int) -> list[Result]:
     process, base = start(server, folder)
     results = []
     try:
-        for label, query in RUNS[server]:
+        for label, query, encoding in RUNS[server]:
             url = base + query
+            header = f" -H 'Accept-Encoding: {encoding}'" if encoding else ""
             print(
-                f"{' '.join(pinned(LOAD_CPU, WRK))} -c{connections} -d{duration}s {url}  ({label})"
+                f"{' '.join(pinned(LOAD_CPU, WRK))}{header} -c{connections} -d{duration}s {url}"
+                f"  ({label})"
             )
-            body = httpx2.get(url).content
-            wrk(url, 2, connections)  # warm-up
-            rps, p50, p99, errors = wrk(url, duration, connections)
+            body = sent_body(url, encoding)
+            wrk(url, 2, connections, encoding)  # warm-up
+            rps, p50, p99, errors = wrk(url, duration, connections, encoding)
             results.append(Result(label, rps, p50, p99, len(body), errors))
     finally:
         process.terminate()
@@ -243,6 +266,11 @@ def report(results: dict[str, Result]) -> None:
     print(f"ours / ceiling:  {vs_top:6.2f}x   (target >= 0.5x)")
     route = results["ours"].requests_per_second / results["ours-route"].requests_per_second
     print(f"lean path / FastAPI route: {route:4.1f}x")
+    for encoding in ("br", "gzip"):
+        encoded = results[f"ours-{encoding}"]
+        speed = encoded.requests_per_second / ours_.requests_per_second
+        size = encoded.body_bytes / ours_.body_bytes
+        print(f"ours {encoding:<4} / identity: {speed:5.2f}x req/s, {size:5.1%} of the bytes")
     print(f"ours p99:        {ours_.p99_ms:6.2f} ms (target < 10 ms)")
     print(f"ours req/s:      {ours_.requests_per_second:8,.0f} (target >= 10,000)")
 
@@ -259,7 +287,7 @@ def main() -> None:
         print(f"syncing {MARKETS} ({NEW_RELEASES} new releases each) from the emulator ...")
         fill_database(folder)
         process, url = start("ours", folder)
-        (folder / "body.json").write_bytes(httpx2.get(url).content)
+        (folder / "body.json").write_bytes(sent_body(url, None))
         process.terminate()
         process.wait(timeout=10)
         results = {}

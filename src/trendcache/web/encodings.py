@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import brotli
 import zstandard
@@ -45,13 +46,7 @@ def negotiate(accept_encoding: str | None, available: Mapping[str, object]) -> s
     """
     if accept_encoding is None:
         return IDENTITY
-    weights: dict[str, float] = {}
-    for item in accept_encoding.split(","):
-        name, _, params = item.partition(";")
-        name = name.strip().lower()
-        if not name:
-            continue
-        weights[name] = _quality(params)
+    weights = _weights(accept_encoding)
     wildcard = weights.get("*")
     best, best_q = IDENTITY, 0.0
     for name in PREFERENCE:
@@ -61,6 +56,17 @@ def negotiate(accept_encoding: str | None, available: Mapping[str, object]) -> s
         if q > best_q:
             best, best_q = name, q
     return best
+
+
+@lru_cache(maxsize=256)  # browsers send a handful of distinct values: parse each once
+def _weights(accept_encoding: str) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        name, _, params = item.partition(";")
+        name = name.strip().lower()
+        if name:
+            weights[name] = _quality(params)
+    return weights
 
 
 def _quality(params: str) -> float:
