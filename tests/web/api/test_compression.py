@@ -24,11 +24,15 @@ ROUTED = {"market": "US", "via": "route"}  # not an exact form: FastAPI's route 
 
 
 def raw(
-    client: TestClient, accept: str, method: str = "GET", **kwargs: object
+    client: TestClient,
+    accept: str,
+    method: str = "GET",
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
     """Status, headers and the body as sent, not decoded by the client."""
-    headers = {"Accept-Encoding": accept, **kwargs.pop("headers", {})}  # type: ignore[dict-item]
-    with client.stream(method, URL, headers=headers, **kwargs) as response:  # type: ignore[arg-type]
+    sent = {"Accept-Encoding": accept, **(headers or {})}
+    with client.stream(method, URL, params=params, headers=sent) as response:
         return response.status_code, dict(response.headers), b"".join(response.iter_raw())
 
 
@@ -129,19 +133,33 @@ def app_of(client: TestClient) -> TrendcacheApp:
     return client.app
 
 
+def counting(
+    calls: list[str], name: str, codec: Callable[[bytes], bytes]
+) -> Callable[[bytes], bytes]:
+    def compress(body: bytes) -> bytes:
+        calls.append(name)
+        return codec(body)
+
+    return compress
+
+
 def test_bodies_are_compressed_once_per_snapshot(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    snapshot = app_of(client).context.snapshots.get(None)
+    snapshots = app_of(client).context.snapshots
+    snapshot = snapshots.get(None)
     assert snapshot is not None
     calls: list[str] = []
     for name, codec in list(encodings.CODECS.items()):
-        monkeypatch.setitem(
-            encodings.CODECS, name, lambda body, n=name, c=codec: calls.append(n) or c(body)
-        )
+        monkeypatch.setitem(encodings.CODECS, name, counting(calls, name, codec))
+
     first, second = raw(client, "br"), raw(client, "br")
-    assert first[2] == second[2] == snapshot.variants["br"].body
-    raw(client, "gzip"), raw(client, "zstd", params=ROUTED)
+    raw(client, "gzip"), raw(client, "zstd", params=ROUTED), raw(client, "br", "HEAD")
     assert calls == []  # no request compressed anything
-    assert app_of(client).context.snapshots.get(None) is snapshot
+    assert first[2] == second[2] == snapshot.variants["br"].body
+    assert snapshots.get(None) is snapshot
     assert snapshot.variant("br").body is snapshot.variants["br"].body
+
+    snapshots.refresh(force=True)  # a new snapshot: each scope compressed once per encoding
+    scopes = 1 + len(snapshots.markets)
+    assert sorted(calls) == sorted(["br", "zstd", "gzip"] * scopes)
