@@ -89,11 +89,11 @@ async def serve_raw(snapshots: ServedViews, scope: Scope, send: Send) -> int:
     snapshot = snapshots.for_query(scope["query_string"])
     if snapshot is None:
         return 0
-    if_none_match = accept_encoding = None
+    if_none_match = accept_encoding = None  # the first of each, as the route reads them
     for name, value in scope["headers"]:
-        if name == b"if-none-match":
+        if name == b"if-none-match" and if_none_match is None:
             if_none_match = value.decode("latin-1")
-        elif name == b"accept-encoding":
+        elif name == b"accept-encoding" and accept_encoding is None:
             accept_encoding = value.decode("latin-1")
     variant = snapshot.variant(accept_encoding)
     if if_none_match is not None and snapshot.matches(if_none_match):
