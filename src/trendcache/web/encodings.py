@@ -3,10 +3,11 @@
 `encode` compresses a body into each encoding we offer (br, zstd, gzip), once, when the
 body is built; `negotiate` picks one for a request's `Accept-Encoding`. Bodies smaller
 than `MIN_SIZE` stay identity only: a few hundred bytes gain nothing worth a header.
-Levels: on benchmarks/read_path.py's data (six scopes of 55-66 KB) a rebuild takes ~110 ms
-with compression against ~9 ms without; on the 66 KB all-markets view br quality 10 takes
-14 ms (8.1 KB), zstd level 15 4.5 ms (8.6 KB), gzip level 9 1.3 ms (11.4 KB). Brotli
-quality 11 costs about three times quality 10 for ~3% less. All three codecs release the
+Levels: the snapshots are rebuilt after every sync and enrichment decision, so speed
+counts as much as size. On a 35 KB trending view: br quality 6 takes 0.6 ms for 7.1 KB
+(quality 10: 10 ms for 6.7 KB), zstd level 9 0.3 ms for 7.2 KB (level 15: 2.7 ms for
+6.9 KB), gzip level 9 0.6 ms for 7.6 KB: the higher levels cost 10-17 times the CPU for
+4-6 % fewer bytes. All three codecs release the
 GIL while they work, so the snapshot thread compressing does not stall the event loop.
 """
 
@@ -24,8 +25,8 @@ MIN_SIZE = 1024
 # Preferred first, at equal q: br compresses JSON best, zstd decodes fastest.
 PREFERENCE = ("br", "zstd", "gzip", IDENTITY)
 CODECS: dict[str, Callable[[bytes], bytes]] = {
-    "br": lambda body: brotli.compress(body, quality=10, mode=brotli.MODE_TEXT),
-    "zstd": lambda body: zstandard.ZstdCompressor(level=15).compress(body),
+    "br": lambda body: brotli.compress(body, quality=6, mode=brotli.MODE_TEXT),
+    "zstd": lambda body: zstandard.ZstdCompressor(level=9).compress(body),
     "gzip": lambda body: gzip.compress(body, compresslevel=9, mtime=0),
 }
 
