@@ -27,6 +27,7 @@ import httpx2
 import yaml
 
 from tests.cli.helpers import free_port
+from tests.faults.servers import terminate
 from tests.fixtures.services import missing
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,13 +182,7 @@ class Daemon:
 
     def stop(self) -> None:
         """SIGTERM, SIGKILL if it has not ended within 10 s."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        terminate(self.process)
 
 
 @contextmanager

@@ -46,6 +46,17 @@ MARKETS = "US,GB"
 NEW_RELEASES = 40
 
 
+def terminate(process: subprocess.Popen[Any]) -> None:
+    """SIGTERM, and SIGKILL if it has not ended within 10 s; a no-op if it has already."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
         sock.bind((host, 0))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from redis import Redis
 
-from tests.faults.servers import free_port
+from tests.faults.servers import free_port, terminate
 from tests.fixtures.services import missing
 
 PREFIX = "10.231"
@@ -229,9 +229,4 @@ def redis_on(host: str, folder: Path) -> Iterator[str]:
         client.close()
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        terminate(process)

@@ -3,8 +3,6 @@ folder of its own (pid, logs, temp paths), on a free port, in the foreground."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -12,8 +10,8 @@ from pathlib import Path
 
 import httpx2
 
-from tests.faults.servers import free_port
-from tests.fixtures.services import missing
+from tests.deploy.nginx import nginx_binary
+from tests.faults.servers import free_port, terminate
 
 NGINX = """\
 daemon off;
@@ -56,23 +54,12 @@ class Nginx:
     folder: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        terminate(self.process)
 
 
 def start_nginx(upstreams: list[str], folder: Path) -> Nginx:
     """nginx in front of `upstreams` (`http://127.0.0.1:PORT`), ready to answer."""
-    executable = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
-    )
-    if executable is None:
-        missing("nginx is not installed (apt-get install nginx-light)")
-        raise AssertionError("unreachable")
+    executable = nginx_binary()
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     servers = "\n".join(f"        server {url.removeprefix('http://')};" for url in upstreams)
