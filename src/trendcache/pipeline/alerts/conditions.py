@@ -172,7 +172,7 @@ def musicbrainz_rate_limited(facts: Facts) -> Alert | None:
         return None
     return Alert(
         "TrendcacheMusicBrainzRateLimited",
-        WARNING,
+        CRITICAL,  # as in alerts.yml: we must never be rate-limited
         "MusicBrainz answered 503: we were rate-limited",
         f"MusicBrainz refused a request with 503 {ago(facts.now, last)} ago; we must never "
         "be rate-limited (check MUSICBRAINZ_RATE and the processes sharing the limiter).",
