@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.models import StateEntry
+from trendcache.db.upsert import upsert
 
 
 def quota_pause_key(source: str) -> str:
@@ -58,8 +59,11 @@ class StateStore:
             return session.scalar(select(StateEntry.value).where(StateEntry.name == name))
 
     def set(self, name: str, value: dict[str, Any]) -> None:
+        """Insert or replace, in one statement: processes setting a new entry at once do
+        not collide."""
+        row = {"name": name, "value": value, "updated_at": utcnow()}
         with self.database.writer() as session:
-            put(session, name, value)
+            upsert(session, StateEntry, [row], ["name"], ["value", "updated_at"])
 
     def delete(self, name: str) -> None:
         with self.database.writer() as session:

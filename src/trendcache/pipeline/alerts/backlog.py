@@ -12,9 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from trendcache.clock import utcnow
-from trendcache.db.models import StateEntry
-from trendcache.db.upsert import upsert
 from trendcache.pipeline.state import StateStore
 
 SAMPLES_KEY = "alerts.queue_depth"
@@ -43,12 +40,7 @@ def record_sample(state: StateStore, sample: QueueSample) -> None:
     if kept and abs(sample.at - kept[-1].at) < SPACING:
         return  # a sample this recent is there already
     kept = [*kept, sample][-MAX_SAMPLES:]
-    value = {"samples": [[old.at.isoformat(), old.due] for old in kept]}
-    # An upsert, not `state.set`: processes that record their first sample at once would
-    # otherwise both insert the entry.
-    row = {"name": SAMPLES_KEY, "value": value, "updated_at": utcnow()}
-    with state.database.writer() as session:
-        upsert(session, StateEntry, [row], ["name"], ["value", "updated_at"])
+    state.set(SAMPLES_KEY, {"samples": [[old.at.isoformat(), old.due] for old in kept]})
 
 
 def growing_since(samples: list[QueueSample], now: datetime) -> datetime | None:

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from trendcache.clock import utcnow
 from trendcache.db import Database
-from trendcache.db.models import StateEntry
-from trendcache.db.upsert import upsert
 from trendcache.pipeline.counters import read_counts
 from trendcache.pipeline.state import StateStore
 
@@ -38,8 +35,4 @@ def note_refusals(state: StateStore, total: float, now: datetime) -> None:
     known = state.get(REFUSALS_KEY)
     if known is not None and total <= float(known.get("total", 0.0)):
         return
-    at = now.isoformat() if known is not None else None
-    row = {"name": REFUSALS_KEY, "value": {"total": total, "at": at}, "updated_at": utcnow()}
-    # An upsert: processes checking for the first time at once would both insert it.
-    with state.database.writer() as session:
-        upsert(session, StateEntry, [row], ["name"], ["value", "updated_at"])
+    state.set(REFUSALS_KEY, {"total": total, "at": now.isoformat() if known is not None else None})
