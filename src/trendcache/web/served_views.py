@@ -19,7 +19,6 @@ each read holds the GIL for a few milliseconds that the read path would wait out
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -36,59 +35,21 @@ from trendcache.pipeline.enrichment.status import read_enrichment_status
 from trendcache.pipeline.keys import trending_key
 from trendcache.pipeline.sync.status import SyncStatus, read_status
 from trendcache.services import Services
-from trendcache.web.encodings import IDENTITY, encode, negotiate
 from trendcache.web.enrichment_view import EnrichmentActivity, Links, activity_of, annotate_view
 from trendcache.web.headers import JSON_HEADERS
+from trendcache.web.prepared import Prepared, Variant, prepare
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 ENRICHMENT_POLL_SECONDS = 2.0
 READ_ATTEMPTS = 3
-Headers = list[tuple[bytes, bytes]]
-
-
-@dataclass(frozen=True)
-class Variant:
-    """The body in one Content-Encoding, with the ASGI headers that go with it."""
-
-    encoding: str
-    body: bytes
-    etag: str
-    headers: Headers  # raw ASGI headers of the 200 response (and of a HEAD)
-    not_modified_headers: Headers  # and of the 304
-
-
-def variant_of(encoding: str, body: bytes, tag: str) -> Variant:
-    """The one place a snapshot response's headers are made: the lean path and the route
-    both send these. Every variant varies on Accept-Encoding, identity too, so a cache
-    never hands a br body to a client that asked for none."""
-    etag = f'"{tag}"' if encoding == IDENTITY else f'"{tag}-{encoding}"'
-    common = [
-        (b"etag", etag.encode()),
-        (b"cache-control", b"no-cache"),
-        (b"vary", b"Accept-Encoding"),
-        *JSON_HEADERS,
-    ]
-    coding = [] if encoding == IDENTITY else [(b"content-encoding", encoding.encode())]
-    return Variant(
-        encoding=encoding,
-        body=body,
-        etag=etag,
-        headers=[
-            (b"content-type", b"application/json"),
-            *coding,
-            (b"content-length", str(len(body)).encode()),
-            *common,
-        ],
-        not_modified_headers=common,
-    )
 
 
 @dataclass(frozen=True)
 class ServedView:
     scope: str | None
     document: dict[str, Any]
-    variants: dict[str, Variant]  # by Content-Encoding, identity always among them
+    prepared: Prepared  # the JSON in every encoding offered
     expires: datetime | None
     fetched_at: datetime | None
 
@@ -97,25 +58,18 @@ class ServedView:
         return self.fetched_at is not None
 
     @property
+    def variants(self) -> dict[str, Variant]:
+        return self.prepared.variants
+
+    @property
     def body(self) -> bytes:
         """The JSON, uncompressed."""
-        return self.variants[IDENTITY].body
+        return self.prepared.body
 
     @property
     def etag(self) -> str:
         """The identity body's ETag; each encoding's is this with `-<encoding>` inside."""
-        return self.variants[IDENTITY].etag
-
-    def variant(self, accept_encoding: str | None) -> Variant:
-        return self.variants[negotiate(accept_encoding, self.variants)]
-
-    def matches(self, if_none_match: str) -> bool:
-        """RFC 9110 weak comparison, as If-None-Match asks for, against every encoding's
-        ETag: a client holding the gzip body still has the current data."""
-        if if_none_match.strip() == "*":
-            return True
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return any(variant.etag in tags for variant in self.variants.values())
+        return self.prepared.etag
 
 
 def empty_view(scope: str | None, markets: list[str], tier: str | None) -> dict[str, Any]:
@@ -156,11 +110,10 @@ def build_view(
         "pauseReason": status.pause_reason,
     }
     body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
-    tag = hashlib.blake2b(body, digest_size=12).hexdigest()
     return ServedView(
         scope=scope,
         document=document,
-        variants={name: variant_of(name, encoded, tag) for name, encoded in encode(body).items()},
+        prepared=prepare(body, b"application/json", headers=JSON_HEADERS),
         expires=row.expires if row else None,
         fetched_at=row.fetched_at if row else None,
     )

@@ -158,7 +158,7 @@ def test_bodies_are_compressed_once_per_snapshot(
     assert calls == []  # no request compressed anything
     assert first[2] == second[2] == snapshot.variants["br"].body
     assert snapshots.get(None) is snapshot
-    assert snapshot.variant("br").body is snapshot.variants["br"].body
+    assert snapshot.prepared.variant("br").body is snapshot.variants["br"].body
 
     snapshots.refresh(force=True)  # a new snapshot: each scope compressed once per encoding
     scopes = 1 + len(snapshots.markets)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Response
+from fastapi import APIRouter, Header, HTTPException, Request, Response
 from starlette.types import Scope, Send
 
 from trendcache.web.api.models import (
@@ -64,6 +64,7 @@ What the sections mean, per Spotify access tier:
     },
 )
 async def cached_trending(
+    request: Request,
     context: Context,
     scope: MarketScope,
     if_none_match: Annotated[str | None, Header(description="An ETag from before.")] = None,
@@ -74,10 +75,7 @@ async def cached_trending(
     snapshot = context.snapshots.get(scope)
     if snapshot is None:
         raise HTTPException(503, "starting up: the trending snapshots are not built yet")
-    variant = snapshot.variant(accept_encoding)
-    if if_none_match is not None and snapshot.matches(if_none_match):
-        return Response(status_code=304, headers=dict(_text(variant.not_modified_headers)))
-    return Response(variant.body, headers=dict(_text(variant.headers)))
+    return snapshot.prepared.response(request)
 
 
 async def serve_raw(snapshots: ServedViews, scope: Scope, send: Send) -> int:
@@ -89,28 +87,7 @@ async def serve_raw(snapshots: ServedViews, scope: Scope, send: Send) -> int:
     snapshot = snapshots.for_query(scope["query_string"])
     if snapshot is None:
         return 0
-    if_none_match = accept_encoding = None  # the first of each, as the route reads them
-    for name, value in scope["headers"]:
-        if name == b"if-none-match" and if_none_match is None:
-            if_none_match = value.decode("latin-1")
-        elif name == b"accept-encoding" and accept_encoding is None:
-            accept_encoding = value.decode("latin-1")
-    variant = snapshot.variant(accept_encoding)
-    if if_none_match is not None and snapshot.matches(if_none_match):
-        await _send(send, 304, variant.not_modified_headers, b"")
-        return 304
-    # HEAD: the GET's headers (its Content-Length too), no body
-    await _send(send, 200, variant.headers, variant.body if method == "GET" else b"")
-    return 200
-
-
-async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-def _text(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
-    return [(name.decode(), value.decode()) for name, value in headers]
+    return await snapshot.prepared.send(scope, send)
 
 
 def view_of(snapshot: ServedView) -> dict[str, Any]:
