@@ -234,6 +234,9 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+VIEWER = "/fragments/viewer"  # a signed-in visitor's bits of the (shared) browse page
+
+
 def sign_in(client: TestClient, name: str, password: str) -> Any:
     """Sign `client` in through the sign-in form, as a browser would; the POST's response."""
     form = client.get("/login")

@@ -29,7 +29,7 @@ from trendcache.web.api import trending_stats as stats_api
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
 from trendcache.web.docs import install_docs
-from trendcache.web.headers import SecurityHeaders, page_policy, plain_http_origin
+from trendcache.web.headers import CSP, FIXED, SecurityHeaders, page_policy, plain_http_origin
 from trendcache.web.methods import HeadAndOptions, method_not_allowed
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
@@ -40,6 +40,7 @@ from trendcache.web.pages.admin import page as admin_page
 from trendcache.web.pages.admin import review as admin_review
 from trendcache.web.pages.admin import sync as admin_sync
 from trendcache.web.ratelimit import client_rate_limiter
+from trendcache.web.rendered import Rendered
 from trendcache.web.request_metrics import RequestCounter, RequestMetrics
 from trendcache.web.secret_key import secret_key
 from trendcache.web.served_views import ServedViews
@@ -69,12 +70,17 @@ class TrendcacheApp(FastAPI):
     requests: RequestCounter  # web requests counted, the lean path's too
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == cache.PATH:
+        if scope["type"] == "http":
+            path = scope["path"]
             start = time.perf_counter()
-            status = await cache.serve_raw(self.context.snapshots, scope, send)
+            if path == cache.PATH:
+                status = await cache.serve_raw(self.context.snapshots, scope, send)
+            elif path == browse.PATH:
+                status = await browse.serve_raw(self.context, scope, send)
+            else:
+                status = 0
             if status:
-                seconds = time.perf_counter() - start
-                self.requests.record(cache.PATH, scope["method"], status, seconds)
+                self.requests.record(path, scope["method"], status, time.perf_counter() - start)
                 return
         await super().__call__(scope, receive, send)
 
@@ -106,6 +112,9 @@ def create_app(
     services.flusher.also(report_snapshot)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     format.install(env)
+    env.globals["static_url"] = lambda path: f"/static/{path}"
+    covers = plain_http_origin(services.settings.spotify_api_base_url)  # the emulator's
+    page_csp = page_policy(covers)
     syncs = SyncRequests(services, queue)
     syncs.on_synced.append(snapshots.refresh)
     stats = StatsCache(services.database)
@@ -118,6 +127,7 @@ def create_app(
         limiter=client_rate_limiter(services.settings),
         metrics=metrics,
         templates=Jinja2Templates(env=env),
+        rendered=Rendered(env, [*FIXED, (CSP, page_csp.encode())]),
         demo_note=demo_note,
         sessions=SessionSigner(secret_key(services.settings)),
         sign_ins=SignInLimiter(services.settings),
@@ -187,7 +197,6 @@ def create_app(
     install_openapi(app, services.settings.spotify_markets)
     install_docs(app)
     app.add_middleware(HeadAndOptions)
-    covers = plain_http_origin(services.settings.spotify_api_base_url)  # the emulator's
-    app.add_middleware(SecurityHeaders, page_csp=page_policy(covers))
+    app.add_middleware(SecurityHeaders, page_csp=page_csp)
     app.add_middleware(RequestMetrics, counter=app.requests)  # outermost: times it all
     return app

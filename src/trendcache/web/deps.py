@@ -16,6 +16,7 @@ from trendcache.services import Services
 from trendcache.web.background import SyncRequests
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.ratelimit import ClientLimiter
+from trendcache.web.rendered import Rendered
 from trendcache.web.served_views import ServedViews
 from trendcache.web.sessions import SessionSigner
 from trendcache.web.signins import SignInLimiter
@@ -40,6 +41,7 @@ class WebContext:
     limiter: ClientLimiter  # per client on /api/spotify/trending, shared by processes with Redis
     metrics: WebMetrics
     templates: Jinja2Templates
+    rendered: Rendered  # pages the same for every visitor, rendered once per what they show
     demo_note: str | None
     sessions: SessionSigner
     sign_ins: SignInLimiter  # sign-in attempts per client and per name, shared by processes

@@ -13,7 +13,7 @@ from tests.fixtures.accounts import PASSWORD
 from tests.pipeline.alerts.rows import sync_runs
 from tests.pipeline.enrichment.reviews import make_needs_review, released_albums
 from tests.web.api.test_enrichment import albums_of
-from tests.web.conftest import ClientFactory, csrf_of, sign_in, wait_for
+from tests.web.conftest import VIEWER, ClientFactory, csrf_of, sign_in, wait_for
 from trendcache.accounts.audit import recent_actions
 from trendcache.accounts.users import create_user
 from trendcache.db.models import EnrichmentState
@@ -67,7 +67,7 @@ def test_a_plain_user_is_refused_with_a_page_and_sees_no_admin_link(
     assert page.status_code == 403
     assert 'data-status="403"' in page.text and "for admins" in page.text
     assert client.get("/admin/fragments/sync").status_code == 403
-    assert 'href="/admin"' not in client.get("/").text
+    assert 'href="/admin"' not in client.get(VIEWER).text
 
 
 def test_an_admin_sees_every_panel_and_a_link_in_the_header(admin: TestClient) -> None:
@@ -78,7 +78,7 @@ def test_an_admin_sees_every_panel_and_a_link_in_the_header(admin: TestClient) -
         assert f'<section id="{section}"' in page.text
     assert 'id="admin-sync"' in page.text and "budget-left" in page.text
     assert 'data-trigger="cli"' in page.text, "the sync the database was made with"
-    assert '<a href="/admin"' in admin.get("/").text
+    assert '<a href="/admin"' in admin.get(VIEWER).text
     fragment = admin.get("/admin/fragments/sync")
     assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<div id="admin-sync"')
 
@@ -112,7 +112,7 @@ def test_a_plain_users_form_is_refused_even_with_its_token(
     client: TestClient, synced_services: Services, path: str, fields: dict[str, str]
 ) -> None:
     signed_in_as(client, synced_services, "alice", admin=False)
-    csrf = csrf_of(client.get("/").text)
+    csrf = csrf_of(client.get(VIEWER).text)
     response = client.post(path, data={"csrf_token": csrf, **fields}, follow_redirects=False)
     assert response.status_code == 403
     assert audited(synced_services) == []

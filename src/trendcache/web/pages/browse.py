@@ -1,82 +1,97 @@
-"""The browse page (`/`) and the status fragment its htmx polls.
+"""The browse page (`/`), the status fragment its htmx polls, and the viewer's bits.
 
-Rendered from the in-memory snapshots, so it never waits: stale or missing data asks for a
-background sync and the page renders at once. While a sync runs the status fragment polls
-every second, and so it does while MusicBrainz matches for the page's albums may land,
-else every ten; when the data's ETag moves it swaps the sections in out of band, so badges
-fill in as enrichment decides.
+Served from memory, so it never waits: the page is the same bytes for every visitor,
+rendered and compressed once per snapshot and page state (`browse_bodies.py`). Stale or
+missing data asks for a background sync and the page answers at once. While a sync runs
+the status fragment polls every second, and so it does while MusicBrainz matches for the
+page's albums may land, else every ten; when the data's ETag moves it swaps the sections
+in out of band, so badges fill in as enrichment decides.
+
+Who is looking is not in the page: `static/viewer.js` asks `/fragments/viewer` after load
+(signed in: their account corner, which of the page's albums they collected, and the
+collection form with their CSRF token; anonymous: 204). Chosen over a per-request splice
+(it would undo compressing once) and over a cookie a script reads (the session cookie is
+HttpOnly, and a collection does not fit in a cookie): one small private request, made by
+the visitors who need it, leaves the page itself cacheable by anyone.
+
+`serve_raw` answers the common exact requests (`GET`/`HEAD` of `/` or `/?market=XX` on
+fresh data) before FastAPI's routing, like `/api/cache/trending`; the route below is
+complete on its own and answers everything else.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope, Send
 
 from trendcache.clock import utcnow
 from trendcache.web.api.models import SECTIONS_DOC, SNAPSHOT_ERRORS
 from trendcache.web.deps import Context, MarketScope, WebContext
+from trendcache.web.pages import browse_bodies
+from trendcache.web.pages.browse_bodies import Shown
 from trendcache.web.pages.page_state import enrichment_progress, page_state, wants_sync
-from trendcache.web.pages.viewer import ANONYMOUS, Viewer, viewer_of
+from trendcache.web.pages.viewer import viewer_of
 from trendcache.web.served_views import ServedView
 from trendcache.web.sessions import PRIVATE
 
+PATH = "/"
 router = APIRouter(tags=["pages"])
 
 
-async def _current(context: WebContext, scope: str | None) -> tuple[ServedView, bool]:
+def shown(context: WebContext, snapshot: ServedView, *, requested: bool = False) -> Shown:
+    progress = enrichment_progress(snapshot.document, context.snapshots.enrichment)
+    state = page_state(
+        snapshot.document,
+        utcnow(),
+        requested=requested,
+        enriching=progress.active,
+        outage=context.services.health.outage(),
+    )
+    markets = tuple(context.markets)
+    return Shown(snapshot, state, progress, markets, context.demo_note)
+
+
+async def _current(context: WebContext, scope: str | None) -> Shown:
     snapshot = context.snapshots.get(scope)
     if snapshot is None:
         raise HTTPException(503, "starting up: the trending snapshots are not built yet")
     requested = False
     if wants_sync(snapshot.document) and context.services.health.outage() is None:
         requested = await run_in_threadpool(context.syncs.request)
-    return snapshot, requested
+    return shown(context, snapshot, requested=requested)
 
 
-def _values(
-    context: WebContext, snapshot: ServedView, requested: bool, viewer: Viewer
-) -> dict[str, Any]:
-    now = utcnow()
-    progress = enrichment_progress(snapshot.document, context.snapshots.enrichment)
-    return {
-        "doc": snapshot.document,
-        "etag": snapshot.etag,
-        "market": snapshot.scope,
-        "markets": context.markets,
-        "state": page_state(
-            snapshot.document,
-            now,
-            requested=requested,
-            enriching=progress.active,
-            outage=context.services.health.outage(),
-        ),
-        "enrichment": progress,
-        "demo_note": context.demo_note,
-        "viewer": viewer,
-    }
+async def serve_raw(context: WebContext, scope: Scope, send: Send) -> int:
+    """Answer an exact, common request from memory and return its status; 0 to let FastAPI
+    route it (other methods and queries, and stale data, which asks for a sync)."""
+    if scope["method"] not in ("GET", "HEAD"):
+        return 0
+    snapshot = context.snapshots.for_query(scope["query_string"])
+    if snapshot is None or wants_sync(snapshot.document):
+        return 0
+    return await browse_bodies.page(context.rendered, shown(context, snapshot)).send(scope, send)
 
 
 @router.get(
-    "/",
+    PATH,
     response_class=HTMLResponse,
     summary="Browse page",
     description="New releases, popular albums and trending artists as a web page, for all "
     "markets or one. Never waits: stale or missing data queues a background sync and the "
-    f"page fills in by itself.\n\n{SECTIONS_DOC}",
-    responses=SNAPSHOT_ERRORS,
+    "page fills in by itself. The same for every visitor (compressed as `Accept-Encoding` "
+    "asks, with an ETag for `If-None-Match`); a signed-in visitor's bits come from "
+    f"`/fragments/viewer` after load.\n\n{SECTIONS_DOC}",
+    responses={
+        304: {"description": "Not modified: the `If-None-Match` ETag is current."},
+        **SNAPSHOT_ERRORS,
+    },
 )
-async def browse(request: Request, context: Context, scope: MarketScope) -> HTMLResponse:
-    snapshot, requested = await _current(context, scope)
-    viewer = await viewer_of(request, context, with_collection=True)
-    return context.templates.TemplateResponse(
-        request,
-        "browse.html",
-        _values(context, snapshot, requested, viewer),
-        headers=PRIVATE if viewer.signed_in else None,
-    )
+async def browse(request: Request, context: Context, scope: MarketScope) -> Response:
+    return browse_bodies.page(context.rendered, await _current(context, scope)).response(request)
 
 
 @router.get(
@@ -94,11 +109,34 @@ async def status_fragment(
     shown: Annotated[
         str | None, Query(max_length=100, description="ETag of the sections on the page.")
     ] = None,
-) -> HTMLResponse:
-    snapshot, requested = await _current(context, scope)
-    swap_sections = shown != snapshot.etag
-    # Only new sections need to know the viewer (their "Add to collection" buttons).
-    viewer = await viewer_of(request, context, with_collection=True) if swap_sections else ANONYMOUS
-    values = _values(context, snapshot, requested, viewer)
-    values["swap_sections"] = swap_sections
-    return context.templates.TemplateResponse(request, "fragments/status.html", values)
+) -> Response:
+    current = await _current(context, scope)
+    swap_sections = shown != current.snapshot.etag
+    return browse_bodies.status(context.rendered, current, swap_sections).response(request)
+
+
+@router.get(
+    "/fragments/viewer",
+    response_class=HTMLResponse,
+    summary="Browse page: the signed-in viewer's bits",
+    description="For a signed-in session: the page's account corner (`data-collected`: which "
+    "of the scope's albums they collected) and the collection form with their CSRF token, "
+    "which the page's script copies into the album cards. Not signed in: 204. Never cached.",
+    responses={204: {"description": "Not signed in: the page stays as it is."}},
+)
+async def viewer_fragment(request: Request, context: Context, scope: MarketScope) -> Response:
+    viewer = await viewer_of(request, context, with_collection=True)
+    if not viewer.signed_in:
+        return Response(status_code=204, headers=PRIVATE)
+    snapshot = context.snapshots.get(scope)
+    on_page = album_ids(snapshot.document) if snapshot else set()
+    values = {"viewer": viewer, "collected": sorted(viewer.collection & on_page)}
+    response: HTMLResponse = context.templates.TemplateResponse(
+        request, "fragments/viewer.html", values, headers=PRIVATE
+    )
+    return response
+
+
+def album_ids(document: dict[str, Any]) -> set[str]:
+    """The ids of the albums a trending view shows."""
+    return {album["id"] for album in [*document["newReleases"], *document["popularAlbums"]]}

@@ -1,0 +1,70 @@
+"""The browse page and its status fragment as bytes: rendered once, compressed once.
+
+The page is the same for every visitor (who is signed in, their collection and CSRF token
+come after load from `/fragments/viewer`, see `static/viewer.js`), so its HTML depends
+only on the snapshot and on the page's state: the data's age in words ("3 minutes ago"),
+whether a sync is under way, a notice, MusicBrainz progress and how fast the status line
+polls. A request computes that state (microseconds, no I/O) and looks its body up by it
+(`web/rendered.py`); a state not seen yet renders once (its age's words move once a minute
+at most), and the sections' HTML, the costly part, renders once per snapshot and is shared
+by every state and by the status fragment's out-of-band swap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from trendcache.web.pages.page_state import EnrichmentProgress, PageState
+from trendcache.web.prepared import Prepared
+from trendcache.web.rendered import Rendered
+from trendcache.web.served_views import ServedView
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What one response of the page shows; the key of its body."""
+
+    snapshot: ServedView
+    state: PageState
+    progress: EnrichmentProgress
+    markets: tuple[str, ...]
+    demo_note: str | None
+
+    def key(self, *extra: object) -> tuple[object, ...]:
+        scope, etag = self.snapshot.scope, self.snapshot.etag
+        return ("browse", scope, etag, self.state, self.progress, *extra)
+
+
+def page(rendered: Rendered, shown: Shown) -> Prepared:
+    return rendered.body(shown.key("page"), "browse.html", lambda: _values(rendered, shown))
+
+
+def status(rendered: Rendered, shown: Shown, swap_sections: bool) -> Prepared:
+    """The status fragment; with the sections too when the page shows older ones."""
+
+    def values() -> dict[str, Any]:
+        return {**_values(rendered, shown), "swap_sections": swap_sections}
+
+    return rendered.body(shown.key("status", swap_sections), "fragments/status.html", values)
+
+
+def _values(rendered: Rendered, shown: Shown) -> dict[str, Any]:
+    scope, state = shown.snapshot.scope, shown.state
+    here = f"/?market={scope}" if scope else "/"
+    values = {
+        "doc": shown.snapshot.document,
+        "etag": shown.snapshot.etag,
+        "market": scope,
+        "markets": shown.markets,
+        "state": state,
+        "enrichment": shown.progress,
+        "demo_note": shown.demo_note,
+        "next_url": here,
+        "viewer_url": "/fragments/viewer" + here.removeprefix("/"),
+    }
+    # The sections: per snapshot once it has data (before, they say why there is none).
+    empty = None if state.has_data else (state.notice, state.refreshing)
+    part_key = (shown.snapshot.etag, empty)
+    values["shelves"] = rendered.part(("shelves", scope), part_key, "partials/shelves.html", values)
+    return values
