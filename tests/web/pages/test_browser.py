@@ -241,6 +241,12 @@ def test_sign_in_collect_an_album_remove_it_and_sign_out(
     swapped = page.locator(f'#sections li[data-album-id="{album_id}"]').first
     expect(swapped.locator(".collected")).to_have_text("In collection ✓")
     expect(page.get_by_role("button", name="Add to collection").first).to_be_visible()
+    # The page itself is everyone's: a reload marks the card from the viewer's bits.
+    page.reload()
+    expect(account).to_contain_text("Signed in as alice")
+    marked = page.locator(f'#sections li[data-album-id="{album_id}"] .collected').first
+    expect(marked).to_have_text("In collection ✓")
+    assert page.locator("#sections li.card.album .meta > .collect").count() > 0
 
     account.get_by_role("link", name="My collection").click()
     page.wait_for_url("**/collection")
