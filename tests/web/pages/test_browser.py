@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any, NamedTuple
 
 import pytest
+import stamina
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select, update
 
@@ -282,3 +283,43 @@ def test_the_api_explorer_works_offline(browser: Browser, synced_services: Servi
         ).to_be_visible()
         assert requested
         assert all(r.startswith(("http://127.0.0.1", "data:")) for r in requested), requested
+
+
+def test_signed_in_bits_follow_the_market_and_a_failed_refresh_shows_in_place(
+    browser: Browser,
+    serve: Callable[[Services], Served],
+    synced_services: Services,
+    spotify_emulator: SpotifyEmulator,
+) -> None:
+    """The page is everyone's bytes: a signed-in visitor's buttons and marks come after
+    load, for whichever market is shown; a notice arrives through the status line."""
+    create_user(synced_services.database, "alice", PASSWORD)
+    url = serve(synced_services).url
+    page, dialogs = open_page(browser, f"{url}/login?next=/%3Fmarket%3DGB")
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{url}/?market=GB")
+    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as alice")
+    cards = page.locator("#new-releases li.card.album")
+    expect(cards.first.get_by_role("button", name="Add to collection")).to_be_visible()
+    assert cards.locator(".collect").count() == cards.count()  # one button per album card
+    album_id = cards.first.get_attribute("data-album-id") or ""
+    cards.first.get_by_role("button", name="Add to collection").click()
+    expect(cards.first.locator(".collected")).to_have_text("In collection ✓")
+
+    page.get_by_role("navigation", name="Market").get_by_role("link", name="All").click()
+    page.wait_for_url(f"{url}/")
+    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as alice")
+    same = page.locator(f'#sections li[data-album-id="{album_id}"] .collected').first
+    expect(same).to_have_text("In collection ✓")
+
+    page.evaluate("window.__sameDocument = true")
+    spotify_emulator.faults.outage = True
+    with stamina.set_testing(True, attempts=1):
+        assert synced_services.syncer.sync("api", force=True).error
+    notice = page.locator("#sync-status .notice")
+    expect(notice).to_contain_text("the last refresh failed", timeout=20_000)
+    assert page.evaluate("window.__sameDocument") is True  # no reload needed
+    expect(same).to_have_text("In collection ✓")
+    assert dialogs == []
