@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.types import Receive, Scope, Send
@@ -45,6 +44,8 @@ from trendcache.web.secret_key import secret_key
 from trendcache.web.served_views import ServedViews
 from trendcache.web.sessions import SessionSigner
 from trendcache.web.signins import SignInLimiter
+from trendcache.web.static_assets import StaticAssets
+from trendcache.web.static_route import StaticRoute
 
 HERE = Path(__file__).parent
 # No route takes more than a form or a small JSON object: FastAPI answers 413 to a larger
@@ -106,6 +107,8 @@ def create_app(
     services.flusher.also(report_snapshot)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     format.install(env)
+    assets = StaticAssets(HERE / "static")
+    env.globals["static_url"] = assets.url
     syncs = SyncRequests(services, queue)
     syncs.on_synced.append(snapshots.refresh)
     stats = StatsCache(services.database)
@@ -183,9 +186,9 @@ def create_app(
     app.add_exception_handler(errors.PageError, errors.render)
     app.add_exception_handler(405, method_not_allowed)
     install_outage_handlers(app)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.router.routes.append(StaticRoute(assets))
     install_openapi(app, services.settings.spotify_markets)
-    install_docs(app)
+    install_docs(app, assets.url)
     app.add_middleware(HeadAndOptions)
     covers = plain_http_origin(services.settings.spotify_api_base_url)  # the emulator's
     app.add_middleware(SecurityHeaders, page_csp=page_policy(covers))
