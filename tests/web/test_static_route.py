@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from starlette.applications import Starlette
 
 from tests.web.conftest import ClientFactory, serving
+from tests.web.test_metrics import scrape
 from trendcache.services import Services
 from trendcache.web import static_route
 from trendcache.web.app import HERE, create_app
@@ -181,6 +182,27 @@ def test_anything_but_a_listed_file_is_a_404(static_client: TestClient, path: st
     assert static_client.get(path).status_code == 404
     assert static_client.options(path).status_code == 404
     assert static_client.post(path).status_code == 404
+
+
+def test_requests_count_under_the_static_route_label(
+    web_services: Services, static_client: TestClient
+) -> None:
+    """`/static` whatever the file, `unmatched` for a name not listed: no series per path."""
+    _, headers, _ = raw(static_client, ASSETS.url("style.css"))
+    raw(static_client, "/static/style.css", if_none_match=headers["etag"])
+    raw(static_client, "/static/style.css", "HEAD")
+    raw(static_client, "/static/nothing-9GfW2.css")
+    web_services.flusher.flush()
+    samples = {
+        dict(labels)["route"] + " " + dict(labels)["method"] + " " + dict(labels)["status"]: value
+        for (name, labels), value in scrape(static_client).items()
+        if name == "trendcache_http_requests_total"
+    }
+    assert samples["/static GET 200"] == 1
+    assert samples["/static GET 304"] == 1
+    assert samples["/static HEAD 200"] == 1
+    assert samples["unmatched GET 404"] == 1
+    assert not any("9GfW2" in key for key in samples)
 
 
 def test_traversal_sent_raw_over_http_is_a_404(web_services: Services) -> None:

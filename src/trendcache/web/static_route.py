@@ -84,7 +84,8 @@ class StaticRoute(BaseRoute):
             found = self.assets.find(scope["path"].removeprefix(PREFIX))
             if found is not None:
                 match = Match.FULL if scope["method"] in READ else Match.PARTIAL
-                return match, {FOUND: found}
+                # "route": for `request_metrics.route_of`; FastAPI's router leaves it to routes
+                return match, {FOUND: found, "route": self}
         return Match.NONE, {}
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
