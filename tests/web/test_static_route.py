@@ -14,6 +14,7 @@ import pytest
 import zstandard
 from fastapi.testclient import TestClient
 from starlette.applications import Starlette
+from starlette.routing import NoMatchFound
 
 from tests.web.conftest import ClientFactory, serving
 from tests.web.test_metrics import scrape
@@ -72,6 +73,15 @@ def test_the_pages_and_docs_name_the_shipped_files(static_client: TestClient) ->
     docs = static_client.get("/docs").text
     for name in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon.svg"):
         assert f'"{ASSETS.url(f"swagger/{name}")}"' in docs, name
+
+
+def test_url_for_the_static_route_is_the_fingerprinted_file(static_client: TestClient) -> None:
+    app = static_client.app
+    assert isinstance(app, Starlette)
+    assert app.url_path_for("static", path="style.css") == ASSETS.url("style.css")
+    with pytest.raises(NoMatchFound):
+        app.url_path_for("static", path="missing.css")
+    assert app.url_path_for("spotify_new_releases")  # other routes' names still resolve
 
 
 def test_a_current_fingerprint_is_cached_immutable(static_client: TestClient) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+PREFIX = "/static/"  # where the app serves them (`static_route.py`)
 FINGERPRINT_LENGTH = 10  # hex digits: 40 bits, against the few versions a file ever has
 # `style.0123456789.css`, `htmx.min.0123456789.js`, `LICENSE.0123456789`: the last segment.
 FINGERPRINTED = re.compile(rf"^(.+)\.[0-9a-f]{{{FINGERPRINT_LENGTH}}}(\.[^./]+)?$")
@@ -42,7 +43,7 @@ class Asset:
     def url(self) -> str:
         path = PurePosixPath(self.name)
         fingerprint = self.digest[:FINGERPRINT_LENGTH]
-        return f"/static/{path.with_name(f'{path.stem}.{fingerprint}{path.suffix}')}"
+        return f"{PREFIX}{path.with_name(f'{path.stem}.{fingerprint}{path.suffix}')}"
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class StaticAssets:
             asset = read_asset(relative.as_posix(), path.read_bytes())
             self._assets[asset.name] = asset
             self._names[asset.name] = Found(asset, current=False)
-            self._names[asset.url.removeprefix("/static/")] = Found(asset, current=True)
+            self._names[asset.url.removeprefix(PREFIX)] = Found(asset, current=True)
 
     def url(self, name: str) -> str:
         """The fingerprinted address of `name` (a `KeyError` for a file that is not there,

@@ -10,8 +10,8 @@ tools) or a fingerprint that is not current `no-cache`, revalidated by its ETag.
 Bodies are prepared (`prepared.prepare`: br, zstd, gzip, an ETag each, 304, HEAD) on a
 file's first request, in a worker thread, and kept for the life of the process in
 `PROCESS_BODIES`, keyed by name and content hash: the tests build hundreds of apps and
-most never ask for the 1.7 MB Swagger bundle, whose preparation takes about 110 ms here
-(brotli 28, zstd 22, gzip 46): paid once per process, off the event loop.
+most never ask for the 1.7 MB Swagger bundle, whose preparation takes 105-140 ms on this
+2-core machine (brotli ~28, zstd ~22, gzip ~46): paid once per process, off the event loop.
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
 from trendcache.web.prepared import REVALIDATE, Headers, Prepared, prepare
-from trendcache.web.static_assets import Asset, Found, StaticAssets
+from trendcache.web.static_assets import PREFIX, Asset, Found, StaticAssets
 
-PREFIX = "/static/"
 IMMUTABLE = b"public, max-age=31536000, immutable"
 READ = ("GET", "HEAD")
 FOUND = "trendcache.static"  # the scope key carrying what `matches` found to `handle`
