@@ -5,9 +5,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import re
-import threading
 from collections.abc import Callable
-from pathlib import Path
 
 import brotli
 import pytest
@@ -19,11 +17,10 @@ from starlette.routing import NoMatchFound
 from tests.web.conftest import ClientFactory, serving
 from tests.web.test_metrics import scrape
 from trendcache.services import Services
-from trendcache.web import static_route
 from trendcache.web.app import HERE, create_app
 from trendcache.web.headers import NOT_A_PAGE
 from trendcache.web.static_assets import StaticAssets
-from trendcache.web.static_route import IMMUTABLE, PreparedBodies, StaticRoute
+from trendcache.web.static_route import IMMUTABLE
 
 ASSETS = StaticAssets(HERE / "static")
 STYLE = (HERE / "static" / "style.css").read_bytes()
@@ -235,72 +232,3 @@ def test_traversal_sent_raw_over_http_is_a_404(web_services: Services) -> None:
                 assert connection.getresponse().status == expected, path
             finally:
                 connection.close()
-
-
-def test_building_apps_prepares_nothing(
-    web_services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    prepared: list[str] = []
-    original = PreparedBodies.prepare
-
-    def counted(self: PreparedBodies, asset: static_route.Asset) -> static_route.Bodies:
-        prepared.append(asset.name)
-        return original(self, asset)
-
-    monkeypatch.setattr(PreparedBodies, "prepare", counted)
-    with TestClient(create_app(web_services)):
-        pass
-    assert prepared == []
-
-
-def test_each_file_is_prepared_once_for_every_app(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "style.css").write_bytes(STYLE)
-    (tmp_path / "other.css").write_bytes(STYLE + b"p { margin: 0; }\n")
-    compressed: list[bytes] = []
-    original = static_route.prepare
-
-    def counted(body: bytes, content_type: bytes, **kwargs: bytes) -> static_route.Prepared:
-        compressed.append(body)
-        return original(body, content_type, **kwargs)
-
-    monkeypatch.setattr(static_route, "prepare", counted)
-    bodies = PreparedBodies()
-    apps = [Starlette(routes=[StaticRoute(StaticAssets(tmp_path), bodies)]) for _ in range(2)]
-    assert compressed == []
-    for app in apps:
-        with TestClient(app) as client:
-            for path in ("/static/style.css", "/static/style.css", "/static/other.css"):
-                assert client.get(path).status_code == 200
-    assert sorted(compressed) == sorted([STYLE, STYLE + b"p { margin: 0; }\n"])
-
-
-def test_concurrent_first_requests_prepare_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "style.css").write_bytes(STYLE)
-    asset = next(iter(StaticAssets(tmp_path)))
-    calls: list[bytes] = []
-    original = static_route.prepare
-    started = threading.Barrier(8)
-
-    def counted(body: bytes, content_type: bytes, **kwargs: bytes) -> static_route.Prepared:
-        calls.append(body)
-        return original(body, content_type, **kwargs)
-
-    monkeypatch.setattr(static_route, "prepare", counted)
-    bodies = PreparedBodies()
-    results: list[static_route.Bodies] = []
-
-    def first_request() -> None:
-        started.wait()
-        results.append(bodies.prepare(asset))
-
-    threads = [threading.Thread(target=first_request) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(calls) == 1
-    assert len(results) == 8 and all(result is results[0] for result in results)
