@@ -1,12 +1,13 @@
 """The example nginx configuration in front of two real `trendcache web` processes on
 PostgreSQL and Redis, as docs/deployment.md describes it: round robin over both, TLS, http
 redirected, https known behind the proxy (a Secure cookie), gzip (ours passed through, nginx's
-for the rest) with 304s still answered,
+for the rest) with 304s still answered, static files' cache policy passed through,
 /metrics hidden, and a web process restarted under load (a rolling restart) without one
 failed request."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 import time
@@ -96,9 +97,24 @@ def test_nginx_spreads_compresses_hides_metrics_and_rides_out_a_restart(
             assert "secure" not in direct.headers["set-cookie"].lower()
 
             assert client.get("/metrics").status_code == 404
+            # Static files: trendcache's cache policy reaches the browser through nginx.
             style = client.get("/static/style.css")
             assert style.status_code == 200
-            assert style.headers["cache-control"] == "max-age=3600"
+            assert style.headers["cache-control"] == "no-cache"
+            linked = re.search(r'href="(/static/style\.[0-9a-f]{10}\.css)"', client.get("/").text)
+            assert linked, "the page links no fingerprinted stylesheet"
+            for _ in range(2):  # what nginx keeps must carry the same headers
+                fingerprinted = client.get(linked.group(1), headers={"Accept-Encoding": "br"})
+                assert fingerprinted.status_code == 200
+                assert fingerprinted.headers["content-encoding"] == "br"
+                assert fingerprinted.content == style.content
+                immutable = "public, max-age=31536000, immutable"
+                assert fingerprinted.headers["cache-control"] == immutable
+            again = client.get(
+                linked.group(1),
+                headers={"Accept-Encoding": "br", "If-None-Match": fingerprinted.headers["etag"]},
+            )
+            assert again.status_code == 304
 
         redirect = httpx2.get(f"http://127.0.0.1:{http}/stats?market=US", timeout=10)
         assert redirect.status_code == 301

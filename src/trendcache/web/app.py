@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.types import Receive, Scope, Send
@@ -46,6 +45,8 @@ from trendcache.web.secret_key import secret_key
 from trendcache.web.served_views import ServedViews
 from trendcache.web.sessions import SessionSigner
 from trendcache.web.signins import SignInLimiter
+from trendcache.web.static_assets import StaticAssets
+from trendcache.web.static_route import StaticRoute
 
 HERE = Path(__file__).parent
 # No route takes more than a form or a small JSON object: FastAPI answers 413 to a larger
@@ -112,7 +113,8 @@ def create_app(
     services.flusher.also(report_snapshot)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     format.install(env)
-    env.globals["static_url"] = lambda path: f"/static/{path}"
+    assets = StaticAssets(HERE / "static")
+    env.globals["static_url"] = assets.url
     covers = plain_http_origin(services.settings.spotify_api_base_url)  # the emulator's
     page_csp = page_policy(covers)
     syncs = SyncRequests(services, queue)
@@ -193,9 +195,9 @@ def create_app(
     app.add_exception_handler(errors.PageError, errors.render)
     app.add_exception_handler(405, method_not_allowed)
     install_outage_handlers(app)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.router.routes.append(StaticRoute(assets))
     install_openapi(app, services.settings.spotify_markets)
-    install_docs(app)
+    install_docs(app, assets.url)
     app.add_middleware(HeadAndOptions)
     app.add_middleware(SecurityHeaders, page_csp=page_csp)
     app.add_middleware(RequestMetrics, counter=app.requests)  # outermost: times it all

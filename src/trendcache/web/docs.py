@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -28,13 +29,14 @@ def script_hashes(html: bytes) -> list[str]:
     ]
 
 
-def install_docs(app: FastAPI) -> None:
+def install_docs(app: FastAPI, static_url: Callable[[str], str]) -> None:
+    """`static_url` names the vendored files by their fingerprinted address."""
     page = get_swagger_ui_html(
         openapi_url=app.openapi_url or "/openapi.json",
         title=f"{app.title} API",
-        swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-        swagger_css_url="/static/swagger/swagger-ui.css",
-        swagger_favicon_url="/static/swagger/favicon.svg",
+        swagger_js_url=static_url("swagger/swagger-ui-bundle.js"),
+        swagger_css_url=static_url("swagger/swagger-ui.css"),
+        swagger_favicon_url=static_url("swagger/favicon.svg"),
     )
     allowed = " ".join(script_hashes(bytes(page.body)))
     policy = page_policy().replace("script-src 'self'", f"script-src 'self' {allowed}")

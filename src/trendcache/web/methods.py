@@ -57,7 +57,7 @@ def allowed_methods(scope: Scope) -> set[str]:
     """The methods the app's routes serve at `scope`'s path; empty if none serves it.
 
     Asked of the routes themselves (FastAPI's included routers hide theirs), one method
-    at a time; a mount (the static files) serves reading.
+    at a time; a mount serves reading.
     """
     allowed: set[str] = set()
     for route in scope["app"].router.routes:

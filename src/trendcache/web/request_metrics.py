@@ -1,8 +1,8 @@
 """Web requests counted by route template, method and status, and timed per route.
 
 Counted into the process's `Tally` (a dict update, no I/O), summed over every web process
-at scrape time. The route is the template FastAPI matched (`/api/albums/{album_id}`), a
-mount's prefix (`/static`), or `unmatched`: never the raw path, so a scan of made-up URLs
+at scrape time. The route is the template FastAPI matched (`/api/albums/{album_id}`),
+the static files' `/static`, or `unmatched`: never the raw path, so a scan of made-up URLs
 adds no series. The lean path of `/api/cache/trending` (`app.py`) counts itself through
 the same `RequestCounter`, as it never reaches this middleware.
 """

@@ -46,7 +46,7 @@ def test_three_sections_with_covers_links_and_positions(client: TestClient) -> N
     assert re.search(r"#\d+ GB</span>", html)
     assert re.search(rf'Updated <time datetime="[^"]+" title="[^"]+ UTC">{AGE}</time>', html)
     assert "Refreshing…" not in html
-    assert 'src="/static/htmx.min.js"' in html
+    assert re.search(r'src="/static/htmx\.min\.[0-9a-f]{10}\.js"', html)  # fingerprinted
 
 
 def test_market_switcher(client: TestClient) -> None:
