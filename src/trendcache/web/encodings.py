@@ -29,13 +29,22 @@ CODECS: dict[str, Callable[[bytes], bytes]] = {
     "zstd": lambda body: zstandard.ZstdCompressor(level=9).compress(body),
     "gzip": lambda body: gzip.compress(body, compresslevel=9, mtime=0),
 }
+# For bodies made once per process and kept for good (the static files): the highest levels,
+# 8-10 % fewer bytes for about 40 ms on htmx's 37 KB, paid once.
+BEST: dict[str, Callable[[bytes], bytes]] = {
+    "br": lambda body: brotli.compress(body, quality=11, mode=brotli.MODE_TEXT),
+    "zstd": lambda body: zstandard.ZstdCompressor(level=19).compress(body),
+    "gzip": CODECS["gzip"],
+}
 
 
-def encode(body: bytes) -> dict[str, bytes]:
-    """The body in every encoding worth offering, identity included."""
+def encode(body: bytes, *, best: bool = False) -> dict[str, bytes]:
+    """The body in every encoding worth offering, identity included; `best`: at the highest
+    levels, for a body compressed once and served for the life of the process."""
     if len(body) < MIN_SIZE:
         return {IDENTITY: body}
-    return {IDENTITY: body, **{name: codec(body) for name, codec in CODECS.items()}}
+    codecs = BEST if best else CODECS
+    return {IDENTITY: body, **{name: codec(body) for name, codec in codecs.items()}}
 
 
 def negotiate(accept_encoding: str | None, available: Mapping[str, object]) -> str:

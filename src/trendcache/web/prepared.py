@@ -102,12 +102,14 @@ def prepare(
     *,
     cache_control: bytes = REVALIDATE,
     headers: Sequence[tuple[bytes, bytes]] = (),
+    best: bool = False,
 ) -> Prepared:
     """`body` in every encoding worth offering, each with its ETag and `headers` (security
-    headers, say: a lean path passes no middleware) on the 200 and the 304."""
+    headers, say: a lean path passes no middleware) on the 200 and the 304; `best`: at the
+    codecs' highest levels (`encodings.encode`)."""
     tag = hashlib.blake2b(body, digest_size=12).hexdigest()
     variants = {}
-    for encoding, encoded in encode(body).items():
+    for encoding, encoded in encode(body, best=best).items():
         etag = f'"{tag}"' if encoding == IDENTITY else f'"{tag}-{encoding}"'
         common = [
             (b"etag", etag.encode()),

@@ -116,6 +116,21 @@ async def status_fragment(
 
 
 @router.get(
+    "/fragments/more-new-releases",
+    response_class=HTMLResponse,
+    summary="Browse page: the rest of the new releases (htmx)",
+    description="The album cards of the new releases past the first shelf, fetched when the "
+    "page's “Show all” opens; from memory, compressed, with an ETag.",
+    responses=SNAPSHOT_ERRORS,
+)
+async def more_new_releases(request: Request, context: Context, scope: MarketScope) -> Response:
+    snapshot = context.snapshots.get(scope)
+    if snapshot is None:
+        raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+    return browse_bodies.more_new_releases(context.rendered, snapshot).response(request)
+
+
+@router.get(
     "/fragments/viewer",
     response_class=HTMLResponse,
     summary="Browse page: the signed-in viewer's bits",

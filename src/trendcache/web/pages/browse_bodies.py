@@ -20,6 +20,8 @@ from trendcache.web.prepared import Prepared
 from trendcache.web.rendered import Rendered
 from trendcache.web.served_views import ServedView
 
+SHELF_SIZE = 18  # new releases shown at first; the rest come when "Show all" opens
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -34,6 +36,16 @@ class Shown:
     def key(self, *extra: object) -> tuple[object, ...]:
         scope, etag = self.snapshot.scope, self.snapshot.etag
         return ("browse", scope, etag, self.state, self.progress, *extra)
+
+
+def more_new_releases(rendered: Rendered, snapshot: ServedView) -> Prepared:
+    """The new releases past the first shelf: fetched when "Show all" opens."""
+
+    def values() -> dict[str, Any]:
+        return {"doc": snapshot.document, "shelf_size": SHELF_SIZE}
+
+    key = ("more", snapshot.scope, snapshot.etag)
+    return rendered.body(key, "fragments/more_new_releases.html", values)
 
 
 def page(rendered: Rendered, shown: Shown) -> Prepared:
@@ -62,6 +74,7 @@ def _values(rendered: Rendered, shown: Shown) -> dict[str, Any]:
         "demo_note": shown.demo_note,
         "next_url": here,
         "viewer_url": "/fragments/viewer" + here.removeprefix("/"),
+        "shelf_size": SHELF_SIZE,
     }
     # The sections: per snapshot once it has data (before, they say why there is none).
     empty = None if state.has_data else (state.notice, state.refreshing)
