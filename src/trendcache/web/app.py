@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from trendcache.web.pages import collection as collection_page
 from trendcache.web.pages.admin import page as admin_page
 from trendcache.web.pages.admin import review as admin_review
 from trendcache.web.pages.admin import sync as admin_sync
+from trendcache.web.prepared_pages import PreparedPages
 from trendcache.web.ratelimit import client_rate_limiter
 from trendcache.web.request_metrics import RequestCounter, RequestMetrics
 from trendcache.web.secret_key import secret_key
@@ -110,6 +111,10 @@ def create_app(
     syncs.on_synced.append(snapshots.refresh)
     stats = StatsCache(services.database)
     services.on_change(stats.forget)  # a change its stamp may not show (a backfill's)
+    stats_pages: PreparedPages[Hashable] = PreparedPages(stats_page.PAGES_BYTES)
+    album_pages: PreparedPages[str] = PreparedPages(album.PAGES_BYTES)
+    services.on_change(stats_pages.forget)
+    services.on_change(album_pages.forget)
     context = WebContext(
         services=services,
         snapshots=snapshots,
@@ -121,6 +126,8 @@ def create_app(
         demo_note=demo_note,
         sessions=SessionSigner(secret_key(services.settings)),
         sign_ins=SignInLimiter(services.settings),
+        stats_pages=stats_pages,
+        album_pages=album_pages,
     )
 
     @asynccontextmanager
