@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -33,11 +33,12 @@ from trendcache.web.methods import HeadAndOptions, method_not_allowed
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
 from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
-from trendcache.web.pages import account, album, browse, errors, format, stats_page
+from trendcache.web.pages import account, album, browse, browse_bodies, errors, format, stats_page
 from trendcache.web.pages import collection as collection_page
 from trendcache.web.pages.admin import page as admin_page
 from trendcache.web.pages.admin import review as admin_review
 from trendcache.web.pages.admin import sync as admin_sync
+from trendcache.web.prepared_pages import PreparedPages
 from trendcache.web.ratelimit import client_rate_limiter
 from trendcache.web.rendered import Rendered
 from trendcache.web.request_metrics import RequestCounter, RequestMetrics
@@ -121,6 +122,10 @@ def create_app(
     syncs.on_synced.append(snapshots.refresh)
     stats = StatsCache(services.database)
     services.on_change(stats.forget)  # a change its stamp may not show (a backfill's)
+    stats_pages: PreparedPages[Hashable] = PreparedPages(stats_page.PAGES_BYTES)
+    album_pages: PreparedPages[str] = PreparedPages(album.PAGES_BYTES)
+    services.on_change(stats_pages.forget)
+    services.on_change(album_pages.forget)
     context = WebContext(
         services=services,
         snapshots=snapshots,
@@ -129,10 +134,14 @@ def create_app(
         limiter=client_rate_limiter(services.settings),
         metrics=metrics,
         templates=Jinja2Templates(env=env),
-        rendered=Rendered(env, [*FIXED, (CSP, page_csp.encode())]),
+        rendered=Rendered(
+            env, [*FIXED, (CSP, page_csp.encode())], PreparedPages(browse_bodies.PAGES_BYTES)
+        ),
         demo_note=demo_note,
         sessions=SessionSigner(secret_key(services.settings)),
         sign_ins=SignInLimiter(services.settings),
+        stats_pages=stats_pages,
+        album_pages=album_pages,
     )
 
     @asynccontextmanager

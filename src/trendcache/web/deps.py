@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
 from trendcache.web.background import SyncRequests
 from trendcache.web.metrics import WebMetrics
+from trendcache.web.prepared_pages import PreparedPages
 from trendcache.web.ratelimit import ClientLimiter
 from trendcache.web.rendered import Rendered
 from trendcache.web.served_views import ServedViews
@@ -45,6 +47,8 @@ class WebContext:
     demo_note: str | None
     sessions: SessionSigner
     sign_ins: SignInLimiter  # sign-in attempts per client and per name, shared by processes
+    stats_pages: PreparedPages[Hashable]  # the stats page by window, per statistics computed
+    album_pages: PreparedPages[str]  # album pages by id, per data stamp
 
     @property
     def settings(self) -> Settings:

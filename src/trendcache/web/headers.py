@@ -13,6 +13,11 @@ running anything. All responses get `X-Content-Type-Options: nosniff`, a
 `Referrer-Policy` and `X-Frame-Options: DENY` (with `frame-ancestors 'none'`: nobody
 frames the sign-in or collection forms). The raw fast path of `/api/cache/trending` sends
 `FIXED` itself, built into its snapshots' headers (see `snapshots.py`).
+
+A 304 gets no policy added: it has no Content-Type to tell a page from the rest, and a
+browser revalidating its copy replaces the stored response's headers with the 304's (a
+page's policy replaced by `default-src 'none'` then blocks its own stylesheet and script:
+Chromium does exactly that), so the policy it stored with the 200 has to stay.
 """
 
 from __future__ import annotations
@@ -71,18 +76,25 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = self._headers(list(message.get("headers", [])))
+                headers = list(message.get("headers", []))
+                message["headers"] = _missing(headers, self._extra(message["status"], headers))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
-    def _headers(self, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-        page = False
-        present = set()
-        for name, value in headers:
-            lowered = name.lower()
-            present.add(lowered)
-            if lowered == b"content-type":
-                page = value.lower().startswith(b"text/html")
-        extra = self.page_headers if page else JSON_HEADERS
-        return headers + [(name, value) for name, value in extra if name not in present]
+    def _extra(self, status: int, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        if status == 304:
+            return FIXED
+        page = any(
+            name.lower() == b"content-type" and value.lower().startswith(b"text/html")
+            for name, value in headers
+        )
+        return self.page_headers if page else JSON_HEADERS
+
+
+def _missing(
+    headers: list[tuple[bytes, bytes]], extra: list[tuple[bytes, bytes]]
+) -> list[tuple[bytes, bytes]]:
+    """`headers` and those of `extra` they lack."""
+    present = {name.lower() for name, _ in headers}
+    return headers + [(name, value) for name, value in extra if name not in present]

@@ -24,6 +24,7 @@ from starlette.types import Scope, Send
 from trendcache.web.encodings import IDENTITY, encode, negotiate
 
 Headers = list[tuple[bytes, bytes]]
+HTML = b"text/html; charset=utf-8"
 REVALIDATE = b"no-cache"  # keep it, but ask (If-None-Match) before each use: a 304 is cheap
 
 

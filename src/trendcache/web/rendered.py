@@ -1,49 +1,53 @@
-"""Pages rendered once and served as bytes until what they show changes.
+"""Pages the same for every visitor, rendered from templates into prepared bodies once per
+version of what they show.
 
-A page the same for every visitor is a function of a few inputs: `Rendered` keeps its
-`Prepared` body (every encoding, ETags, 304s) under a key made of them, so a request costs
-computing the key and a dict lookup, and a key not seen yet renders once. `part` keeps a
-costly piece shared by several bodies (one per `group`, replaced when its key moves).
-The least recently used bodies go beyond `limit`.
-
-Used on the event loop only, so it needs no lock.
+`body(key, version, template, values)` answers the kept `Prepared` body (every encoding,
+ETags, 304s) while `key`'s version is the same, else renders `values()` into `template`,
+prepares it with the pages' security headers (a lean path passes no middleware) and keeps
+it in `pages` (`PreparedPages`: one version per key, bounded in bytes). `part` keeps a
+costly piece several bodies share (one per `group`, replaced when its key moves).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from trendcache.web.prepared import Prepared, prepare
-
-HTML = b"text/html; charset=utf-8"
+from trendcache.web.prepared import HTML, Prepared, prepare
+from trendcache.web.prepared_pages import PreparedPages
 
 
 class Rendered:
     def __init__(
-        self, env: Environment, headers: Sequence[tuple[bytes, bytes]], *, limit: int = 64
+        self,
+        env: Environment,
+        headers: Sequence[tuple[bytes, bytes]],
+        pages: PreparedPages[Hashable],
     ) -> None:
         self.env = env
-        self.headers = list(headers)  # the pages' security headers: a lean path adds none
-        self.limit = limit
+        self.headers = list(headers)
+        self.pages = pages
         self.renders = 0  # bodies rendered rather than found ready (tests count them)
-        self._bodies: OrderedDict[Hashable, Prepared] = OrderedDict()
         self._parts: dict[Hashable, tuple[Hashable, Markup]] = {}
 
-    def body(self, key: Hashable, template: str, values: Callable[[], dict[str, Any]]) -> Prepared:
-        found = self._bodies.get(key)
+    def body(
+        self,
+        key: Hashable,
+        version: Hashable,
+        template: str,
+        values: Callable[[], dict[str, Any]],
+    ) -> Prepared:
+        found = self.pages.get(key, version)
         if found is not None:
-            self._bodies.move_to_end(key)
             return found
+        generation = self.pages.generation
         html = self.env.get_template(template).render(values()).encode()
-        prepared = self._bodies[key] = prepare(html, HTML, headers=self.headers)
+        prepared = prepare(html, HTML, headers=self.headers)
+        self.pages.keep(key, version, prepared, generation)
         self.renders += 1
-        while len(self._bodies) > self.limit:
-            self._bodies.popitem(last=False)
         return prepared
 
     def part(self, group: Hashable, key: Hashable, template: str, values: dict[str, Any]) -> Markup:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import update
 
-from tests.web.history import EVIL, History, record_history
+from tests.web.history import EVIL, MOMENTS, History, record_history
+from tests.web.pages.prepared_checks import check_prepared_page, web
 from trendcache.db.history import Album, Artist
+from trendcache.pipeline.enrichment.review import mark_not_in_musicbrainz
+from trendcache.pipeline.history.recording import record_listing
+from trendcache.pipeline.keys import NEW_RELEASES
 from trendcache.services import Services
 
 ESCAPED = "&lt;script&gt;window.__xss = 1; alert(1)&lt;/script&gt;"
@@ -130,3 +135,76 @@ def test_browse_cards_link_to_the_album_page(client: TestClient) -> None:
     assert cards
     assert all(href == f"/albums/{album_id}" for album_id, href in cards)
     assert 'class="spotify" target="_blank" rel="noopener"><bdi>Open in Spotify</bdi></a>' in html
+
+
+def test_served_prepared(client: TestClient, history: History) -> None:
+    check_prepared_page(client, f"/albums/{history.back['id']}")
+
+
+def test_rendered_once_while_nothing_lands(client: TestClient, history: History) -> None:
+    pages = web(client).album_pages
+    first = client.get(f"/albums/{history.steady['id']}")
+    rendered = pages.rendered
+    again = client.get(f"/albums/{history.steady['id']}")
+    assert (again.content, again.headers["etag"]) == (first.content, first.headers["etag"])
+    assert pages.rendered == rendered
+
+
+def test_a_new_snapshot_shows_at_once(
+    synced_services: Services, client: TestClient, history: History
+) -> None:
+    path = f"/albums/{history.back['id']}"
+    before = client.get(path)
+    assert cell(row(before.text, "SE"), "snapshots") == "2"
+    with synced_services.database.writer() as session:
+        record_listing(
+            session, NEW_RELEASES, "SE", [history.back], MOMENTS[-1] + timedelta(hours=6)
+        )
+    after = client.get(path, headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert cell(row(after.text, "SE"), "snapshots") == "3"
+    assert cell(row(after.text, "SE"), "streak") == "2"
+    assert after.headers["etag"] != before.headers["etag"]
+
+
+def test_an_enrichment_decision_shows_at_once(
+    synced_services: Services, client: TestClient, history: History
+) -> None:
+    path = f"/albums/{history.steady['id']}"
+    before = client.get(path)
+    assert 'data-musicbrainz="pending"' in before.text
+    mark_not_in_musicbrainz(synced_services.database, history.steady["id"], "admin")
+    after = client.get(path, headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert 'data-musicbrainz="no_match"' in after.text
+    assert after.headers["etag"] != before.headers["etag"]
+
+
+def test_an_announced_change_the_stamp_does_not_show_renders_again(
+    synced_services: Services, client: TestClient, history: History
+) -> None:
+    """A backfill may rewrite albums without a snapshot: its announcement empties the
+    cache, as it empties the statistics'."""
+    path = f"/albums/{history.steady['id']}"
+    before = client.get(path)
+    with synced_services.database.writer() as session:
+        session.execute(
+            update(Album).where(Album.id == history.steady["id"]).values(label="Renamed")
+        )
+    assert client.get(path).content == before.content  # the stamp alone cannot tell
+    synced_services.announce("backfill")
+    after = client.get(path, headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert '<bdi class="label">Renamed</bdi>' in after.text
+
+
+def test_a_missing_album_is_never_kept(client: TestClient, history: History) -> None:
+    pages = web(client).album_pages
+    for _ in range(2):
+        missing = client.get(f"/albums/{'0' * 22}")
+        assert missing.status_code == 404
+        assert "etag" not in missing.headers
+        assert "cache-control" not in missing.headers
+    assert len(pages) == 0
+    assert client.get(f"/albums/{history.gone['id']}").status_code == 200
+    assert len(pages) == 1

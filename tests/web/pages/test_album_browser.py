@@ -92,3 +92,26 @@ def test_an_evil_name_is_shown_as_text(browser: Browser, synced_services: Servic
         assert dialogs == []
         page.goto(f"{url}/albums/{'0' * 22}")
         expect(page.get_by_role("heading", name="Sorry")).to_be_visible()
+
+
+def test_a_revalidated_album_page_keeps_its_styles(
+    browser: Browser, synced_services: Services
+) -> None:
+    """A reload gets a 304, whose headers Chromium takes into its copy (see
+    test_stats_browser.py): the page's policy has to survive it."""
+    history = record_history(synced_services)
+    with serving(create_app(synced_services)) as url:
+        page = browser.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        first = page.goto(f"{url}/albums/{history.steady['id']}")
+        assert first is not None and first.status == 200
+        again = page.reload()
+        assert again is not None
+        assert again.request.all_headers().get("if-none-match") == first.headers["etag"]
+        assert not [text for text in console if "Content Security Policy" in text], console
+        expect(page.locator("svg.positions")).to_be_visible()
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('.masthead')).display") == "flex"
+        )
+        page.close()

@@ -17,7 +17,7 @@ from trendcache.accounts.users import create_user
 from trendcache.services import Services
 from trendcache.web.deps import WebContext
 from trendcache.web.pages import browse_bodies
-from trendcache.web.pages.browse import shown
+from trendcache.web.pages.browse import album_ids, shown
 from trendcache.web.pages.page_state import page_state
 
 ROUTED = {"via": "route"}  # not an exact form: FastAPI's route answers, the lean path not
@@ -139,10 +139,8 @@ def test_the_viewer_bits_name_only_the_scopes_collected_albums(
 ) -> None:
     create_user(synced_services.database, "alice", PASSWORD)
     assert sign_in(client, "alice", PASSWORD).status_code == 303
-    ids = {
-        market: set(
-            re.findall(r'data-album-id="([^"]+)"', client.get("/", params={"market": market}).text)
-        )
+    ids = {  # every album of the scope's view, those past the first shelf too
+        market: album_ids(client.get("/api/cache/trending", params={"market": market}).json())
         for market in ("US", "GB")
     }
     only_gb = sorted(ids["GB"] - ids["US"])[0]
@@ -160,3 +158,26 @@ def test_the_viewer_bits_name_only_the_scopes_collected_albums(
     assert collected(market="US") == ""
     assert collected() == only_gb  # all markets
     assert client.get(VIEWER, params={"market": "JP"}).status_code == 400
+
+
+def test_the_rest_of_the_new_releases_come_apart_prepared_once(client: TestClient) -> None:
+    page = client.get("/").text
+    releases = client.get("/api/cache/trending").json()["newReleases"]
+    assert len(releases) > 18, "the test data must fill more than the first shelf"
+    shown_ids = re.findall(r'data-album-id="([^"]+)"', page.split('id="popular-albums"')[0])
+    assert shown_ids == [album["id"] for album in releases[:18]]  # the rest are not in the page
+    assert 'hx-get="/fragments/more-new-releases"' in page
+    rendered = context_of(client).rendered
+    more = client.get("/fragments/more-new-releases", headers={"Accept-Encoding": "br"})
+    assert more.headers["content-encoding"] == "br" and more.headers["vary"] == "Accept-Encoding"
+    ids = re.findall(r'data-album-id="([^"]+)"', more.text)
+    assert ids == [album["id"] for album in releases[18:]]
+    before = rendered.renders
+    again = client.get(
+        "/fragments/more-new-releases", headers={"If-None-Match": more.headers["etag"]}
+    )
+    assert again.status_code == 304 and rendered.renders == before
+    gb = client.get("/fragments/more-new-releases", params={"market": "GB"}).text
+    gb_releases = client.get("/api/cache/trending", params={"market": "GB"}).json()["newReleases"]
+    assert re.findall(r'data-album-id="([^"]+)"', gb) == [a["id"] for a in gb_releases[18:]]
+    assert client.get("/fragments/more-new-releases", params={"market": "JP"}).status_code == 400

@@ -313,6 +313,15 @@ def test_signed_in_bits_follow_the_market_and_a_failed_refresh_shows_in_place(
     expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as alice")
     same = page.locator(f'#sections li[data-album-id="{album_id}"] .collected').first
     expect(same).to_have_text("In collection ✓")
+    # The new releases past the first shelf come when "Show all" opens, with buttons too.
+    releases = page.request.get(f"{url}/api/cache/trending").json()["newReleases"]
+    assert len(releases) > 18, "the test data must fill more than the first shelf"
+    more = page.locator("#more-new-releases li.card.album")
+    expect(more).to_have_count(0)
+    page.get_by_text(f"Show all {len(releases)} new releases").click()
+    expect(more).to_have_count(len(releases) - 18)
+    expect(more.first).to_have_attribute("data-album-id", releases[18]["id"])
+    expect(more.last.get_by_role("button", name="Add to collection")).to_be_visible()
 
     page.evaluate("window.__sameDocument = true")
     spotify_emulator.faults.outage = True

@@ -75,3 +75,26 @@ def test_charts_market_picker_and_csv_download(
         assert [row["market"] for row in climbers] == ["GB", "GB"]
         assert [row["change"] for row in climbers] == ["1", "1"]
         page.close()
+
+
+def test_a_revalidated_page_keeps_its_policy_and_styles(
+    browser: Browser, synced_services: Services
+) -> None:
+    """Reloading asks with If-None-Match and gets a 304; Chromium then takes the 304's
+    headers into its stored copy, so a 304 carrying the non-page policy would block the
+    page's own stylesheet and script (it did)."""
+    with serving(create_app(synced_services)) as url:
+        page = browser.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        first = page.goto(f"{url}/stats")
+        assert first is not None and first.status == 200
+        etag = first.headers["etag"]
+        again = page.reload()
+        assert again is not None
+        assert again.request.all_headers().get("if-none-match") == etag  # revalidated
+        assert "style-src 'self'" in again.headers["content-security-policy"]  # as stored
+        assert not [text for text in console if "Content Security Policy" in text], console
+        masthead = page.evaluate("getComputedStyle(document.querySelector('.masthead')).display")
+        assert masthead == "flex"
+        page.close()

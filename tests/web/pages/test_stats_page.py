@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import time
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,8 +13,13 @@ from markupsafe import escape
 from sqlalchemy import update
 
 from tests.web.conftest import ClientFactory
+from tests.web.pages.prepared_checks import check_prepared_page, web
 from tests.web.stats_history import Listings, add_day_before
+from trendcache.clock import utcnow
 from trendcache.db.history import Album, Artist
+from trendcache.pipeline.enrichment.review import mark_not_in_musicbrainz
+from trendcache.pipeline.stats import window as stats_window
+from trendcache.pipeline.stats.cache import RELATIVE_TTL_SECONDS
 from trendcache.services import Services
 
 EVIL = "<script>alert(1)</script>"
@@ -125,3 +132,77 @@ def test_upstream_strings_are_escaped(
 
 def test_the_browse_page_links_to_the_stats(client: TestClient) -> None:
     assert '<a href="/stats">Stats</a>' in client.get("/").text
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?since=&until=&market=&source=", "?market=GB&since=&until=", "?since=2020-01-01"]
+)
+def test_every_window_is_served_prepared(stats_client: TestClient, query: str) -> None:
+    check_prepared_page(stats_client, f"/stats{query}")
+
+
+def test_the_default_window_is_rendered_once_for_its_statistics(
+    stats_client: TestClient,
+) -> None:
+    pages = web(stats_client).stats_pages
+    first = stats_client.get("/stats")
+    rendered = pages.rendered
+    again = stats_client.get(
+        "/stats", params={"since": "", "until": "", "market": "", "source": ""}
+    )
+    assert again.headers["etag"] == first.headers["etag"]  # the form's "All": the same page
+    assert again.content == first.content
+    assert pages.rendered == rendered
+
+
+def test_a_new_snapshot_changes_the_page_and_its_etag(
+    synced_services: Services, make_client: ClientFactory
+) -> None:
+    client = make_client(synced_services)
+    before = client.get("/stats")
+    assert "Climbers (0)" in before.text
+    add_day_before(synced_services)  # snapshots land: the data's stamp moves
+    after = client.get("/stats", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert "Climbers (4)" in after.text
+    assert after.headers["etag"] != before.headers["etag"]
+
+
+def test_an_enrichment_decision_changes_the_page_and_its_etag(
+    synced_services: Services, stats_client: TestClient, history: Listings
+) -> None:
+    before = stats_client.get("/stats")
+    assert 'class="seg seg--no_match"' not in before.text
+    mark_not_in_musicbrainz(synced_services.database, history["US"][0]["id"], "admin")
+    after = stats_client.get("/stats", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert 'class="seg seg--no_match"' in after.text
+    assert after.headers["etag"] != before.headers["etag"]
+
+
+def test_a_window_ending_now_is_rendered_again_after_its_minute(
+    stats_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [time.monotonic()]
+    web(stats_client).stats.clock = lambda: clock[0]
+    first = stats_client.get("/stats")
+    later = utcnow() + timedelta(days=3)
+    monkeypatch.setattr(stats_window, "utcnow", lambda: later)
+    kept = stats_client.get("/stats")
+    assert kept.headers["etag"] == first.headers["etag"]  # within its minute, as computed
+    clock[0] += RELATIVE_TTL_SECONDS + 1
+    moved = stats_client.get("/stats", headers={"If-None-Match": first.headers["etag"]})
+    assert moved.status_code == 200
+    assert moved.headers["etag"] != first.headers["etag"]
+    assert f'name="until" value="{later.date().isoformat()}"' in moved.text
+
+
+def test_a_refused_window_is_never_kept(stats_client: TestClient) -> None:
+    pages = web(stats_client).stats_pages
+    kept = len(pages)
+    for _ in range(2):
+        response = stats_client.get("/stats", params={"since": "last week"})
+        assert response.status_code == 400
+        assert "etag" not in response.headers
+        assert "cache-control" not in response.headers
+    assert len(pages) == kept

@@ -4,6 +4,13 @@ time as a server-rendered SVG chart, with the history's CSV and JSON a click awa
 It renders the same document `GET /api/albums/appearances/{albumId}` returns (the latest
 points of each listing), so the page and its download agree. An id trendcache never saw
 listed, or one that cannot be a Spotify id, gets the friendly 404 page.
+
+What it shows changes only when a snapshot lands or an enrichment decision does, which is
+what the data's stamp (`read_stamp`: the newest snapshot, the last enrichment change; two
+index probes) tells, or when a change is announced (a backfill), which empties the cache.
+So each page is rendered once per stamp and kept prepared (`PreparedPages`: every
+encoding, an ETag each, 304s): a request reads the stamp instead of the whole history, and
+renders nothing. The 404 pages are never kept.
 """
 
 from __future__ import annotations
@@ -11,19 +18,23 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from trendcache.pipeline.history.album_history import MAX_POINTS
+from trendcache.pipeline.stats.queries import Stamp, read_stamp
 from trendcache.web.api.albums import PATH, Window, history_json, load_history, unknown_album
 from trendcache.web.api.models import SPOTIFY_ID_PATTERN
-from trendcache.web.deps import Context
+from trendcache.web.deps import Context, WebContext
 from trendcache.web.enrichment_view import Links
 from trendcache.web.pages.album_chart import build_chart, listing_name, when
 from trendcache.web.pages.errors import PageError
+from trendcache.web.prepared import HTML, Prepared, prepare
 
 router = APIRouter(tags=["pages"])
 SPOTIFY_ID = re.compile(SPOTIFY_ID_PATTERN)
 WHOLE_HISTORY = Window(since=None, until=None, limit=MAX_POINTS)
+PAGES_BYTES = 16 << 20  # ~1,000 pages of a few weeks' history (~10 KB, ~6 KB compressed)
 
 
 @router.get(
@@ -41,9 +52,26 @@ WHOLE_HISTORY = Window(since=None, until=None, limit=MAX_POINTS)
         }
     },
 )
-async def album_page(request: Request, context: Context, album_id: str) -> HTMLResponse:
+async def album_page(request: Request, context: Context, album_id: str) -> Response:
     if not SPOTIFY_ID.match(album_id):
         raise PageError(404, f"{album_id!r} is not a Spotify album id (22 letters and digits).")
+    pages = context.album_pages
+    generation = pages.generation
+    stamp = await run_in_threadpool(data_stamp, context)
+    prepared = pages.get(album_id, stamp)
+    if prepared is None:
+        prepared = await render(request, context, album_id)
+        pages.keep(album_id, stamp, prepared, generation)
+    return prepared.response(request)
+
+
+def data_stamp(context: WebContext) -> Stamp:
+    with context.services.database.session() as session:
+        return read_stamp(session)
+
+
+async def render(request: Request, context: WebContext, album_id: str) -> Prepared:
+    """The page, from the history read now (after the stamp, so never older than it)."""
     history = await load_history(context, album_id, WHOLE_HISTORY)
     if history is None:
         raise PageError(404, unknown_album(album_id).capitalize() + ".")
@@ -58,5 +86,5 @@ async def album_page(request: Request, context: Context, album_id: str) -> HTMLR
         "listing_name": listing_name,
         "demo_note": context.demo_note,
     }
-    response: HTMLResponse = context.templates.TemplateResponse(request, "album.html", values)
-    return response
+    page = context.templates.TemplateResponse(request, "album.html", values)
+    return prepare(bytes(page.body), HTML)

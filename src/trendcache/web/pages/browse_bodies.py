@@ -21,6 +21,9 @@ from trendcache.web.rendered import Rendered
 from trendcache.web.served_views import ServedView
 
 SHELF_SIZE = 18  # new releases shown at first; the rest come when "Show all" opens
+# Per scope: the page, two status fragments and the rest of the new releases, one version
+# each (~150 KB with their compressed forms, the all-markets page of five markets).
+PAGES_BYTES = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,9 @@ class Shown:
     markets: tuple[str, ...]
     demo_note: str | None
 
-    def key(self, *extra: object) -> tuple[object, ...]:
-        scope, etag = self.snapshot.scope, self.snapshot.etag
-        return ("browse", scope, etag, self.state, self.progress, *extra)
+    @property
+    def version(self) -> tuple[object, ...]:
+        return (self.snapshot.etag, self.state, self.progress)
 
 
 def more_new_releases(rendered: Rendered, snapshot: ServedView) -> Prepared:
@@ -44,12 +47,13 @@ def more_new_releases(rendered: Rendered, snapshot: ServedView) -> Prepared:
     def values() -> dict[str, Any]:
         return {"doc": snapshot.document, "shelf_size": SHELF_SIZE}
 
-    key = ("more", snapshot.scope, snapshot.etag)
-    return rendered.body(key, "fragments/more_new_releases.html", values)
+    key = ("more", snapshot.scope)
+    return rendered.body(key, snapshot.etag, "fragments/more_new_releases.html", values)
 
 
 def page(rendered: Rendered, shown: Shown) -> Prepared:
-    return rendered.body(shown.key("page"), "browse.html", lambda: _values(rendered, shown))
+    key = ("page", shown.snapshot.scope)
+    return rendered.body(key, shown.version, "browse.html", lambda: _values(rendered, shown))
 
 
 def status(rendered: Rendered, shown: Shown, swap_sections: bool) -> Prepared:
@@ -58,7 +62,8 @@ def status(rendered: Rendered, shown: Shown, swap_sections: bool) -> Prepared:
     def values() -> dict[str, Any]:
         return {**_values(rendered, shown), "swap_sections": swap_sections}
 
-    return rendered.body(shown.key("status", swap_sections), "fragments/status.html", values)
+    key = ("status", shown.snapshot.scope, swap_sections)
+    return rendered.body(key, shown.version, "fragments/status.html", values)
 
 
 def _values(rendered: Rendered, shown: Shown) -> dict[str, Any]:

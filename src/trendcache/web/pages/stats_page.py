@@ -4,6 +4,15 @@ A GET form picks the window, market and source; the page renders server-side (SV
 no script) from the same in-memory cache as `GET /api/stats/trending`, and links that
 endpoint's CSV and JSON for exactly the window shown. A bad parameter re-renders the form
 with the reason (400), so it can be corrected in place.
+
+The page shows nothing but the statistics (no account, no CSRF token), so a window's page
+is rendered once per `TrendingStats` the cache returns and kept prepared (`PreparedPages`,
+every encoding, an ETag each, 304s): the same object means the same page, and the stats
+cache hands out a new one when data lands, on `forget()` and, for a window ending now,
+after its minute. Every window is kept so, not only the default one: compressing a page
+once costs under a millisecond, a fraction of rendering it and far less than computing a
+window's statistics, which a window seen for the first time needs anyway; a window asked
+for again (a market picked in the form, a link passed around) is then a lookup.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import WithJsonSchema
 from starlette.concurrency import run_in_threadpool
 
@@ -24,6 +33,7 @@ from trendcache.web.api.trending_stats import PATH, window_of
 from trendcache.web.deps import MARKETS_KEY, Context, known_market
 from trendcache.web.pages import stats_charts as charts
 from trendcache.web.pages.errors import html
+from trendcache.web.prepared import HTML, prepare
 
 router = APIRouter(tags=["pages"])
 # The form sends every field, empty for "All" or a date left blank: empty means absent.
@@ -45,6 +55,7 @@ Source = Annotated[
     Query(description="As in /api/stats/trending; empty: all sources."),
 ]
 PAGE_LIMIT = 10
+PAGES_BYTES = 4 << 20  # ~100 windows' pages (~25 KB, ~13 KB more compressed)
 
 
 def export_url(found: TrendingStats, format_: str) -> str:
@@ -88,7 +99,7 @@ async def stats_page(
     until: Moment = None,
     market: Market = None,
     source: Source = None,
-) -> HTMLResponse:
+) -> Response:
     values: dict[str, Any] = {
         "markets": context.markets,
         "sources": KNOWN_SOURCES,
@@ -108,12 +119,19 @@ async def stats_page(
     except HTTPException as exc:
         values["error"] = exc.detail
         return context.templates.TemplateResponse(request, "stats.html", values, status_code=400)
+    pages = context.stats_pages
+    generation = pages.generation
     found = await run_in_threadpool(context.stats.get, window)
-    values.update(stats=found, **chart_values(found))
-    values["form"] = {
-        "since": found.window.since.date().isoformat(),
-        "until": found.window.until.date().isoformat(),
-        "market": found.window.market or "",
-        "source": found.window.source or "",
-    }
-    return context.templates.TemplateResponse(request, "stats.html", values)
+    prepared = pages.get(window.key, found)
+    if prepared is None:
+        values.update(stats=found, **chart_values(found))
+        values["form"] = {
+            "since": found.window.since.date().isoformat(),
+            "until": found.window.until.date().isoformat(),
+            "market": found.window.market or "",
+            "source": found.window.source or "",
+        }
+        page = context.templates.TemplateResponse(request, "stats.html", values)
+        prepared = prepare(bytes(page.body), HTML)
+        pages.keep(window.key, found, prepared, generation)
+    return prepared.response(request)
