@@ -104,7 +104,13 @@ def create_app(
         snapshots_built=lambda: snapshots.get(None) is not None,
         tally=services.tally,
     )
-    snapshots = ServedViews(services, on_rebuild=metrics.rebuilt)
+
+    def rebuilt(reason: str) -> None:  # on the snapshot thread, after each rebuild
+        metrics.rebuilt(reason)
+        if reason != "start":  # at start, each scope's first visitor renders it
+            browse.warm(context)
+
+    snapshots = ServedViews(services, on_rebuild=rebuilt)
     serving = threading.Event()
 
     def report_snapshot() -> None:  # every flush, while the app serves

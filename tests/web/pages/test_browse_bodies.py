@@ -93,9 +93,14 @@ def test_a_sync_makes_a_new_body_and_the_old_etag_gets_it(
 ) -> None:
     old = client.get("/")
     assert synced_services.syncer.sync("api", force=True).source == "fresh"
-    context_of(client).snapshots.refresh()
+    rendered = context_of(client).rendered
+    before = rendered.renders
+    context_of(client).snapshots.refresh(force=True)  # as the snapshot thread does
+    rendered_ahead = rendered.renders
+    assert rendered_ahead > before  # the rebuild rendered the new pages ahead of visitors
     new = client.get("/", headers={"If-None-Match": old.headers["etag"]})
     assert new.status_code == 200 and new.headers["etag"] != old.headers["etag"]
+    assert rendered.renders == rendered_ahead, "the first visitor found it ready"
     assert client.get("/", headers={"If-None-Match": new.headers["etag"]}).status_code == 304
 
 

@@ -21,6 +21,7 @@ complete on its own and answers everything else.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -39,6 +40,7 @@ from trendcache.web.served_views import ServedView
 from trendcache.web.sessions import PRIVATE
 
 PATH = "/"
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["pages"])
 
 
@@ -53,6 +55,21 @@ def shown(context: WebContext, snapshot: ServedView, *, requested: bool = False)
     )
     markets = tuple(context.markets)
     return Shown(snapshot, state, progress, markets, context.demo_note)
+
+
+def warm(context: WebContext) -> None:
+    """Render every scope's page and its sections' swap for the new snapshots, so that
+    neither the first visitor nor the event loop waits for it (called on the snapshot
+    thread after a rebuild; a failure only leaves the rendering to the first visitor)."""
+    try:
+        for scope in [None, *context.markets]:
+            snapshot = context.snapshots.get(scope)
+            if snapshot is not None:
+                current = shown(context, snapshot)
+                browse_bodies.page(context.rendered, current)
+                browse_bodies.status(context.rendered, current, swap_sections=True)
+    except Exception:
+        log.exception("could not render the browse pages ahead")
 
 
 async def _current(context: WebContext, scope: str | None) -> Shown:
