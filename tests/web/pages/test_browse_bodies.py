@@ -92,10 +92,10 @@ def test_a_sync_makes_a_new_body_and_the_old_etag_gets_it(
     client: TestClient, synced_services: Services
 ) -> None:
     old = client.get("/")
-    assert synced_services.syncer.sync("api", force=True).source == "fresh"
     rendered = context_of(client).rendered
     before = rendered.renders
-    context_of(client).snapshots.refresh(force=True)  # as the snapshot thread does
+    assert synced_services.syncer.sync("api", force=True).source == "fresh"
+    context_of(client).snapshots.refresh(force=True)  # as the snapshot thread does on news
     rendered_ahead = rendered.renders
     assert rendered_ahead > before  # the rebuild rendered the new pages ahead of visitors
     new = client.get("/", headers={"If-None-Match": old.headers["etag"]})
