@@ -9,7 +9,6 @@ inherits the master's affinity.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -21,22 +20,10 @@ import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.deploy, tests.faults
 
-from tests.deploy.nginx import nginx_binary
+from tests.deploy.nginx import nginx_binary, standalone_config
 from tests.faults.servers import free_port, terminate
 
-CONFIG = """\
-daemon off;
-{user}worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
+SERVER = """\
     types {{ text/html html; application/json json; }}
     sendfile on;
     tcp_nopush on;
@@ -45,7 +32,6 @@ http {{
         root {files};
         gzip_static on;
     }}
-}}
 """
 
 
@@ -54,10 +40,8 @@ def serving(files: Path, folder: Path, prefix: Sequence[str] = ()) -> Iterator[s
     """nginx serving `files` (its state in `folder`), ready; its base URL. Stopped after."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    # Run by root, the worker would be `nobody`, and temp folders are root's only.
-    user = "user root;\n" if os.geteuid() == 0 else ""
     config = folder / "nginx.conf"
-    config.write_text(CONFIG.format(user=user, folder=folder, files=files, port=port))
+    config.write_text(standalone_config(folder, SERVER.format(files=files, port=port)))
     command = [nginx_binary(), "-e", str(folder / "error.log"), "-p", str(folder)]
     with (folder / "nginx.out").open("wb") as log:
         process = subprocess.Popen([*prefix, *command, "-c", str(config)], stdout=log, stderr=log)

@@ -87,6 +87,22 @@ def nginx_copy(
     return wrapper
 
 
+def standalone_config(folder: Path, http: str) -> str:
+    """A whole nginx.conf running in the foreground, one worker, every file it writes in
+    `folder`, no access log; `http`: the rest of its `http` block (servers, upstreams)."""
+    # Run by root, nginx's workers would be `nobody`, and pytest's folders are root's only.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = "".join(
+        f"    {kind}_temp_path {folder / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        f"daemon off;\n{user}worker_processes 1;\npid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'} warn;\nevents {{ worker_connections 4096; }}\n"
+        f"http {{\n    access_log off;\n{temp}{http}}}\n"
+    )
+
+
 def nginx_command(wrapper: Path, *options: str) -> list[str]:
     folder, error_log = wrapper.parent, wrapper.parent / "error.log"
     prefix = ["-p", str(folder), "-e", str(error_log), "-c", str(wrapper)]

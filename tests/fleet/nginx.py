@@ -10,22 +10,10 @@ from pathlib import Path
 
 import httpx2
 
-from tests.deploy.nginx import nginx_binary
+from tests.deploy.nginx import nginx_binary, standalone_config
 from tests.faults.servers import free_port, terminate
 
-NGINX = """\
-daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
+HTTP = """\
     upstream trendcache {{
 {servers}
         keepalive 64;
@@ -41,7 +29,6 @@ http {{
             proxy_read_timeout 120s;
         }}
     }}
-}}
 """
 
 
@@ -64,7 +51,7 @@ def start_nginx(upstreams: list[str], folder: Path) -> Nginx:
     port = free_port()
     servers = "\n".join(f"        server {url.removeprefix('http://')};" for url in upstreams)
     config = folder / "nginx.conf"
-    config.write_text(NGINX.format(folder=folder, servers=servers, port=port))
+    config.write_text(standalone_config(folder, HTTP.format(servers=servers, port=port)))
     log = (folder / "nginx.out").open("wb")
     process = subprocess.Popen(
         [executable, "-e", str(folder / "error.log"), "-p", str(folder), "-c", str(config)],
