@@ -29,6 +29,7 @@ from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
 from trendcache.web.docs import install_docs
 from trendcache.web.headers import CSP, FIXED, SecurityHeaders, page_policy, plain_http_origin
+from trendcache.web.last_pages import LastPages
 from trendcache.web.methods import HeadAndOptions, method_not_allowed
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.openapi import install_openapi
@@ -143,6 +144,7 @@ def create_app(
         rendered=Rendered(
             env, [*FIXED, (CSP, page_csp.encode())], PreparedPages(browse_bodies.PAGES_BYTES)
         ),
+        last_pages=LastPages(),
         demo_note=demo_note,
         sessions=SessionSigner(secret_key(services.settings)),
         sign_ins=SignInLimiter(services.settings),

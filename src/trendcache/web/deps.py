@@ -15,6 +15,7 @@ from trendcache.pipeline.moments import MOMENT_SCHEMA
 from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
 from trendcache.web.background import SyncRequests
+from trendcache.web.last_pages import LastPages
 from trendcache.web.metrics import WebMetrics
 from trendcache.web.prepared_pages import PreparedPages
 from trendcache.web.ratelimit import ClientLimiter
@@ -44,6 +45,7 @@ class WebContext:
     metrics: WebMetrics
     templates: Jinja2Templates
     rendered: Rendered  # pages the same for every visitor, rendered once per what they show
+    last_pages: LastPages  # each scope's last browse page, for the lean path
     demo_note: str | None
     sessions: SessionSigner
     sign_ins: SignInLimiter  # sign-in attempts per client and per name, shared by processes

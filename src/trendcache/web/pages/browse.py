@@ -22,6 +22,7 @@ complete on its own and answers everything else.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -90,7 +91,13 @@ async def serve_raw(context: WebContext, scope: Scope, send: Send) -> int:
     snapshot = context.snapshots.for_query(scope["query_string"])
     if snapshot is None or wants_sync(snapshot.document):
         return 0
-    return await browse_bodies.page(context.rendered, shown(context, snapshot)).send(scope, send)
+    activity, outage = context.snapshots.enrichment, context.services.health.outage()
+    second = int(time.monotonic())
+    page = context.last_pages.get(snapshot, activity, outage, second)
+    if page is None:
+        page = browse_bodies.page(context.rendered, shown(context, snapshot))
+        context.last_pages.keep(snapshot, activity, outage, second, page)
+    return await page.send(scope, send)
 
 
 @router.get(
