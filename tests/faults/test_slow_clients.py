@@ -132,3 +132,19 @@ def test_an_idle_keep_alive_connection_is_closed(port: int) -> None:
         answer, after = read_until_closed(sock, within=KEEP_ALIVE + 5)
     assert answer == b""
     assert KEEP_ALIVE * 0.8 <= after < KEEP_ALIVE + 2
+
+
+def test_pipelined_answers_stay_whole_and_in_order(port: int) -> None:
+    """Responses go out one write per turn of the loop (`OneWrite`): pipelined GETs and a
+    HEAD come back in order, each whole, the HEAD without a body."""
+    head = b"HEAD /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+    last = b"GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+    with connect(port) as sock:
+        sock.sendall(REQUEST + head + REQUEST + last)
+        answer, _ = read_until_closed(sock, within=5)
+    responses = answer.split(b"HTTP/1.1 ")[1:]
+    assert [response[:3] for response in responses] == [b"200"] * 4
+    lengths = [re.search(rb"content-length: (\d+)", r).group(1) for r in responses]  # type: ignore[union-attr]
+    for response, length in zip(responses, lengths, strict=True):
+        body = response.split(b"\r\n\r\n", 1)[1]
+        assert len(body) == (0 if response is responses[1] else int(length)), response

@@ -3,6 +3,7 @@ test_slow_clients.py takes its limits to a real server."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -12,6 +13,7 @@ from trendcache.web.server import (
     HEADER_TIMEOUT_SECONDS,
     MAX_HEADER_BYTES,
     BoundedHttpToolsProtocol,
+    OneWrite,
     server_config,
 )
 
@@ -50,3 +52,44 @@ def test_the_limits_on_clients(tmp_path: Path) -> None:
     assert (HEADER_TIMEOUT_SECONDS, MAX_HEADER_BYTES) == (10.0, 32 * 1024)
     quick = server_config(app, settings(tmp_path), "127.0.0.1", 8000, header_timeout=0.5)
     assert quick.http.header_timeout == 0.5  # type: ignore[union-attr]
+
+
+class Recording:
+    """A transport that records what is written to it."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def get_extra_info(self, name: str) -> str:
+        return f"info {name}"
+
+
+def test_writes_in_one_turn_of_the_loop_go_out_as_one() -> None:
+    async def main() -> Recording:
+        transport = Recording()
+        one = OneWrite(transport, asyncio.get_running_loop())  # type: ignore[arg-type]
+        one.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        one.write(b"body")
+        assert transport.writes == []  # not yet: at the end of this turn
+        await asyncio.sleep(0)
+        assert transport.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody"]
+        one.write(b"next")
+        assert one.get_extra_info("peername") == "info peername"  # the rest is the transport's
+        one.close()  # flushed before closing, in order
+        assert transport.writes[-1] == b"next" and transport.closed
+        one.write(b"after close")
+        await asyncio.sleep(0)
+        return transport
+
+    transport = asyncio.run(main())
+    assert transport.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody", b"next"]  # nothing after
