@@ -29,7 +29,7 @@ def test_an_admin_syncs_a_market_and_settles_a_review_and_a_plain_user_is_refuse
     browser: Browser, enriched_services: Services, spotify_emulator: SpotifyEmulator
 ) -> None:
     services = enriched_services
-    spotify_emulator.faults.latency = 0.5  # the sync takes a few seconds: progress shows
+    spotify_emulator.faults.latency = 1.0  # a sync of seconds: progress shows, even when busy
     album, rival = released_albums(services)[:2]
     own, _other = make_needs_review(services, album, rival)
     create_user(services.database, "root", PASSWORD, admin=True)
