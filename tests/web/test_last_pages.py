@@ -28,3 +28,12 @@ def test_found_again_only_while_nothing_it_depends_on_moved() -> None:
     assert last.get(snapshot, activity, "PostgreSQL is down.", 10) is None
     assert last.get(snapshot, activity, None, 11) is None  # a second later: work it out again
     assert last.get(view("GB"), activity, None, 10) is None  # another scope
+
+
+def test_visited_lately() -> None:
+    last = LastPages()
+    assert not last.visited(None, 100, within=600)
+    last.keep(view(None), object(), None, 100, PAGE)
+    assert last.visited(None, 699, within=600)
+    assert not last.visited(None, 700, within=600)
+    assert not last.visited("GB", 100, within=600)

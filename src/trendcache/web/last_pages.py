@@ -23,6 +23,11 @@ class LastPages:
             return None
         return last[4] if last[2] == outage and last[3] == second else None
 
+    def visited(self, scope: str | None, now: int, within: int) -> bool:
+        """Whether the lean path served `scope` in the last `within` seconds."""
+        last = self._last.get(scope)
+        return last is not None and now - last[3] < within
+
     def keep(
         self,
         snapshot: ServedView,

@@ -97,7 +97,7 @@ def test_a_sync_makes_a_new_body_and_the_old_etag_gets_it(
     assert synced_services.syncer.sync("api", force=True).source == "fresh"
     context_of(client).snapshots.refresh(force=True)  # as the snapshot thread does on news
     rendered_ahead = rendered.renders
-    assert rendered_ahead > before  # the rebuild rendered the new pages ahead of visitors
+    assert rendered_ahead > before  # the rebuild rendered the visited page ahead of visitors
     new = client.get("/", headers={"If-None-Match": old.headers["etag"]})
     assert new.status_code == 200 and new.headers["etag"] != old.headers["etag"]
     assert rendered.renders == rendered_ahead, "the first visitor found it ready"

@@ -41,6 +41,7 @@ from trendcache.web.served_views import ServedView
 from trendcache.web.sessions import PRIVATE
 
 PATH = "/"
+WARM_SECONDS = 600  # a scope served this recently is rendered ahead after each rebuild
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["pages"])
 
@@ -59,13 +60,15 @@ def shown(context: WebContext, snapshot: ServedView, *, requested: bool = False)
 
 
 def warm(context: WebContext) -> None:
-    """Render every scope's page and its sections' swap for the new snapshots, so that
-    neither the first visitor nor the event loop waits for it (called on the snapshot
-    thread after a rebuild; a failure only leaves the rendering to the first visitor)."""
+    """Render the page and its sections' swap of every scope visited lately for the new
+    snapshots, so that neither the next visitor nor the event loop waits for it (called on
+    the snapshot thread after a rebuild, which enrichment causes about once a second while
+    it runs: scopes nobody looks at are left to their first visitor; a failure too)."""
+    now = int(time.monotonic())
     try:
         for scope in [None, *context.markets]:
             snapshot = context.snapshots.get(scope)
-            if snapshot is not None:
+            if snapshot is not None and context.last_pages.visited(scope, now, WARM_SECONDS):
                 current = shown(context, snapshot)
                 browse_bodies.page(context.rendered, current)
                 browse_bodies.status(context.rendered, current, swap_sections=True)
