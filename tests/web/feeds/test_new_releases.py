@@ -214,3 +214,12 @@ def test_the_browse_page_links_its_scopes_feed(client: TestClient) -> None:
     ) in head
     head = client.get("/").text.split("</head>")[0]
     assert 'href="/feeds/new-releases.atom">' in head
+
+
+def test_documented_as_atom_with_its_parameters(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"][FEED]["get"]
+    assert set(operation["responses"]["200"]["content"]) == {"application/atom+xml"}
+    assert {"304", "400", "503"} <= set(operation["responses"])
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    assert parameters["source"]["schema"]["enum"] == [NEW_RELEASES]
+    assert "[Uu][Ss]" in parameters["market"]["schema"]["pattern"]

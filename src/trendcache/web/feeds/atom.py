@@ -32,6 +32,7 @@ FEED_PATH = "feeds/new-releases.atom"
 LISTED_IN = NEW_RELEASES  # the listing a view's new releases come from
 # Characters outside XML 1.0's `Char` production: no escape exists for them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_DNS_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 _LINK = re.compile(r"^https?://", re.IGNORECASE)
 EN_DASH = "\N{EN DASH}"  # between artist and album in a title, as music sites write it
 NOTHING_YET = datetime(1970, 1, 1, tzinfo=UTC)  # `updated` of a feed before the first sync
@@ -49,7 +50,9 @@ class FeedRequest:
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.base_url).hostname or "localhost").lower()
+        """The tag's authority: a DNS name (RFC 4151), so an IPv6 literal is none."""
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        return host if _DNS_NAME.match(host) else "localhost"
 
     def tag(self, *parts: str) -> str:
         return "/".join([f"tag:{self.host},{TAG_DATE}:trendcache", *parts])
