@@ -5,9 +5,12 @@ PostgreSQL; a database that refuses the sync's write; and the browse page in Chr
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
+import feedparser
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser
@@ -31,6 +34,7 @@ from trendcache.web.app import create_app
 MARKETS = ["US", "GB"]
 LIMIT = 30
 REFUSE_ALBUMS = "albums are read-only today"
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def hostile_services(make_services: ServicesFactory, database: Database) -> Services:
@@ -137,6 +141,37 @@ def test_a_refused_write_is_a_failed_run_that_backs_off(
     with database.session() as session:
         statuses = session.scalars(select(SyncRun.status)).all()
     assert "running" not in statuses and "interrupted" not in statuses
+
+
+def test_the_atom_feed_of_hostile_names_is_well_formed(
+    make_services: ServicesFactory, sqlite_database: Database, spotify_emulator: SpotifyEmulator
+) -> None:
+    services = hostile_services(make_services, sqlite_database)
+    spotify_emulator.faults.hostile_names = True
+    assert services.syncer.sync("cli").error is None
+    # A name stored before names were cleaned: NUL and escape bytes XML cannot carry.
+    raw = "\x00<b>Raw</b> & \x1b[31m ]]>"
+    with services.database.writer() as session:
+        row = session.scalars(select(CacheData).where(CacheData.key == trending_key("US"))).one()
+        view = dict(row.data)
+        view["newReleases"] = [dict(a) for a in view["newReleases"]]
+        view["newReleases"][0]["name"] = raw
+        put_cache(session, row.key, view, row.fetched_at, row.expires)
+
+    with TestClient(create_app(services, None)) as client:
+        stored = client.get("/api/cache/trending", params={"market": "US"}).json()
+        response = client.get("/feeds/new-releases.atom", params={"market": "US"})
+    assert response.status_code == 200
+    entries = ET.fromstring(response.content).findall(f"{ATOM}entry")  # strict
+    albums = stored["newReleases"]
+    assert len(entries) == len(albums) >= LIMIT
+    for entry, album in zip(entries[1:], albums[1:], strict=True):
+        artists = ", ".join(artist["name"] for artist in album["artists"])
+        assert entry.findtext(f"{ATOM}title") == f"{artists} \N{EN DASH} {album['name']}"
+    assert (entries[0].findtext(f"{ATOM}title") or "").endswith("<b>Raw</b> & [31m ]]>")
+    parsed: Any = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert len(parsed.entries) == len(albums)
 
 
 # The browser: names isolated, nothing run, the page bounded.

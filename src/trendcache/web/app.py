@@ -28,6 +28,7 @@ from trendcache.web.api import trending_stats as stats_api
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
 from trendcache.web.docs import install_docs
+from trendcache.web.feeds import new_releases as new_releases_feed
 from trendcache.web.headers import CSP, FIXED, SecurityHeaders, page_policy, plain_http_origin
 from trendcache.web.last_pages import LastPages
 from trendcache.web.methods import HeadAndOptions, method_not_allowed
@@ -133,6 +134,8 @@ def create_app(
     album_pages: PreparedPages[str] = PreparedPages(album.PAGES_BYTES)
     services.on_change(stats_pages.forget)
     services.on_change(album_pages.forget)
+    feeds: PreparedPages[Hashable] = PreparedPages(new_releases_feed.FEEDS_BYTES)
+    services.on_change(feeds.forget)  # a backfill may move first sightings, not snapshots
     context = WebContext(
         services=services,
         snapshots=snapshots,
@@ -150,6 +153,7 @@ def create_app(
         sign_ins=SignInLimiter(services.settings),
         stats_pages=stats_pages,
         album_pages=album_pages,
+        feeds=feeds,
     )
 
     @asynccontextmanager
@@ -204,6 +208,7 @@ def create_app(
         account.router,
         collection_page.router,
         stats_page.router,
+        new_releases_feed.router,
         admin_page.router,
         admin_sync.router,
         admin_review.router,

@@ -51,6 +51,7 @@ class WebContext:
     sign_ins: SignInLimiter  # sign-in attempts per client and per name, shared by processes
     stats_pages: PreparedPages[Hashable]  # the stats page by window, per statistics computed
     album_pages: PreparedPages[str]  # album pages by id, per data stamp
+    feeds: PreparedPages[Hashable]  # Atom feeds by scope, source and base URL, per snapshot
 
     @property
     def settings(self) -> Settings:

@@ -79,6 +79,7 @@ def _values(rendered: Rendered, shown: Shown) -> dict[str, Any]:
         "demo_note": shown.demo_note,
         "next_url": here,
         "viewer_url": "/fragments/viewer" + here.removeprefix("/"),
+        "feed_url": "/feeds/new-releases.atom" + here.removeprefix("/"),
         "shelf_size": SHELF_SIZE,
     }
     # The sections: per snapshot once it has data (before, they say why there is none).

@@ -1,0 +1,1 @@
+"""Feeds for feed readers: the new releases as Atom."""
