@@ -245,15 +245,33 @@ def test_a_window_reported_spent_is_waited_out_before_the_next_request(
     assert third.arrived - first.arrived >= 3.0
 
 
+def test_every_client_of_a_connector_knows_the_window_is_spent(
+    make_connector: ConnectorFactory, listenbrainz_emulator: ListenBrainzEmulator
+) -> None:
+    """One fetch emptied the window; the next fetch, on a new client, still waits."""
+    listenbrainz_emulator.limiter.per_ip = 1
+    listenbrainz_emulator.limiter.window = 2
+    connector = make_connector()
+
+    connector.client().top_release_groups(count=1)
+    connector.client().top_release_groups(count=1)
+
+    first, second = listenbrainz_emulator.stats.requests
+    assert (first.status, second.status) == (200, 200)
+    assert second.arrived - first.arrived >= 2.0
+
+
 def test_the_user_agent_goes_with_every_request_and_no_token_unless_set(
     make_connector: ConnectorFactory, listenbrainz_emulator: ListenBrainzEmulator
 ) -> None:
     make_connector().client().fresh_releases()
+    make_connector(listenbrainz_token="  ").client().fresh_releases()
     make_connector(listenbrainz_token="lb-token-123").client().fresh_releases()
 
-    anonymous, identified = listenbrainz_emulator.stats.requests
-    assert anonymous.user_agent == identified.user_agent == USER_AGENT
+    anonymous, blank, identified = listenbrainz_emulator.stats.requests
+    assert anonymous.user_agent == blank.user_agent == identified.user_agent == USER_AGENT
     assert anonymous.authorization is None
+    assert blank.authorization is None, "a blank token is no token"
     assert identified.authorization == "Token lb-token-123"
 
 

@@ -11,7 +11,12 @@ import httpx2
 from trendcache.config import Settings
 from trendcache.listenbrainz.client import ListenBrainzClient
 from trendcache.listenbrainz.errors import ListenBrainzUserAgentError
-from trendcache.listenbrainz.session import DEFAULT_RETRY, ListenBrainzSession, RetryPolicy
+from trendcache.listenbrainz.session import (
+    DEFAULT_RETRY,
+    ListenBrainzSession,
+    RateWindow,
+    RetryPolicy,
+)
 from trendcache.ratelimit import SharedLimiter, per_second, shared_limiter
 from trendcache.tally import Tally
 from trendcache.upstream_metrics import UpstreamMetrics
@@ -47,13 +52,19 @@ class ListenBrainzConnector:
         if settings.listenbrainz_token is not None:
             headers["Authorization"] = f"Token {settings.listenbrainz_token.get_secret_value()}"
         self.http = httpx2.Client(timeout=TIMEOUT_SECONDS, headers=headers)
+        self.window = RateWindow()  # what ListenBrainz last said of its window, for every fetch
         self.limiter = limiter or shared_limiter(
             "listenbrainz", [per_second(REQUESTS_PER_SECOND, 1.0)], settings
         )
 
     def client(self) -> ListenBrainzClient:
         session = ListenBrainzSession(
-            self.http, self.settings.listenbrainz_base_url, self.limiter, self.retry, self.metrics
+            self.http,
+            self.settings.listenbrainz_base_url,
+            self.limiter,
+            self.retry,
+            self.metrics,
+            window=self.window,
         )
         return ListenBrainzClient(session)
 

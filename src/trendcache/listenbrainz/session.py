@@ -67,6 +67,26 @@ def _backoff(exc: Exception) -> bool | float:
     return exc.seconds if isinstance(exc, _Wait) else False
 
 
+class RateWindow:
+    """Until when ListenBrainz's current window is spent, as its answers last reported.
+
+    The connector holds one for all the sessions it makes, so a fetch starting after
+    another one emptied the window still waits for it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ends = 0.0  # monotonic
+
+    def spent_for(self, seconds: float) -> None:
+        with self._lock:
+            self._ends = max(self._ends, time.monotonic() + seconds)
+
+    def wait_left(self) -> float:
+        with self._lock:
+            return self._ends - time.monotonic()
+
+
 class ListenBrainzSession:
     def __init__(
         self,
@@ -76,6 +96,7 @@ class ListenBrainzSession:
         retry: RetryPolicy = DEFAULT_RETRY,
         metrics: UpstreamMetrics | None = None,
         *,
+        window: RateWindow | None = None,
         max_wait: float = MAX_WAIT,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -85,10 +106,9 @@ class ListenBrainzSession:
         self._limiter = limiter
         self._retry = retry
         self._metrics = metrics or unmetered("listenbrainz")
+        self._window = window or RateWindow()
         self._max_wait = max_wait
         self._sleep = sleep
-        self._lock = threading.Lock()
-        self._window_ends = 0.0  # monotonic; before it, the reported window is spent
         self.sent = 0
 
     def get(self, path: str, params: Params = ()) -> Any | None:
@@ -151,14 +171,11 @@ class ListenBrainzSession:
         reset_in = _seconds(response.headers.get("x-ratelimit-reset-in"))
         remaining = response.headers.get("x-ratelimit-remaining")
         if remaining is not None and remaining.strip() == "0":
-            with self._lock:
-                ends = time.monotonic() + reset_in + WINDOW_MARGIN
-                self._window_ends = max(self._window_ends, ends)
+            self._window.spent_for(reset_in + WINDOW_MARGIN)
         return reset_in
 
     def _wait_for_window(self) -> None:
-        with self._lock:
-            wait = self._window_ends - time.monotonic()
+        wait = self._window.wait_left()
         if wait <= 0:
             return
         if wait > self._max_wait:
