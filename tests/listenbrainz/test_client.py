@@ -12,10 +12,12 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from tests.fixtures.listenbrainz import ListenBrainzSettings
 from tests.fixtures.musicbrainz import USER_AGENT
 from tests.listenbrainz.conftest import ConnectorFactory
 from trendcache.emulators.listenbrainz import ListenBrainzEmulator, RequestRecord
 from trendcache.listenbrainz.client import ListenBrainzClient, validate
+from trendcache.listenbrainz.connector import listenbrainz_connector
 from trendcache.listenbrainz.errors import (
     ListenBrainzMalformed,
     ListenBrainzRateLimited,
@@ -303,3 +305,21 @@ def test_requests_are_counted_for_the_listenbrainz_service(
         ("listenbrainz", CHART, "2xx"): 1,
         ("listenbrainz", FRESH.rstrip("/"), "2xx"): 1,
     }
+
+
+def test_the_connector_services_would_build_paces_through_the_shared_limiter(
+    listenbrainz_settings: ListenBrainzSettings, listenbrainz_emulator: ListenBrainzEmulator
+) -> None:
+    tally = Tally()
+    connector = listenbrainz_connector(listenbrainz_settings(), tally)
+    try:
+        client = connector.client()
+        client.fresh_releases(days=90)
+        client.top_release_groups(StatsRange.WEEK, count=1000)
+    finally:
+        connector.close()
+
+    first, second = listenbrainz_emulator.stats.requests
+    assert second.arrived - first.arrived >= 1.0
+    assert connector.metrics.tally is tally
+    assert any(labels[0] == ("service", "listenbrainz") for _, labels in tally.take())

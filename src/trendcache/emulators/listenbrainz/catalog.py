@@ -6,8 +6,9 @@ and an index, names come from small word lists, release dates sit between 90 day
 generator seeded with the range. The same seed on the same day gives the same answers in
 every process; a later day moves the dates along with it.
 
-About a third of the charted release groups are fresh releases (listeners play what just
-came out); the rest are older release groups that appear only in the charts.
+Some charted release groups are fresh releases (listeners play what just came out); the
+rest are older release groups that appear only in the charts. Each chart holds the top
+1000, as ListenBrainz computes them.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ _SECOND = ("Harbor", "Engines", "Gardens", "Signals", "Rivers", "Machines", "Lig
 _ARTIST_FIRST = ("Ada", "Boris", "Chiara", "Dmitri", "Elif", "Farah", "Goran", "Hana", "Ines")
 _ARTIST_LAST = ("Kovač", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov", "Quist", "Röyk")
 FRESH_RELEASES = 240
-CHART_ONLY_GROUPS = 420
+CHART_ONLY_GROUPS = 900
+CHART_LIMIT = 1000  # ListenBrainz computes the top 1000 of each range
 ARTISTS = 90
 PAST_DAYS = 90
 FUTURE_DAYS = 30
@@ -128,7 +130,7 @@ class Catalog:
         scored = [(group, rng.paretovariate(1.2)) for group in eligible]
         scored.sort(key=lambda pair: (-pair[1], pair[0].mbid))
         peak = scored[0][1]
-        return [(group, max(1, round(top * score / peak))) for group, score in scored]
+        return [(group, max(1, round(top * score / peak))) for group, score in scored[:CHART_LIMIT]]
 
     # What the endpoints serve
 
