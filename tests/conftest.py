@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.spotify",
     "tests.fixtures.musicbrainz",
+    "tests.fixtures.listenbrainz",
     "tests.fixtures.app",
     "tests.fixtures.accounts",
     "tests.fixtures.browser",

@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 SPOTIFY_API = "https://api.spotify.com/v1"
 SPOTIFY_ACCOUNTS = "https://accounts.spotify.com"
 MUSICBRAINZ_API = "https://musicbrainz.org/ws/2"
+LISTENBRAINZ_API = "https://api.listenbrainz.org"
 _MARKET = re.compile(r"^[A-Z]{2}$")
 
 
@@ -89,6 +90,16 @@ class Settings(BaseSettings):
         le=100,
         description="MusicBrainz requests per second from all processes together; "
         "raise it only for your own mirror.",
+    )
+    listenbrainz_base_url: str = Field(
+        LISTENBRAINZ_API,
+        description="ListenBrainz API root (the `/1/…` endpoints hang below it). Requests "
+        "identify themselves with MUSICBRAINZ_USER_AGENT, at most one a second.",
+    )
+    listenbrainz_token: SecretStr | None = Field(
+        None,
+        description="Optional ListenBrainz user token, sent as `Authorization: Token …` "
+        "(never logged); the public endpoints used need none.",
     )
     enable_enrichment: bool = Field(
         True, description="Match albums to MusicBrainz in the background."
@@ -192,7 +203,12 @@ class Settings(BaseSettings):
                 ) from None
         return list(dict.fromkeys(value))
 
-    @field_validator("spotify_api_base_url", "spotify_accounts_base_url", "musicbrainz_base_url")
+    @field_validator(
+        "spotify_api_base_url",
+        "spotify_accounts_base_url",
+        "musicbrainz_base_url",
+        "listenbrainz_base_url",
+    )
     @classmethod
     def _check_url(cls, value: str) -> str:
         if not re.match(r"^https?://[^/\s]+", value):
@@ -221,6 +237,11 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://")
         return value
+
+    @field_validator("listenbrainz_token")
+    @classmethod
+    def _blank_token_is_none(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value().strip() else None
 
     @field_validator("secret_key")
     @classmethod
@@ -266,7 +287,9 @@ def describe_validation_error(exc: ValidationError) -> str:
         name = str(error["loc"][0]).upper() if error["loc"] else "configuration"
         message = error["msg"].removeprefix("Value error, ")
         given = error.get("input")
-        hidden = "SECRET" in name or "WEBHOOK" in name or isinstance(given, dict)
+        hidden = any(word in name for word in ("SECRET", "WEBHOOK", "TOKEN")) or isinstance(
+            given, dict
+        )
         shown = "" if hidden else f" (got {given!r})"
         lines.append(f"invalid configuration: {name}: {message}{shown}")
     return "; ".join(lines)

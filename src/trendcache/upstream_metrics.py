@@ -1,5 +1,6 @@
-"""What the upstream clients count: every request to Spotify and MusicBrainz by endpoint and
-outcome, its latency, Retry-After waits, waits for the shared limiter, MusicBrainz 503s.
+"""What the upstream clients count: every request to Spotify, MusicBrainz and ListenBrainz
+by endpoint and outcome, its latency, Retry-After waits, waits for the shared limiter,
+MusicBrainz 503s.
 
 Counted into the process's `Tally` (no I/O), summed over every process at scrape time.
 Labels stay bounded: an endpoint is a template (`/v1/albums/{id}`, never an id), an
@@ -21,7 +22,7 @@ OUTCOMES = ("2xx", "404", "429", "503", "4xx", "5xx", "timeout", "error")
 
 REQUESTS = CounterDef(
     "trendcache_upstream_requests_total",
-    "Requests sent to Spotify and MusicBrainz (retries included), by endpoint and outcome.",
+    "Requests sent upstream (retries included), by service, endpoint and outcome.",
     ("service", "endpoint", "outcome"),
 )
 DURATION = HistogramDef(
@@ -81,6 +82,12 @@ ENDPOINT_WORDS = frozenset(
         "recording",
         "artist",
         "url",
+        "1",
+        "explore",
+        "fresh-releases",
+        "stats",
+        "sitewide",
+        "release-groups",
     }
 )
 MAX_SEGMENTS = 5

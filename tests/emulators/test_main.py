@@ -1,4 +1,5 @@
-"""``python -m trendcache.emulators.spotify`` and ``...musicbrainz`` as real processes.
+"""``python -m trendcache.emulators.spotify``, ``...musicbrainz`` and ``...listenbrainz`` as
+real processes.
 
 Each is started as another process would start it, its one line of output read for the
 base URL, asked real questions, then ended by a signal, after which it must exit 0.
@@ -24,6 +25,7 @@ START_TIMEOUT = 60.0
 EXIT_TIMEOUT = 10.0
 SPOTIFY = "trendcache.emulators.spotify"
 MUSICBRAINZ = "trendcache.emulators.musicbrainz"
+LISTENBRAINZ = "trendcache.emulators.listenbrainz"
 CREDENTIALS = ("trendcache-demo", "trendcache-demo-secret")  # the emulator's defaults
 
 Launch = Callable[..., tuple[subprocess.Popen[bytes], str]]
@@ -116,6 +118,18 @@ def test_musicbrainz_pairs_with_spotify_of_the_same_seed(launch: Launch) -> None
     assert summary["requests_per_second"] == 50
     _end(musicbrainz, signal.SIGTERM)
     _end(spotify, signal.SIGTERM)
+
+
+def test_listenbrainz_serves_until_signalled(launch: Launch) -> None:
+    process, url = launch(LISTENBRAINZ, "--seed", "7")
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url)
+    with local_client(base_url=url, headers={"User-Agent": USER_AGENT}) as client:
+        fresh = client.get("/1/explore/fresh-releases/", params={"days": 90})
+        summary = client.get("/_emulator").json()
+    assert fresh.status_code == 200
+    assert fresh.json()["payload"]["releases"]
+    assert summary["catalog"]["fresh"] > 0
+    _end(process, signal.SIGTERM)
 
 
 def test_bad_arguments_are_usage_errors() -> None:

@@ -1,0 +1,1 @@
+"""ListenBrainz: fresh releases and listeners' charts, MusicBrainz ids on every item."""
