@@ -162,8 +162,8 @@ def test_a_user_webhook_url_is_http_only_and_owed_posts_follow_it(database: Data
     assert webhook_url(database, alice) == "https://hooks.example.org/x"
     list_albums(database, [album("a2", ARTIST)], utcnow())
     with database.session() as session:
-        rows = session.execute(select(NotificationEvent.album_id, NotificationEvent.webhook))
-        owed = dict(rows.tuples().all())
+        query = select(NotificationEvent.album_id, NotificationEvent.webhook)
+        owed = {row.album_id: row.webhook for row in session.execute(query)}
     assert owed == {"a1": False, "a2": True}
     assert set_webhook_url(database, alice, "") is None
     assert webhook_url(database, alice) is None

@@ -23,7 +23,16 @@ from trendcache.pipeline.heartbeats import this_worker
 from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
-from trendcache.web.api import albums, cache, collection, enrichment, spotify, status, sync
+from trendcache.web.api import (
+    albums,
+    cache,
+    collection,
+    enrichment,
+    notifications,
+    spotify,
+    status,
+    sync,
+)
 from trendcache.web.api import trending_stats as stats_api
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
@@ -193,6 +202,7 @@ def create_app(
         sync.router,
         spotify.router,
         collection.router,
+        notifications.router,
         albums.router,
         stats_api.router,
     ):
