@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.follows import FollowedArtist
-from trendcache.db.history import Artist
+from trendcache.db.history import AlbumArtist, Artist
 from trendcache.db.models import new_id
 from trendcache.db.upsert import upsert
 
@@ -82,6 +82,17 @@ def followed_among(database: Database, user_id: str, artist_ids: Collection[str]
         return set()
     query = select(FollowedArtist.artist_id).where(
         FollowedArtist.user_id == user_id, FollowedArtist.artist_id.in_(list(artist_ids))
+    )
+    with database.session() as session:
+        return set(session.scalars(query))
+
+
+def followed_on_album(database: Database, user_id: str, album_id: str) -> set[str]:
+    """Which of an album's credited artists the user follows (its page's buttons)."""
+    query = (
+        select(FollowedArtist.artist_id)
+        .join(AlbumArtist, AlbumArtist.artist_id == FollowedArtist.artist_id)
+        .where(FollowedArtist.user_id == user_id, AlbumArtist.album_id == album_id)
     )
     with database.session() as session:
         return set(session.scalars(query))

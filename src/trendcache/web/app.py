@@ -45,6 +45,7 @@ from trendcache.web.openapi import install_openapi
 from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
 from trendcache.web.pages import account, album, browse, browse_bodies, errors, format, stats_page
 from trendcache.web.pages import collection as collection_page
+from trendcache.web.pages import follows as follows_page
 from trendcache.web.pages.admin import page as admin_page
 from trendcache.web.pages.admin import review as admin_review
 from trendcache.web.pages.admin import sync as admin_sync
@@ -213,6 +214,7 @@ def create_app(
         album.router,
         account.router,
         collection_page.router,
+        follows_page.router,
         stats_page.router,
         admin_page.router,
         admin_sync.router,
