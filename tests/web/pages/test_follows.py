@@ -72,12 +72,12 @@ def test_follow_from_the_browse_page_then_see_the_event_after_a_sync(
     assert "Nothing yet" in before
     assert synced_services.syncer.sync("api", force=True).error is None
     after = signed_in.get("/collection").text
-    news = re.findall(r'<li class="unread"[^>]*data-artist-id="([^"]+)"', after)
+    news = re.findall(r'<li class="unread"[^>]*data-event-artist="([^"]+)"', after)
     assert news and set(news) == {artist}
     assert '<strong class="new">new</strong>' in after
     # Shown once, they are read: the next visit lists them without the mark.
     again = signed_in.get("/collection").text
-    assert re.findall(r'<li class="read"[^>]*data-artist-id="([^"]+)"', again) == news
+    assert re.findall(r'<li class="read"[^>]*data-event-artist="([^"]+)"', again) == news
 
     # Unfollowing from the collection page (no script: a redirect back).
     gone = signed_in.post(
