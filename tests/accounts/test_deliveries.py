@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from tests.accounts.test_follows import ARTIST, OTHER, album, list_albums, user_id
 from tests.pipeline.alerts.receiver import Receiver, running_receiver
+from tests.web.conftest import wait_for
 from trendcache.accounts.deliveries import NotificationCourier, retry_in
 from trendcache.accounts.follows import follow
 from trendcache.accounts.notifications import set_webhook_url
@@ -19,6 +20,8 @@ from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.follows import NotificationEvent
 from trendcache.pipeline.alerts.webhook import Webhook
+from trendcache.services import Services
+from trendcache.tasks import TaskQueue
 
 # Short waits between the webhook's own tries: the tests decide, they do not wait.
 QUICK = Webhook("http://unset.invalid/", timeout=5, backoff=(0.01,))
@@ -136,3 +139,17 @@ def test_a_cleared_url_drops_what_was_owed(database: Database, receiver: Receive
 def test_the_backoff_doubles_up_to_an_hour() -> None:
     assert [retry_in(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert retry_in(50) == timedelta(hours=1)
+
+
+def test_every_queue_consumer_runs_the_courier(services: Services, receiver: Receiver) -> None:
+    """What `trendcache worker` and `serve` start: a consumer with its notifications thread."""
+    followed_listing(services.database, receiver.url)
+    services.notifications.webhook = QUICK
+    queue = TaskQueue(services.settings, lambda: services)
+    consumer = queue.consumer(workers=1, schedule=False)
+    consumer.start()
+    try:
+        wait_for(lambda: len(receiver.posts) == 2, timeout=30)
+    finally:
+        consumer.stop(graceful=True)
+    assert len(set(keys(receiver))) == 2
