@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
@@ -30,7 +30,7 @@ LAST_RETRY = timedelta(hours=1)
 NOTIFICATION_OUTBOX = Outbox(
     NotificationEvent,
     NotificationEvent.user_id,
-    owed=NotificationEvent.webhook.is_(True),
+    owed=NotificationEvent.webhook == true(),  # indexable, unlike IS TRUE
     in_order=False,
     failure="could not post a notification of user %s to their webhook URL: %s",
 )

@@ -50,7 +50,8 @@ class NotificationEvent(OutboxColumns, Base):
             name="uq_notification_events_listing",
         ),
         Index("ix_notification_events_user_seen", "user_id", "seen_at"),
-        Index("ix_notification_events_delivered_id", "delivered_at", "id"),
+        # The posts owed, oldest first: events that owe none stay out of the range.
+        Index("ix_notification_events_owed", "webhook", "delivered_at", "id"),
     )
 
     user_id: Mapped[str] = mapped_column(

@@ -119,7 +119,7 @@ class Outbox:
         model = self.model
         statement = (
             update(model)
-            .where(where, model.delivered_at.is_(None), model.abandoned_at.is_(None))
+            .where(where, self.owed, model.delivered_at.is_(None), model.abandoned_at.is_(None))
             .values(abandoned_at=now, claimed_until=None)
         )
         with database.writer() as session:

@@ -79,12 +79,12 @@ def upgrade() -> None:
         "ix_notification_events_user_seen", "notification_events", ["user_id", "seen_at"]
     )
     op.create_index(
-        "ix_notification_events_delivered_id", "notification_events", ["delivered_at", "id"]
+        "ix_notification_events_owed", "notification_events", ["webhook", "delivered_at", "id"]
     )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_notification_events_delivered_id", "notification_events")
+    op.drop_index("ix_notification_events_owed", "notification_events")
     op.drop_index("ix_notification_events_user_seen", "notification_events")
     op.drop_table("notification_events")
     op.drop_index("ix_followed_artists_artist", "followed_artists")
