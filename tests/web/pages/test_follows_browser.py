@@ -52,3 +52,9 @@ def test_sign_in_follow_an_artist_sync_and_see_it_on_the_collection_page(
     news = page.locator(f'ol.news li[data-event-artist="{artist_id}"]')
     expect(news.first).to_contain_text(name)
     expect(news.first.locator("strong.new")).to_have_text("new")
+
+    # The album's page names the artist with the button pressed, from the viewer's bits.
+    album_id = news.first.get_attribute("data-event-album")
+    page.goto(f"{url}/albums/{album_id}")
+    credit = page.locator(f'.album-head .artist[data-artist-id="{artist_id}"]')
+    expect(credit.get_by_role("button", name="Following ✓")).to_be_visible()
