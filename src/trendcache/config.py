@@ -164,6 +164,13 @@ class Settings(BaseSettings):
         le=3600,
         description="How often each serve and worker process evaluates the alert conditions.",
     )
+    notify_check_seconds: float = Field(
+        15.0,
+        ge=1,
+        le=3600,
+        description="How often each serve and worker process posts the followed-artist "
+        "notifications owed to users' webhook URLs.",
+    )
 
     @field_validator("spotify_markets", mode="before")
     @classmethod
@@ -220,8 +227,7 @@ class Settings(BaseSettings):
     def _check_webhook_url(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value():
             return None
-        if not re.match(r"^https?://[^/\s]+", value.get_secret_value()):
-            raise ValueError("not an http(s) URL, e.g. https://hooks.example.org/x")
+        check_webhook_url(value.get_secret_value())
         return value
 
     @field_validator("database_url")
@@ -293,3 +299,10 @@ def describe_validation_error(exc: ValidationError) -> str:
         shown = "" if hidden else f" (got {given!r})"
         lines.append(f"invalid configuration: {name}: {message}{shown}")
     return "; ".join(lines)
+
+
+def check_webhook_url(url: str) -> str:
+    """`url` if it is one a webhook may be posted to (ALERT_WEBHOOK_URL, a user's own)."""
+    if len(url) > 2000 or not re.match(r"^https?://[^/\s]+\S*$", url):
+        raise ValueError("not an http(s) URL, e.g. https://hooks.example.org/x")
+    return url

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from redis import Redis
 
+from trendcache.accounts.deliveries import NotificationCourier
+from trendcache.accounts.notifications import record_listed
 from trendcache.changes import Change, ChangeListener, What, change_bus, publish
 from trendcache.config import Settings
 from trendcache.db import Database
@@ -64,6 +66,7 @@ class Services:
             self.locks,
             on_change=lambda: self.announce("sync"),
             on_queued=self._queued,
+            on_stored=record_listed,  # followed artists' notifications, in the same write
         )
         self.enricher = Enricher(
             self.database,
@@ -75,6 +78,8 @@ class Services:
         )
         # Run by every queue consumer (serve's and each worker's), read by /api/status.
         self.alerts = AlertWatch(self.database, settings, [self.syncer.source.name])
+        # Run by every queue consumer too: users' own webhooks.
+        self.notifications = NotificationCourier(self.database, settings.notify_check_seconds)
 
     def on_change(self, listener: Listener) -> None:
         """Call `listener` whenever this process changed what the read path shows, and,

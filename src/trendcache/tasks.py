@@ -37,10 +37,12 @@ DEBOUNCE_SECONDS = 5.0
 class HeartbeatConsumer(Consumer):  # type: ignore[misc]
     """A consumer that records a heartbeat every `HEARTBEAT_SECONDS` while it runs,
     checks the alert conditions every ALERT_CHECK_SECONDS (`pipeline/alerts/watch.py`),
+    posts the followed-artist notifications every NOTIFY_CHECK_SECONDS,
     and runs the schedule unless told not to."""
 
     beat: Callable[[], None] | None = None
     watch_alerts: Callable[[threading.Event], None] | None = None
+    deliver_notifications: Callable[[threading.Event], None] | None = None
     schedule: Schedule | None = None
 
     def start(self) -> None:
@@ -53,6 +55,13 @@ class HeartbeatConsumer(Consumer):  # type: ignore[misc]
         if self.watch_alerts is not None:
             threading.Thread(
                 target=self.watch_alerts, args=(self.stop_flag,), name="alerts", daemon=True
+            ).start()
+        if self.deliver_notifications is not None:
+            threading.Thread(
+                target=self.deliver_notifications,
+                args=(self.stop_flag,),
+                name="notifications",
+                daemon=True,
             ).start()
         if self.schedule is not None:
             threading.Thread(
@@ -191,5 +200,6 @@ class TaskQueue:
             self._services().database, worker, role, started_at
         )
         consumer.watch_alerts = lambda stop: self._services().alerts.run(stop)
+        consumer.deliver_notifications = lambda stop: self._services().notifications.run(stop)
         consumer.schedule = self.schedule() if schedule else None
         return consumer

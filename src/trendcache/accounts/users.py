@@ -18,6 +18,7 @@ from trendcache.accounts.tokens import looks_like_token, new_token, shown_prefix
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.accounts import ApiToken, CollectionItem, User
+from trendcache.db.follows import FollowedArtist, NotificationEvent
 
 NAME_RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -149,14 +150,16 @@ def revoke_tokens(database: Database, name: str, prefix: str | None = None) -> i
 
 
 def delete_user(database: Database, name: str) -> int:
-    """Delete `name` with their tokens and collection (their browsers are signed out by
-    it); how many albums their collection held."""
+    """Delete `name` with their tokens, collection, follows and notifications (their
+    browsers are signed out by it); how many albums their collection held."""
     with database.writer() as session:
         user_id = _user_id(session, name)
         albums = _count(
             session.execute(delete(CollectionItem).where(CollectionItem.user_id == user_id))
         )
         session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+        session.execute(delete(NotificationEvent).where(NotificationEvent.user_id == user_id))
+        session.execute(delete(FollowedArtist).where(FollowedArtist.user_id == user_id))
         session.execute(delete(User).where(User.id == user_id))
     return albums
 

@@ -32,6 +32,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     # May spend upstream budget beyond the freshness rule (force a sync).
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Receives a JSON post per notification event (http(s); see `accounts/notifications.py`).
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, false
+from sqlalchemy import Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trendcache.clock import utcnow
 from trendcache.db.models import Base
+from trendcache.db.outbox import OutboxColumns
 
 
 class AlertState(Base):
@@ -34,19 +35,11 @@ class AlertState(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class AlertEvent(Base):
+class AlertEvent(OutboxColumns, Base):
     """One start or end of an alert, to post to ALERT_WEBHOOK_URL once."""
 
     __tablename__ = "alert_events"
     __table_args__ = (Index("ix_alert_events_delivered_id", "delivered_at", "id"),)
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(10))  # firing | resolved
-    payload: Mapped[dict[str, Any]]  # the JSON posted
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    attempts: Mapped[int] = mapped_column(default=0)
-    claimed_until: Mapped[datetime | None]  # a process is posting it, or it waits until then
-    delivered_at: Mapped[datetime | None]
-    abandoned_at: Mapped[datetime | None]  # never delivered within ALERT_EVENT_MAX_AGE
-    last_error: Mapped[str | None] = mapped_column(Text)

@@ -23,7 +23,16 @@ from trendcache.pipeline.heartbeats import this_worker
 from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.services import Services
 from trendcache.tasks import TaskQueue
-from trendcache.web.api import albums, cache, collection, enrichment, spotify, status, sync
+from trendcache.web.api import (
+    albums,
+    cache,
+    collection,
+    enrichment,
+    notifications,
+    spotify,
+    status,
+    sync,
+)
 from trendcache.web.api import trending_stats as stats_api
 from trendcache.web.background import SyncRequests
 from trendcache.web.deps import WebContext
@@ -37,6 +46,7 @@ from trendcache.web.openapi import install_openapi
 from trendcache.web.outages import UNAVAILABLE, install_outage_handlers
 from trendcache.web.pages import account, album, browse, browse_bodies, errors, format, stats_page
 from trendcache.web.pages import collection as collection_page
+from trendcache.web.pages import follows as follows_page
 from trendcache.web.pages.admin import page as admin_page
 from trendcache.web.pages.admin import review as admin_review
 from trendcache.web.pages.admin import sync as admin_sync
@@ -197,6 +207,7 @@ def create_app(
         sync.router,
         spotify.router,
         collection.router,
+        notifications.router,
         albums.router,
         stats_api.router,
     ):
@@ -207,6 +218,7 @@ def create_app(
         album.router,
         account.router,
         collection_page.router,
+        follows_page.router,
         stats_page.router,
         new_releases_feed.router,
         admin_page.router,

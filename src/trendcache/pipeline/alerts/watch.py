@@ -20,13 +20,7 @@ from trendcache.db import Database
 from trendcache.pipeline.alerts.backlog import QueueSample, record_sample
 from trendcache.pipeline.alerts.conditions import Alert, evaluate
 from trendcache.pipeline.alerts.facts import read_facts
-from trendcache.pipeline.alerts.outbox import (
-    abandon_old,
-    claim_event,
-    mark_delivered,
-    pending_events,
-    release,
-)
+from trendcache.pipeline.alerts.outbox import ALERT_OUTBOX, PendingEvent
 from trendcache.pipeline.alerts.refusals import note_refusals, refusals_total
 from trendcache.pipeline.alerts.transitions import (
     StoredAlert,
@@ -131,21 +125,12 @@ class AlertWatch:
     def deliver(self, stop: threading.Event) -> None:
         """Post the events owed, oldest first; an alert whose earlier event is still out
         (being posted elsewhere, or failing) waits, so a receiver sees start before end."""
-        if self.webhook is None:
+        webhook = self.webhook
+        if webhook is None:
             return
-        abandon_old(self.database, utcnow())
-        lease = timedelta(seconds=self.webhook.longest_seconds + 30)
-        waiting: set[str] = set()
-        for event in pending_events(self.database):
-            if stop.is_set():
-                return
-            if event.name in waiting or not claim_event(self.database, event.id, utcnow(), lease):
-                waiting.add(event.name)
-                continue
-            error = self.webhook.post(event.payload, stop)
-            if error is None:
-                mark_delivered(self.database, event.id, utcnow())
-                continue
-            waiting.add(event.name)
-            release(self.database, event.id, error)
-            log.warning("could not post alert %s to ALERT_WEBHOOK_URL: %s", event.name, error)
+
+        def post(event: PendingEvent, stop: threading.Event) -> str | None:
+            return webhook.post(event.payload, stop)
+
+        lease = timedelta(seconds=webhook.longest_seconds + 30)
+        ALERT_OUTBOX.deliver(self.database, post, lease, stop)

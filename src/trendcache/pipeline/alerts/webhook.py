@@ -1,6 +1,7 @@
-"""Posting one alert event to ALERT_WEBHOOK_URL: a timeout on each try, a few tries with
-growing waits between them, and the last error if none got a 2xx. Runs on the alert
-thread only, never on a request; the waits end early when the process stops."""
+"""Posting one event to a webhook (ALERT_WEBHOOK_URL, or a user's own): a timeout on each
+try, a few tries with growing waits between them, and the last error if none got a 2xx.
+Runs on the alert (or notification) thread only, never on a request; the waits end early
+when the process stops."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ class Webhook:
         self.url = url
         self.timeout = timeout
         self.backoff = tuple(backoff)
+
+    def to(self, url: str) -> Webhook:
+        """The same timeouts and backoff, for another URL (a user's own)."""
+        return Webhook(url, timeout=self.timeout, backoff=self.backoff)
 
     @property
     def longest_seconds(self) -> float:

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
@@ -43,6 +44,9 @@ from trendcache.redis_outage import RedisUnavailable
 from trendcache.text import recordable
 
 log = logging.getLogger(__name__)
+# Called in the sync's own transaction once its listings are written, with the albums
+# listed and the sync's time (the followed artists' notifications: see `Services`).
+OnStored = Callable[[Session, list[str], datetime], object]
 Trigger = Literal["schedule", "on_demand", "cli", "api", "admin"]
 # Syncs nobody asked for by hand: while an admin holds background syncs, these wait.
 BACKGROUND_TRIGGERS: frozenset[str] = frozenset({"schedule", "on_demand", "api"})
@@ -75,8 +79,10 @@ class Syncer:
         on_change: Callable[[], None] = lambda: None,
         on_queued: Callable[[list[str]], None] = lambda ids: None,
         lease_seconds: float = LEASE_SECONDS,
+        on_stored: OnStored | None = None,
     ) -> None:
         self.database = database
+        self.on_stored = on_stored
         self.source = source
         self.locks = locks
         self.state = StateStore(database)
@@ -143,6 +149,7 @@ class Syncer:
             self.on_change,
             self.on_queued,
             self.lease_seconds,
+            self.on_stored,
         )
 
     def sync(
@@ -241,13 +248,16 @@ class Syncer:
             with self.database.writer() as session:
                 write_listings(session, result.listings, now, expires)
                 queued = self.source.store(session, result, now, expires)
+                listed = sorted({a for listing in result.listings for a in listing.album_ids})
+                if self.on_stored is not None:
+                    self.on_stored(session, listed, now)
                 run = session.get_one(SyncRun, run_id)
                 run.status, run.tier, run.requests = (
                     ("partial" if error else "ok"),
                     result.tier,
                     requests,
                 )
-                run.albums = len({a for listing in result.listings for a in listing.album_ids})
+                run.albums = len(listed)
                 run.hydrated, run.error, run.finished_at = result.hydrated, error, now
                 summary = SyncResult(
                     "fresh", error, run_id, requests, run.albums, run.hydrated, result.tier

@@ -287,3 +287,37 @@ class CollectionItem(BaseModel):
 class CollectionResponse(BaseModel):
     items: list[CollectionItem] = Field(description="Newest first.")
     total: int
+
+
+class NotificationArtist(BaseModel):
+    id: str
+    name: str = Field(description="As it was when the user followed the artist.")
+
+
+class NotificationAlbum(BaseModel):
+    id: str
+    name: str
+
+
+class NotificationListing(BaseModel):
+    source: str = Field(description="The listing's source, e.g. `spotify_new_releases`.")
+    market: str
+    position: int | None = Field(description="The album's place in it, 1 first.")
+
+
+class Notification(BaseModel):
+    """A followed artist's album seen in a listing after the follow: one per artist, album
+    and listing, however often it is listed again."""
+
+    id: int
+    artist: NotificationArtist
+    album: NotificationAlbum
+    listing: NotificationListing
+    seenAt: datetime = Field(description="When the listing was fetched.")
+    read: bool = Field(description="Seen on the collection page.")
+
+
+class NotificationsResponse(BaseModel):
+    items: list[Notification] = Field(description="Newest first, at most 100.")
+    total: int
+    followedArtists: list[NotificationArtist] = Field(description="By name.")

@@ -85,6 +85,9 @@ async def render(request: Request, context: WebContext, album_id: str) -> Prepar
         "when": when,
         "listing_name": listing_name,
         "demo_note": context.demo_note,
+        # The same for every visitor: `viewer.js` asks who is looking (follow buttons).
+        "viewer_url": f"/fragments/viewer?album={album_id}",
+        "next_url": f"/albums/{album_id}",
     }
     page = context.templates.TemplateResponse(request, "album.html", values)
     return prepare(bytes(page.body), HTML)

@@ -35,6 +35,7 @@ from trendcache.web.api.models import SECTIONS_DOC, SNAPSHOT_ERRORS
 from trendcache.web.deps import Context, MarketScope, WebContext
 from trendcache.web.pages import browse_bodies
 from trendcache.web.pages.browse_bodies import Shown
+from trendcache.web.pages.follows import followed_on_page
 from trendcache.web.pages.page_state import enrichment_progress, page_state, wants_sync
 from trendcache.web.pages.viewer import viewer_of
 from trendcache.web.served_views import ServedView
@@ -44,6 +45,14 @@ PATH = "/"
 WARM_SECONDS = 600  # a scope served this recently is rendered ahead after each rebuild
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["pages"])
+AlbumParam = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="The album page asking: its artists are the page's.",
+    ),
+]
 
 
 def shown(context: WebContext, snapshot: ServedView, *, requested: bool = False) -> Shown:
@@ -160,19 +169,31 @@ async def more_new_releases(request: Request, context: Context, scope: MarketSco
 @router.get(
     "/fragments/viewer",
     response_class=HTMLResponse,
-    summary="Browse page: the signed-in viewer's bits",
+    summary="Browse and album pages: the signed-in viewer's bits",
     description="For a signed-in session: the page's account corner (`data-collected`: which "
-    "of the scope's albums they collected) and the collection form with their CSRF token, "
-    "which the page's script copies into the album cards. Not signed in: 204. Never cached.",
+    "of the scope's albums they collected; `data-followed`: which of the page's artists they "
+    "follow, the album's with `album`, else the browse page's artist cards) and the "
+    "collection and follow forms with their CSRF token, which the page's script copies into "
+    "the cards. Not signed in: 204. Never cached.",
     responses={204: {"description": "Not signed in: the page stays as it is."}},
 )
-async def viewer_fragment(request: Request, context: Context, scope: MarketScope) -> Response:
+async def viewer_fragment(
+    request: Request, context: Context, scope: MarketScope, album: AlbumParam = None
+) -> Response:
     viewer = await viewer_of(request, context, with_collection=True)
-    if not viewer.signed_in:
+    if not viewer.signed_in or viewer.account is None:
         return Response(status_code=204, headers=PRIVATE)
     snapshot = context.snapshots.get(scope)
     on_page = album_ids(snapshot.document) if snapshot else set()
-    values = {"viewer": viewer, "collected": sorted(viewer.collection & on_page)}
+    document = snapshot.document if snapshot else None
+    followed = await run_in_threadpool(
+        followed_on_page, context, viewer.account.id, document, album
+    )
+    values = {
+        "viewer": viewer,
+        "collected": sorted(viewer.collection & on_page),
+        "followed": followed,
+    }
     response: HTMLResponse = context.templates.TemplateResponse(
         request, "fragments/viewer.html", values, headers=PRIVATE
     )

@@ -11,6 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from trendcache.accounts.collection import UnknownAlbum, add_album, list_items, remove_album
+from trendcache.accounts.follows import list_follows
+from trendcache.accounts.notifications import list_notifications, mark_read, webhook_url
+from trendcache.clock import utcnow
+from trendcache.db import Database
 from trendcache.web.deps import Context
 from trendcache.web.pages.errors import PageError
 from trendcache.web.pages.viewer import Viewer, back_to, check_csrf, read_form, viewer_of
@@ -37,20 +41,34 @@ async def _signed_in_form(request: Request, context: Context) -> tuple[Viewer, s
     "/collection",
     response_class=HTMLResponse,
     summary="My collection page",
-    description="The signed-in user's collected albums, newest first, with remove buttons "
-    "(not signed in: a redirect to the sign-in page).",
+    description="The signed-in user's collected albums, newest first, with remove buttons; "
+    "“New from artists you follow” (newest first; shown, they count as read), the artists "
+    "they follow and their webhook URL form (not signed in: a redirect to the sign-in page).",
     responses={303: {"description": "Not signed in: to `/login`."}},
 )
 async def collection_page(request: Request, context: Context) -> Response:
     viewer = await viewer_of(request, context)
     if viewer.account is None:
         return RedirectResponse("/login?next=/collection", status_code=303)
-    items = await run_in_threadpool(list_items, context.services.database, viewer.account.id)
-    values = {"viewer": viewer, "items": items, "demo_note": context.demo_note}
+    mine = await run_in_threadpool(_read, context.services.database, viewer.account.id)
+    values = {"viewer": viewer, **mine, "demo_note": context.demo_note}
     response: HTMLResponse = context.templates.TemplateResponse(
         request, "collection.html", values, headers=PRIVATE
     )
     return response
+
+
+def _read(database: Database, user_id: str) -> dict[str, object]:
+    """The page's reads; the notifications shown are read from now on."""
+    news = list_notifications(database, user_id)
+    if any(not notification.read for notification in news):
+        mark_read(database, user_id, utcnow())
+    return {
+        "items": list_items(database, user_id),
+        "news": news,
+        "follows": list_follows(database, user_id),
+        "webhook_url": webhook_url(database, user_id),
+    }
 
 
 @router.post("/collection/add", include_in_schema=False)

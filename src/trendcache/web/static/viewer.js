@@ -6,14 +6,19 @@
 // rides on it as `data-collected`) and the two collection controls, carrying their CSRF
 // token, which this copies into every album card. Anonymous visitors get a 204 and the
 // page stays as it is. Sections swapped in later by htmx get their controls too, and an
-// album added here counts as collected in them.
+// album added here counts as collected in them. Artists get a follow button the same way:
+// the browse page's artist cards and an album page's credits (`[data-artist-id]`), "Following
+// ✓" for those the fragment lists in `data-followed`.
 (() => {
   "use strict";
   const placeholder = document.querySelector("nav.account[data-viewer]");
   if (!placeholder) return;
   let form = null;
   let mark = null;
+  let follow = null;
+  let unfollow = null;
   const collected = new Set();
+  const followed = new Set();
 
   function control(id) {
     const template = collected.has(id) ? mark : form;
@@ -21,6 +26,34 @@
     if (node.matches(".collected")) node.dataset.collected = id;
     else node.querySelector("input[name=album_id]").value = id;
     return node;
+  }
+
+  function followControl(id) {
+    const template = followed.has(id) ? unfollow : follow;
+    const node = template.content.firstElementChild.cloneNode(true);
+    node.querySelector("input[name=artist_id]").value = id;
+    return node;
+  }
+
+  function fillFollows() {
+    // What the buttons say now (one pressed since load) holds for cards swapped in later.
+    for (const done of document.querySelectorAll("form.follow")) {
+      const id = done.querySelector("input[name=artist_id]").value;
+      if (!id) continue;
+      if (done.querySelector("button[aria-pressed=true]")) followed.add(id);
+      else followed.delete(id);
+    }
+    const places = [
+      ...document.querySelectorAll("li.card.artist[data-artist-id] > .meta"),
+      ...document.querySelectorAll(".album-head .artists > .artist[data-artist-id]"),
+    ];
+    for (const place of places) {
+      if (place.querySelector(":scope > form.follow")) continue;
+      const id = place.closest("[data-artist-id]").dataset.artistId;
+      const node = followControl(id);
+      place.append(node);
+      if (window.htmx) window.htmx.process(node);
+    }
   }
 
   function fill() {
@@ -34,6 +67,7 @@
       meta.append(node);
       if (node.matches("form") && window.htmx) window.htmx.process(node);
     }
+    fillFollows();
   }
 
   fetch(placeholder.dataset.viewer, { credentials: "same-origin" })
@@ -45,9 +79,14 @@
       const account = holder.content.querySelector("nav.account");
       form = holder.content.querySelector("template.collect-form");
       mark = holder.content.querySelector("template.collected-mark");
-      if (!account || !form || !mark) return;
+      follow = holder.content.querySelector("template.follow-form");
+      unfollow = holder.content.querySelector("template.unfollow-form");
+      if (!account || !form || !mark || !follow || !unfollow) return;
       for (const id of (account.dataset.collected || "").split(" ")) {
         if (id) collected.add(id);
+      }
+      for (const id of (account.dataset.followed || "").split(" ")) {
+        if (id) followed.add(id);
       }
       placeholder.replaceWith(account);
       fill();
