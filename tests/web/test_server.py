@@ -93,3 +93,7 @@ def test_writes_in_one_turn_of_the_loop_go_out_as_one() -> None:
 
     transport = asyncio.run(main())
     assert transport.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody", b"next"]  # nothing after
+
+
+def test_no_server_header(tmp_path: Path) -> None:
+    assert server_config(app, settings(tmp_path), "127.0.0.1", 8000).server_header is False

@@ -184,6 +184,7 @@ def server_config(
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": proxies,
         "access_log": False,
+        "server_header": False,  # no `server: uvicorn`: nothing to tell, one header less each
         "log_config": None,
         **options,
     }
