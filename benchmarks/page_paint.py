@@ -208,9 +208,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="trendcache-paint-") as name:
         folder = Path(name)
         data = folder / "data"
-        with demo(data, {}, "current") as base:
-            print(f"current: {args.visits} cold and {args.visits} warm visits of {base}/")
-            results["current"] = visits(base + "/", args.visits)
+        # The old code first: it makes the demo database, which the current code then
+        # migrates on (the other way round, an old release refuses a newer schema).
         source = revision.extract(args.before, folder / "before")
         env = revision.environment(source, {})
         database = f"sqlite:///{data / 'demo' / 'trendcache.sqlite3'}"
@@ -219,6 +218,9 @@ def main() -> None:
         with demo(data, env, "before") as base:
             print(f"before: {args.visits} cold and {args.visits} warm visits of {base}/")
             results["before"] = visits(base + "/", args.visits)
+        with demo(data, {}, "current") as base:
+            print(f"current: {args.visits} cold and {args.visits} warm visits of {base}/")
+            results["current"] = visits(base + "/", args.visits)
     report(results)
     print(f"\nthe whole run took {time.monotonic() - began:.0f} s")
 

@@ -61,6 +61,8 @@ def check(source: Path, database_url: str, env: dict[str, str]) -> str:
     if not Path(found["file"]).resolve().is_relative_to(source.resolve()):
         raise SystemExit(f"PYTHONPATH={source} imported trendcache from {found['file']}")
     where = f"old trendcache imported from {found['file']}"
+    if found["current"] is None:
+        return f"{where}; a new database, made by the old code's migrations ({found['head']})"
     if found["current"] == found["head"]:
         return f"{where}; the database is at its migrations' head ({found['head']})"
     return (
