@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -55,7 +54,7 @@ from tests.fixtures.musicbrainz import USER_AGENT
 from tests.fleet.nginx import start_nginx
 
 from processes import free_port, fresh_postgres
-from read_path import milliseconds
+from read_path import wrk_figures
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
@@ -125,12 +124,7 @@ def started(argvs: list[list[str]], env: dict[str, str], folder: Path) -> Iterat
 
 def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float, str]:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
-    p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"(Socket errors:.*|Non-2xx.*)", output)
-    return rps, p50, p99, errors.group(1) if errors else ""
+    return wrk_figures(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def reads(env: dict[str, str], folder: Path, duration: int, connections: int) -> list[Row]:

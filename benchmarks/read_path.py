@@ -251,7 +251,11 @@ def wrk(
     header = ["-H", f"Accept-Encoding: {encoding}"] if encoding else []
     arguments = [*WRK, *header, f"-c{connections}", f"-d{duration}s", "--latency", url]
     command = pinned(LOAD_CPU, arguments)
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return wrk_figures(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def wrk_figures(output: str) -> tuple[float, float, float, str]:
+    """Requests/s, p50 and p99 in ms, and any errors, from `wrk --latency`'s output."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
     p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]

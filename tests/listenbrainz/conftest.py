@@ -16,8 +16,8 @@ from pyrate_limiter import Duration, InMemoryBucket, Rate
 from tests.fixtures.listenbrainz import ListenBrainzSettings
 from trendcache.listenbrainz.client import ListenBrainzClient
 from trendcache.listenbrainz.connector import ListenBrainzConnector
-from trendcache.listenbrainz.session import RetryPolicy
 from trendcache.ratelimit import SharedLimiter
+from trendcache.upstream_retry import RetryPolicy
 
 QUICK_RETRY = RetryPolicy(attempts=4, backoff_initial=0.02, backoff_max=0.2)
 ConnectorFactory = Callable[..., ListenBrainzConnector]

@@ -25,10 +25,10 @@ from trendcache.musicbrainz.session import (
     MISSING,
     MusicBrainzSession,
     ResponseCache,
-    RetryPolicy,
 )
 from trendcache.ratelimit import SharedLimiter
 from trendcache.upstream_metrics import UpstreamMetrics
+from trendcache.upstream_retry import RetryPolicy
 
 # Production's retry logic with backoff short enough for tests; a per-client 503 still
 # waits its Retry-After.

@@ -27,8 +27,9 @@ from trendcache.musicbrainz.errors import (
     UserAgentError,
 )
 from trendcache.musicbrainz.sanitize import NAME_LIMIT
-from trendcache.musicbrainz.session import MusicBrainzSession, RetryPolicy
+from trendcache.musicbrainz.session import MusicBrainzSession
 from trendcache.text import clean_text
+from trendcache.upstream_retry import RetryPolicy
 
 UNKNOWN = "release/00000000-0000-4000-8000-000000000000"
 GLOBAL = "global"

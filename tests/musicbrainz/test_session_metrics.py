@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from tests.musicbrainz.conftest import SessionFactory, fast_limiter
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
-from trendcache.musicbrainz.session import RetryPolicy
 from trendcache.tally import Deltas, Tally
 from trendcache.upstream_metrics import UpstreamMetrics
+from trendcache.upstream_retry import RetryPolicy
 
 QUICK = RetryPolicy(attempts=4, backoff_initial=0.01, backoff_max=0.1)
 

@@ -15,11 +15,11 @@ from trendcache.listenbrainz.session import (
     DEFAULT_RETRY,
     ListenBrainzSession,
     RateWindow,
-    RetryPolicy,
 )
 from trendcache.ratelimit import SharedLimiter, per_second, shared_limiter
 from trendcache.tally import Tally
 from trendcache.upstream_metrics import UpstreamMetrics
+from trendcache.upstream_retry import RetryPolicy
 from trendcache.useragent import InvalidUserAgent, checked_user_agent
 
 # "each of their client applications never make more than ONE call per second"

@@ -20,11 +20,9 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import httpx2
-import stamina
 from pydantic import ValidationError
 
 from trendcache.listenbrainz.errors import (
@@ -37,6 +35,7 @@ from trendcache.listenbrainz.models import ErrorBody
 from trendcache.ratelimit import SharedLimiter
 from trendcache.text import recordable
 from trendcache.upstream_metrics import UpstreamMetrics, outcome, unmetered
+from trendcache.upstream_retry import GaveUp, RetryPolicy, Wait, header_seconds, retrying
 
 Params = Sequence[tuple[str, str | int | bool]]
 MAX_WAIT = 60.0  # the longest a window or a 429 may hold one fetch
@@ -44,27 +43,7 @@ MIN_429_WAIT = 1.0  # a 429 without usable headers still waits a second
 WINDOW_MARGIN = 0.05  # past the reported reset, for clocks and the trip there
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Attempts per request; backoff for 5xx and network errors (a 429 waits its own)."""
-
-    attempts: int = 5
-    backoff_initial: float = 0.5
-    backoff_max: float = 30.0
-
-
-DEFAULT_RETRY = RetryPolicy()
-
-
-class _Wait(Exception):
-    def __init__(self, reason: str, seconds: float) -> None:
-        super().__init__(f"{reason}; retrying in {seconds:.1f} s")
-        self.reason = reason
-        self.seconds = seconds
-
-
-def _backoff(exc: Exception) -> bool | float:
-    return exc.seconds if isinstance(exc, _Wait) else False
+DEFAULT_RETRY = RetryPolicy(attempts=5, backoff_initial=0.5, backoff_max=30.0)
 
 
 class RateWindow:
@@ -115,16 +94,9 @@ class ListenBrainzSession:
         """GET `path` under the API root as JSON; None for a 204 (nothing computed yet)."""
         url = f"{self.base_url}/{path.lstrip('/')}"
         try:
-            for attempt in stamina.retry_context(
-                on=_backoff, attempts=self._retry.attempts, timeout=None, wait_jitter=0
-            ):
-                with attempt:
-                    return self._get_once(url, params, attempt.num)
-        except _Wait as exc:
-            raise ListenBrainzUnavailable(
-                f"ListenBrainz: {exc.reason} ({self._retry.attempts} attempts)"
-            ) from None
-        raise AssertionError("unreachable: stamina re-raises the last error")
+            return retrying(self._retry, lambda attempt: self._get_once(url, params, attempt))
+        except GaveUp as exc:
+            raise ListenBrainzUnavailable(f"ListenBrainz: {exc}") from None
 
     def _get_once(self, url: str, params: Params, attempt: int) -> Any | None:
         self._wait_for_window()
@@ -136,7 +108,7 @@ class ListenBrainzSession:
             response = self._http.get(url, params=[(k, _text(v)) for k, v in params])
         except httpx2.TransportError as exc:
             self._metrics.request(url, outcome(None, exc), time.perf_counter() - start)
-            raise _Wait(f"unreachable ({type(exc).__name__})", self._pause(attempt)) from exc
+            raise Wait(f"unreachable ({type(exc).__name__})", self._retry.pause(attempt)) from exc
         status = response.status_code
         self._metrics.request(url, outcome(status), time.perf_counter() - start)
         reset_in = self._note_window(response)
@@ -150,7 +122,7 @@ class ListenBrainzSession:
         if status == 204:
             return None
         if status == 429:
-            wait = max(_seconds(response.headers.get("retry-after")), reset_in, MIN_429_WAIT)
+            wait = max(header_seconds(response.headers.get("retry-after")), reset_in, MIN_429_WAIT)
             if wait > self._max_wait:
                 raise ListenBrainzRateLimited(
                     f"ListenBrainz asked us to wait {wait:.0f} s, longer than a fetch may "
@@ -159,16 +131,16 @@ class ListenBrainzSession:
                 )
             wait += random.uniform(0.05, 0.25)
             self._metrics.retry_after(wait)
-            raise _Wait("rate limit reached", wait)
+            raise Wait("rate limit reached", wait)
         if status >= 500:
-            raise _Wait(f"answered {status}", self._pause(attempt))
+            raise Wait(f"answered {status}", self._retry.pause(attempt))
         raise ListenBrainzRefused(
             f"ListenBrainz answered {status} for {_path(url)}: {_message(response)}"
         )
 
     def _note_window(self, response: httpx2.Response) -> float:
         """Remember a window the answer reports as spent; its reset-in, in seconds."""
-        reset_in = _seconds(response.headers.get("x-ratelimit-reset-in"))
+        reset_in = header_seconds(response.headers.get("x-ratelimit-reset-in"))
         remaining = response.headers.get("x-ratelimit-remaining")
         if remaining is not None and remaining.strip() == "0":
             self._window.spent_for(reset_in + WINDOW_MARGIN)
@@ -187,22 +159,11 @@ class ListenBrainzSession:
         self._metrics.retry_after(wait)
         self._sleep(wait)
 
-    def _pause(self, attempt: int) -> float:
-        exponential = self._retry.backoff_initial * 2.0 ** (attempt - 1)
-        return float(min(exponential, self._retry.backoff_max) * random.uniform(1.0, 1.25))
-
 
 def _text(value: str | int | bool) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _seconds(value: str | None) -> float:
-    try:
-        return max(0.0, float(value)) if value is not None else 0.0
-    except ValueError:
-        return 0.0
 
 
 def _path(url: str) -> str:

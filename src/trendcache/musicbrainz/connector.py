@@ -10,12 +10,12 @@ from trendcache.musicbrainz.session import (
     DEFAULT_RETRY,
     MusicBrainzSession,
     ResponseCache,
-    RetryPolicy,
 )
 from trendcache.musicbrainz.useragent import check_user_agent
 from trendcache.ratelimit import SharedLimiter, per_second, shared_limiter
 from trendcache.tally import Tally
 from trendcache.upstream_metrics import UpstreamMetrics
+from trendcache.upstream_retry import RetryPolicy
 
 
 def musicbrainz_rate(requests_per_second: float) -> tuple[int, float]:

@@ -13,15 +13,12 @@ back from the response cache is cleaned again (a no-op for what this code stored
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import httpx2
-import stamina
 
 from trendcache.musicbrainz.errors import (
     MusicBrainzMalformed,
@@ -33,6 +30,7 @@ from trendcache.musicbrainz.sanitize import clean_document
 from trendcache.ratelimit import SharedLimiter
 from trendcache.text import recordable
 from trendcache.upstream_metrics import UpstreamMetrics, outcome, unmetered
+from trendcache.upstream_retry import GaveUp, RetryPolicy, Wait, header_seconds, retrying
 
 Params = Sequence[tuple[str, str | int | float | bool | None]]
 MISSING = object()
@@ -45,25 +43,7 @@ class ResponseCache(Protocol):
     def put(self, url: str, document: Any) -> None: ...
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 6
-    backoff_initial: float = 1.0
-    backoff_max: float = 60.0
-
-
 DEFAULT_RETRY = RetryPolicy()
-
-
-class _Wait(Exception):
-    def __init__(self, reason: str, seconds: float) -> None:
-        super().__init__(f"{reason}; retrying in {seconds:.1f} s")
-        self.reason = reason
-        self.seconds = seconds
-
-
-def _backoff(exc: Exception) -> bool | float:
-    return exc.seconds if isinstance(exc, _Wait) else False
 
 
 class MusicBrainzSession:
@@ -98,21 +78,9 @@ class MusicBrainzSession:
 
     def _fetch(self, url: str, query: Params) -> Any | None:
         try:
-            for attempt in stamina.retry_context(
-                on=_backoff, attempts=self._retry.attempts, timeout=None, wait_jitter=0
-            ):
-                with attempt:
-                    return self._get_once(url, query, attempt.num)
-        except _Wait as exc:
-            raise MusicBrainzUnavailable(
-                f"MusicBrainz: {exc.reason} ({self._retry.attempts} attempts)"
-            ) from None
-        raise AssertionError("unreachable: stamina re-raises the last error")
-
-    def _pause(self, attempt: int, at_least: float = 0.0) -> float:
-        exponential = self._retry.backoff_initial * 2.0 ** (attempt - 1)
-        base = max(at_least, min(exponential, self._retry.backoff_max))
-        return float(base * random.uniform(1.0, 1.25))
+            return retrying(self._retry, lambda attempt: self._get_once(url, query, attempt))
+        except GaveUp as exc:
+            raise MusicBrainzUnavailable(f"MusicBrainz: {exc}") from None
 
     def _get_once(self, url: str, query: Params, attempt: int) -> Any | None:
         with self._metrics.limiter_wait():
@@ -123,7 +91,7 @@ class MusicBrainzSession:
             response = self._http.get(url, params=list(query))
         except httpx2.TransportError as exc:
             self._metrics.request(url, outcome(None, exc), time.perf_counter() - start)
-            raise _Wait(f"unreachable ({type(exc).__name__})", self._pause(attempt)) from exc
+            raise Wait(f"unreachable ({type(exc).__name__})", self._retry.pause(attempt)) from exc
         status = response.status_code
         self._metrics.request(url, outcome(status), time.perf_counter() - start)
         if status == 200:
@@ -138,24 +106,17 @@ class MusicBrainzSession:
         if status in (429, 503):
             zone = response.headers.get("x-ratelimit-zone", "")
             self._metrics.refused(zone)
-            retry_after = _seconds(response.headers.get("retry-after"))
+            retry_after = header_seconds(response.headers.get("retry-after"))
             if zone == "global":
-                raise _Wait("busy (global load shedding)", self._pause(attempt))
-            pause = self._pause(attempt, at_least=max(retry_after, 1.0))
+                raise Wait("busy (global load shedding)", self._retry.pause(attempt))
+            pause = self._retry.pause(attempt, at_least=max(retry_after, 1.0))
             self._metrics.retry_after(pause)
-            raise _Wait("rate limit reached", pause)
+            raise Wait("rate limit reached", pause)
         if status >= 500:
-            raise _Wait(f"answered {status}", self._pause(attempt))
+            raise Wait(f"answered {status}", self._retry.pause(attempt))
         if status == 403:
             raise UserAgentError(f"MusicBrainz refused our User-Agent: {_message(response)}")
         raise MusicBrainzRefused(f"MusicBrainz answered {status}: {_message(response)}")
-
-
-def _seconds(value: str | None) -> float:
-    try:
-        return max(0.0, float(value)) if value is not None else 0.0
-    except ValueError:
-        return 0.0
 
 
 def _message(response: httpx2.Response) -> str:
