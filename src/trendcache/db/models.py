@@ -114,6 +114,8 @@ class EnrichmentState(Base):
     __table_args__ = (
         Index("ix_enrichment_state_status_next", "status", "next_attempt_at"),
         Index("ix_enrichment_state_release", "release_mbid"),
+        # An album known to two sources is one album: joined through its release group.
+        Index("ix_enrichment_state_release_group", "release_group_mbid"),
         Index("ix_enrichment_state_batch", "batch_id"),
         # The last change, one probe: cached trending statistics check it per request.
         Index("ix_enrichment_state_updated", "updated_at"),

@@ -8,10 +8,21 @@ from __future__ import annotations
 
 NEW_RELEASES = "spotify_new_releases"
 TRENDING = "spotify_trending"
+# ListenBrainz: the week's most-listened release groups and the fresh releases, one
+# worldwide listing each (MusicBrainz's code for "worldwide": XW).
+LISTENBRAINZ = "listenbrainz"
+LISTENBRAINZ_TOP = "listenbrainz_top"
+LISTENBRAINZ_FRESH = "listenbrainz_fresh"
+WORLDWIDE = "XW"
 
 
 def new_releases_key(market: str) -> str:
     return f"{NEW_RELEASES}:{market}"
+
+
+def listenbrainz_key(listing: str) -> str:
+    """`listenbrainz_top:XW`: a ListenBrainz listing's cache key (worldwide, as its data)."""
+    return f"{listing}:{WORLDWIDE}"
 
 
 def trending_key(market: str | None = None) -> str:
