@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from .catalog import RANGES
 from .control import control_routes
+from .coverart import coverart_routes
 from .instance import EmulatorState
 from .request_log import RequestRecord
 
@@ -201,4 +202,5 @@ def create_app(state: EmulatorState) -> Starlette:
         for template, handler in API
     ]
     routes += control_routes(state)
+    routes += coverart_routes(state)
     return Starlette(routes=routes, exception_handlers={404: _not_found})

@@ -3,11 +3,14 @@
 ``POST /_emulator/faults`` takes ``{"outage": 2, "too_many_requests": 1, "reset_in": 3,
 "malformed_json": 1, "malformed_shape": 1, "stats_not_computed": true, "latency": 0.5,
 "limit_per_ip": 2, "limit_per_token": 5, "window": 4}``: counts are added to those still
-pending; the limits change the rate limit every client gets.
+pending; the limits change the rate limit every client gets. ``POST /_emulator/day`` takes
+``{"day": "2026-12-04"}`` or ``{"days": 1}`` (forward, or back when negative) and moves the
+catalog's day: charts and fresh releases follow it.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -69,4 +72,13 @@ def control_routes(state: EmulatorState) -> list[Route]:
             apply_faults(state, await json_body(request))
         return summary()
 
-    return shared_routes(state, summary, faults)
+    async def day(request: Request) -> dict[str, Any]:
+        body = await json_body(request)
+        reject_unknown(body, ["day", "days"])
+        if "day" in body:
+            state.catalog.set_day(date.fromisoformat(str(body["day"])))
+        else:
+            state.catalog.advance(int(body.get("days", 1)))
+        return {"today": state.today().isoformat()}
+
+    return shared_routes(state, summary, faults, [("/day", day, ["POST"])])

@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 # Called in the sync's own transaction once its listings are written, with the albums
 # listed and the sync's time (the followed artists' notifications: see `Services`).
 OnStored = Callable[[Session, list[str], datetime], object]
-Trigger = Literal["schedule", "on_demand", "cli", "api", "admin"]
+# "demo_history": the demo writing its weeks of past days (`trendcache.demo_history`).
+Trigger = Literal["schedule", "on_demand", "cli", "api", "admin", "demo_history"]
 # Syncs nobody asked for by hand: while an admin holds background syncs, these wait.
 BACKGROUND_TRIGGERS: frozenset[str] = frozenset({"schedule", "on_demand", "api"})
 WAIT_POLL_SECONDS = 0.1
@@ -80,8 +81,15 @@ class Syncer:
         on_queued: Callable[[list[str]], None] = lambda ids: None,
         lease_seconds: float = LEASE_SECONDS,
         on_stored: OnStored | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        budget_service: str | None = None,
     ) -> None:
         self.database = database
+        # The run's time (its start and end, its cache expiry, its history snapshot): the
+        # machine's, except where the demo writes weeks of past history (`with_clock`).
+        self.clock = clock
+        # Whose request budget the runs count against: the source's own unless given.
+        self.budget_service = budget_service
         self.on_stored = on_stored
         self.source = source
         self.locks = locks
@@ -96,7 +104,7 @@ class Syncer:
             fresh = session.scalar(
                 select(func.count())
                 .select_from(CacheData)
-                .where(CacheData.key.in_(keys), CacheData.expires > utcnow())
+                .where(CacheData.key.in_(keys), CacheData.expires > self.clock())
             )
         return fresh == len(keys)
 
@@ -121,7 +129,7 @@ class Syncer:
         if failures == 0 or runs[0].finished_at is None:
             return None
         wait = FAILURE_BACKOFF_SECONDS[failures - 1]
-        if utcnow() - runs[0].finished_at >= timedelta(seconds=wait):
+        if self.clock() - runs[0].finished_at >= timedelta(seconds=wait):
             return None
         return f"last sync failed ({runs[0].error}); next try within {wait // 60} min"
 
@@ -142,14 +150,29 @@ class Syncer:
     def for_markets(self, markets: list[str]) -> Syncer:
         """A syncer of the same source narrowed to `markets`: the same lease, runs,
         backoff and pause, so a narrowed sync is still the one sync at a time."""
+        return self._copy(self.source.only(markets), self.clock, self.budget_service)
+
+    def with_clock(
+        self, clock: Callable[[], datetime], budget_service: str | None = None
+    ) -> Syncer:
+        """The same syncer (source, lease, runs) running at `clock`'s time, its requests
+        counted against `budget_service` when given: how the demo writes past days' history
+        through the one real sync path."""
+        return self._copy(self.source, clock, budget_service)
+
+    def _copy(
+        self, source: ListingSource[Any], clock: Callable[[], datetime], budget: str | None
+    ) -> Syncer:
         return Syncer(
             self.database,
-            self.source.only(markets),
+            source,
             self.locks,
             self.on_change,
             self.on_queued,
             self.lease_seconds,
             self.on_stored,
+            clock,
+            budget,
         )
 
     def sync(
@@ -181,7 +204,7 @@ class Syncer:
             while not lease.try_acquire():
                 if not wait or time.monotonic() >= deadline:
                     return SyncResult("cache", busy=True)
-                waiting_since = waiting_since or utcnow()
+                waiting_since = waiting_since or self.clock()
                 while self.locks.held(self.source.lease_key) and time.monotonic() < deadline:
                     time.sleep(WAIT_POLL_SECONDS)
         except RedisUnavailable as exc:
@@ -220,14 +243,17 @@ class Syncer:
                 update(SyncRun)
                 .where(SyncRun.source == self.source.name, SyncRun.status == "running")
                 .values(
-                    status="interrupted", error="the syncing process stopped", finished_at=utcnow()
+                    status="interrupted",
+                    error="the syncing process stopped",
+                    finished_at=self.clock(),
                 )
             )
             run = self._new_run(trigger)
             session.add(run)
         self.on_change()
         source = self.source
-        budget = DailyBudget(self.database, source.name, source.daily_request_budget)
+        service = self.budget_service or source.name
+        budget = DailyBudget(self.database, service, source.daily_request_budget)
         budget.on_request = on_request
         try:
             result = source.fetch(budget)
@@ -241,7 +267,7 @@ class Syncer:
         return self._succeeded(run.id, result, budget.sent)
 
     def _succeeded(self, run_id: int, result: Fetched, requests: int) -> SyncResult:
-        now = utcnow()
+        now = self.clock()
         expires = now + timedelta(seconds=self.source.cache_seconds)
         error = recordable("; ".join(result.problems)) or None
         try:
@@ -291,7 +317,7 @@ class Syncer:
                 "failed",
                 message,
                 requests,
-                utcnow(),
+                self.clock(),
             )
             record_failure(session, self.source.served_keys(), message)
         log.warning("sync %s failed: %s", run_id, message)
@@ -307,7 +333,7 @@ class Syncer:
 
     def _new_run(self, trigger: Trigger) -> SyncRun:
         keys = ",".join(self.source.listing_keys())
-        return SyncRun(source=self.source.name, key=keys, trigger=trigger)
+        return SyncRun(source=self.source.name, key=keys, trigger=trigger, started_at=self.clock())
 
     def _pause(self, until: datetime, message: str) -> None:
         value = {"until": until.isoformat(), "message": message}
