@@ -1,7 +1,11 @@
 """Demo mode: with no Spotify credentials, `serve` runs against the built-in emulators.
 
-Both: Spotify for the data, MusicBrainz (at its real pace of one request a second, so
-enrichment fills in live) for the identifiers. The demo keeps its data apart
+All three: Spotify and ListenBrainz for the data (a share of Spotify's albums chart on
+ListenBrainz too, under the release groups MusicBrainz has for them), MusicBrainz (at its
+real pace of one request a second, so enrichment fills in live) for the identifiers, and
+the Cover Art Archive (served by the ListenBrainz emulator) for ListenBrainz's covers. The
+emulators can move to another day together (`Demo.move_to`): the demo's weeks of history
+are written that way (`trendcache.demo_history`). The demo keeps its data apart
 (DATA_DIR/demo) so that setting real credentials later starts from a clean cache instead
 of mixing invented albums into real history. For the same reason it refuses to start when
 DATABASE_URL or REDIS_URL is set: those name a real deployment's database and queue, and
@@ -17,31 +21,47 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import SecretStr
 
 from trendcache.config import AccessTier, Settings
+from trendcache.emulators.listenbrainz import ListenBrainzEmulator
 from trendcache.emulators.musicbrainz import MusicBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.startup import StartupError
 
 DEMO_LATENCY_SECONDS = 0.02
 DEMO_USER_AGENT = "trendcache-demo/0.1 ( https://github.com/trendcache/trendcache )"
-Server = TypeVar("Server", SpotifyEmulator, MusicBrainzEmulator)
+# Requests a second to the ListenBrainz emulator: our own, on loopback, so no need to wait.
+DEMO_LISTENBRAINZ_RATE = 50.0
+Server = TypeVar("Server", SpotifyEmulator, MusicBrainzEmulator, ListenBrainzEmulator)
 
 
 class Demo:
-    """The two emulators behind a demo, stopped together."""
+    """The emulators behind a demo, moved and stopped together."""
 
     def __init__(
-        self, spotify: SpotifyEmulator, musicbrainz: MusicBrainzEmulator, *, moved: bool
+        self,
+        spotify: SpotifyEmulator,
+        musicbrainz: MusicBrainzEmulator,
+        listenbrainz: ListenBrainzEmulator,
+        *,
+        moved: bool,
     ) -> None:
-        self.spotify, self.musicbrainz = spotify, musicbrainz
+        self.spotify, self.musicbrainz, self.listenbrainz = spotify, musicbrainz, listenbrainz
         self.moved = moved  # not on last time's ports: cached URLs point nowhere
 
+    def move_to(self, day: date) -> None:
+        """Every emulator at `day`: Spotify's clock (new releases, tokens, quotas) and
+        ListenBrainz's charts and fresh releases. MusicBrainz does not change by the day."""
+        self.spotify.advance(days=(day - self.spotify.today).days)
+        self.listenbrainz.set_day(day)
+
     def stop(self) -> None:
+        self.listenbrainz.stop()
         self.musicbrainz.stop()
         self.spotify.stop()
 
@@ -96,7 +116,20 @@ def start_demo(settings: Settings, tier: AccessTier) -> tuple[Settings, Demo, st
     musicbrainz = _start_on(
         lambda port: MusicBrainzEmulator(emulator.catalog, port=port), saved.get("musicbrainz")
     )
-    ports = {"spotify": emulator.port, "musicbrainz": musicbrainz.port}
+    listenbrainz = _start_on(
+        lambda port: ListenBrainzEmulator(
+            today=emulator.today,
+            latency=DEMO_LATENCY_SECONDS,
+            port=port,
+            shared_with=(emulator.catalog, musicbrainz.catalog),
+        ),
+        saved.get("listenbrainz"),
+    )
+    ports = {
+        "spotify": emulator.port,
+        "musicbrainz": musicbrainz.port,
+        "listenbrainz": listenbrainz.port,
+    }
     demo_dir.mkdir(parents=True, exist_ok=True)
     _ports_file(demo_dir).write_text(json.dumps(ports))
     demo = settings.model_copy(
@@ -109,11 +142,16 @@ def start_demo(settings: Settings, tier: AccessTier) -> tuple[Settings, Demo, st
             "database_url": f"sqlite:///{(demo_dir / 'trendcache.sqlite3').resolve()}",
             "musicbrainz_base_url": musicbrainz.base_url,
             "musicbrainz_user_agent": settings.musicbrainz_user_agent or DEMO_USER_AGENT,
+            "listenbrainz_base_url": listenbrainz.base_url,
+            "listenbrainz_rate": DEMO_LISTENBRAINZ_RATE,
+            "cover_art_archive_base_url": listenbrainz.coverart_url,
         }
     )
     notice = (
         "No Spotify credentials set (SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET): serving demo "
         f"data from the built-in Spotify emulator ({emulator_tier} tier) at {emulator.base_url}"
-        f" and MusicBrainz emulator at {musicbrainz.base_url}"
+        f", MusicBrainz emulator at {musicbrainz.base_url} and ListenBrainz emulator (with the "
+        f"Cover Art Archive) at {listenbrainz.base_url}"
     )
-    return demo, Demo(emulator, musicbrainz, moved=bool(saved) and saved != ports), notice
+    moved = bool(saved) and saved != ports
+    return demo, Demo(emulator, musicbrainz, listenbrainz, moved=moved), notice

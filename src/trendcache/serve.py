@@ -1,13 +1,15 @@
 """`trendcache serve`: the whole product in one process on the embedded default.
 
 Migrations and data steps, the queue consumer (threads), the scheduler, a first sync when
-the cache is empty or stale, and the web server; with no credentials, the Spotify emulator
-as well.
+the cache is empty or stale, and the web server; with no credentials, the emulators as
+well, and on the demo's first start its weeks of history, built in the background while the
+page already serves (`trendcache.demo_history`).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
 from uvicorn import Server
@@ -15,6 +17,7 @@ from uvicorn import Server
 from trendcache import heap
 from trendcache.config import AccessTier, Settings
 from trendcache.demo import check_demo_allowed, start_demo
+from trendcache.demo_history import DemoHistory, DemoNote
 from trendcache.logs import Redactor
 from trendcache.pipeline.data_steps.prepare import prepare_database
 from trendcache.services import Services
@@ -24,6 +27,7 @@ from trendcache.web.app import create_app
 from trendcache.web.server import server_config
 
 log = logging.getLogger(__name__)
+STOP_BUILDING_SECONDS = 10.0  # the day being written finishes; the next start resumes
 
 
 def serve(
@@ -37,13 +41,16 @@ def serve(
 ) -> None:
     demo = None
     demo_note = None
+    history = None
     check_listen(host, port)  # before anything starts: a port in use is one line, not a log
     if not settings.has_spotify_credentials:
         check_demo_allowed(settings)  # before touching any configured database or Redis
     with starting(settings):
         if not settings.has_spotify_credentials:
             settings, demo, notice = start_demo(settings, demo_tier)
-            demo_note = "Demo data from the built-in Spotify and MusicBrainz emulators"
+            demo_note = (
+                "Demo data from the built-in Spotify, ListenBrainz and MusicBrainz emulators"
+            )
             announce(notice)
         if settings.spotify_client_secret is not None:
             redactor.add(settings.spotify_client_secret.get_secret_value())
@@ -52,9 +59,25 @@ def serve(
         queue = TaskQueue(settings, lambda: services)
         services.on_queued(queue.request_enrichment)
         fresh = services.syncer.is_fresh()
+        if demo is not None:
+            syncers = {"spotify": services.syncer}  # services.syncers once ListenBrainz syncs
+            history = DemoHistory(services.database, syncers, demo.move_to)
+            if history.begin():  # holds background syncs before the queue can start one
+                demo_note = DemoNote(demo_note or "", history)
+            else:
+                history = None
     consumer = queue.consumer(workers=3, schedule=True)
     consumer.start()
-    if demo is not None and demo.moved:
+    if history is not None and demo is not None:
+        today = demo.spotify.today
+
+        def build() -> None:
+            if history.run(today):
+                queue.request_sync("on_demand", force=False)  # the 28th day: today, live
+
+        building = threading.Thread(target=build, name="demo-history", daemon=True)
+        building.start()
+    elif demo is not None and demo.moved:
         queue.request_sync("on_demand", force=True)  # the cache's URLs name the old ports
     elif not fresh:
         queue.request_sync("on_demand", force=False)
@@ -67,6 +90,9 @@ def serve(
     try:
         Server(config).run()
     finally:
+        if history is not None:
+            history.stop()
+            building.join(timeout=STOP_BUILDING_SECONDS)
         consumer.stop(graceful=True)
         services.close()
         if demo is not None:

@@ -123,7 +123,7 @@ class Catalog:
         self, seed: int = 2026, today: date | None = None, shared: Iterable[ReleaseGroup] = ()
     ) -> None:
         self.seed = seed
-        self.today = today or date.today()
+        self.today = self.start_day = today or date.today()
         rng = random.Random(seed)
         self.artists = [
             Artist(

@@ -24,7 +24,7 @@ class EmulatorState:
         return self.catalog.today
 
     def reset(self) -> None:
-        """Healthy service: no faults, empty stats and rate windows; same data.
+        """Healthy service at its first day: no faults, empty stats and rate windows.
 
         Requests still in flight from before see the new ``epoch`` and are not logged.
         """
@@ -32,3 +32,4 @@ class EmulatorState:
         self.faults.clear()
         self.stats.clear()
         self.limiter.clear()
+        self.catalog.set_day(self.catalog.start_day)

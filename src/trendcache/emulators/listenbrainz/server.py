@@ -84,8 +84,7 @@ class ListenBrainzEmulator(ThreadedServer):
         return self.catalog.advance(days)
 
     def reset(self) -> None:
-        """Healthy again: no faults, empty stats and rate windows, latency as constructed.
-
-        The catalog and the rate limits survive.
+        """Healthy again: no faults, empty stats and rate windows, latency as constructed,
+        back at its first day. The catalog and the rate limits survive.
         """
         self._state.reset()
