@@ -37,6 +37,10 @@ DEMO_LATENCY_SECONDS = 0.02
 DEMO_USER_AGENT = "trendcache-demo/0.1 ( https://github.com/trendcache/trendcache )"
 # Requests a second to the ListenBrainz emulator: our own, on loopback, so no need to wait.
 DEMO_LISTENBRAINZ_RATE = 50.0
+# Spotify requests a minute, unless set: the demo's history sends four weeks of syncs in
+# well under a minute (`demo_history`), which Spotify's real pace (180) would stretch and
+# leave the live first sync waiting behind. The emulator is ours; it takes them.
+DEMO_SPOTIFY_REQUESTS_PER_MINUTE = 1200
 Server = TypeVar("Server", SpotifyEmulator, MusicBrainzEmulator, ListenBrainzEmulator)
 
 
@@ -142,6 +146,9 @@ def start_demo(settings: Settings, tier: AccessTier) -> tuple[Settings, Demo, st
             "database_url": f"sqlite:///{(demo_dir / 'trendcache.sqlite3').resolve()}",
             "musicbrainz_base_url": musicbrainz.base_url,
             "musicbrainz_user_agent": settings.musicbrainz_user_agent or DEMO_USER_AGENT,
+            "spotify_requests_per_minute": settings.spotify_requests_per_minute
+            if "spotify_requests_per_minute" in settings.model_fields_set
+            else DEMO_SPOTIFY_REQUESTS_PER_MINUTE,
             "listenbrainz_base_url": listenbrainz.base_url,
             "listenbrainz_rate": DEMO_LISTENBRAINZ_RATE,
             "cover_art_archive_base_url": listenbrainz.coverart_url,
