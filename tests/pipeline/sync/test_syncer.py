@@ -15,6 +15,7 @@ from tests.pipeline.helpers import (
 from trendcache.clock import utcnow
 from trendcache.db.models import AlbumAppearance, SpotifyAlbum
 from trendcache.emulators.spotify import SpotifyEmulator
+from trendcache.pipeline.budget import DailyBudget
 from trendcache.pipeline.keys import new_releases_key, trending_key
 from trendcache.services import Services
 
@@ -117,3 +118,22 @@ def test_several_markets_each_get_their_own_key_and_positions(
     assert everywhere, "global releases chart in every market"
     markets = {a.market for a in appearances(services.database)}
     assert markets == {"US", "JP", "BR"}
+
+
+def test_a_syncer_with_a_clock_runs_at_its_time_on_the_budget_it_is_given(
+    services: Services, spotify_emulator: SpotifyEmulator
+) -> None:
+    """How the demo writes past days (`with_clock`); the syncer itself keeps the machine's."""
+    then = utcnow() - timedelta(days=3)
+    result = services.syncer.with_clock(lambda: then, "past:spotify").sync("cli")
+    assert result.source == "fresh"
+    listing = cache_row(services.database, new_releases_key("US"))
+    assert listing is not None
+    [run] = runs(services.database)
+    assert run.started_at == run.finished_at == then
+    assert listing.fetched_at == then
+    assert listing.expires == then + timedelta(hours=services.settings.cache_duration_hours)
+    assert not services.syncer.is_fresh()  # stale by the machine's clock, as it should be
+    sent = DailyBudget(services.database, "past:spotify", 1000).used()
+    assert sent == result.requests > 0
+    assert DailyBudget(services.database, "spotify", 1000).used() == 0
