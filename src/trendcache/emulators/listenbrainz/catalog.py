@@ -175,11 +175,12 @@ class Catalog:
     @property
     def groups(self) -> list[ReleaseGroup]:
         """The release groups around the day (the window the charts rank), catalogue too."""
-        first = self.today - timedelta(days=WINDOW_PAST_DAYS)
-        return [
-            *self.between(first, self.today + timedelta(days=WINDOW_FUTURE_DAYS)),
-            *self.evergreen,
-        ]
+        return self.around(self.today)
+
+    def around(self, day: date) -> list[ReleaseGroup]:
+        first = day - timedelta(days=WINDOW_PAST_DAYS)
+        found = self.between(first, day + timedelta(days=WINDOW_FUTURE_DAYS))
+        return [*found, *self.evergreen]
 
     def release(self, release_mbid: str) -> ReleaseGroup | None:
         """The release group whose shown release this is (the Cover Art Archive's lookup)."""
@@ -270,7 +271,7 @@ class Catalog:
         if cached is not None:
             return cached
         first, last = range_days(range_name, day)
-        scored = [(group, group.listens(first, last)) for group in self.groups]
+        scored = [(group, group.listens(first, last)) for group in self.around(day)]
         scored = [(group, n) for group, n in scored if n > 0]
         scored.sort(key=lambda pair: (-pair[1], pair[0].mbid))
         chart = scored[:CHART_LIMIT]
