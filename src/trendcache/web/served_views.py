@@ -30,13 +30,14 @@ from typing import Any
 
 from trendcache.clock import utcnow
 from trendcache.db.models import CacheData
-from trendcache.pipeline.cache_reads import cached_rows
+from trendcache.pipeline.cache_reads import cached_rows, updated_at
 from trendcache.pipeline.enrichment.status import read_enrichment_status
-from trendcache.pipeline.keys import trending_key
+from trendcache.pipeline.keys import LISTENBRAINZ_VIEW, trending_key
 from trendcache.pipeline.sync.status import SyncStatus, read_status
 from trendcache.services import Services
 from trendcache.web.enrichment_view import EnrichmentActivity, Links, activity_of, annotate_view
 from trendcache.web.headers import JSON_HEADERS
+from trendcache.web.listeners_view import ListenersView, build_listeners_view
 from trendcache.web.prepared import Prepared, Variant, prepare
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,12 @@ class ServedView:
     prepared: Prepared  # the JSON in every encoding offered
     expires: datetime | None
     fetched_at: datetime | None
+    listeners: ListenersView | None = None  # ListenBrainz's week; None before its first sync
+
+    @property
+    def sections_tag(self) -> str:
+        """What the browse page's sections show: the trending view and ListenBrainz's."""
+        return self.etag + (f"~{self.listeners.identity}" if self.listeners else "")
 
     @property
     def has_data(self) -> bool:
@@ -92,6 +99,7 @@ def build_view(
     markets: list[str],
     now: datetime,
     links: Links,
+    listeners: ListenersView | None = None,
 ) -> ServedView:
     view = row.data if row is not None else empty_view(scope, markets, status.tier)
     view = annotate_view(view, row.meta if row is not None else None, links)
@@ -116,6 +124,7 @@ def build_view(
         prepared=prepare(body, b"application/json", headers=JSON_HEADERS),
         expires=row.expires if row else None,
         fetched_at=row.fetched_at if row else None,
+        listeners=listeners,
     )
 
 
@@ -143,11 +152,12 @@ class ServedViews:
         self._by_scope: dict[str | None, ServedView] = {}
         self._by_query: dict[bytes, ServedView] = {}
         self._version: tuple[Any, ...] | None = None
+        self._listeners_stamp: datetime | None = None  # when ListenBrainz's view was written
         self._rebuild_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._keys = [trending_key(scope) for scope in [None, *self.markets]]
+        self._keys = [*(trending_key(s) for s in [None, *self.markets]), LISTENBRAINZ_VIEW]
         services.on_change(self.notify)
 
     def get(self, scope: str | None) -> ServedView | None:
@@ -205,6 +215,8 @@ class ServedViews:
             return "start" if not self._by_scope else "forced"
         if status.version != self._version:
             return "version"
+        if updated_at(self.services.database, LISTENBRAINZ_VIEW) != self._listeners_stamp:
+            return "listenbrainz"
         if any(s.expires and not s.document["stale"] and now >= s.expires for s in self._scopes()):
             return "expired"
         return None
@@ -215,9 +227,16 @@ class ServedViews:
     def _rebuild(self, status: SyncStatus, now: datetime) -> None:
         scopes: list[str | None] = [None, *self.markets]
         status, rows = self._read_rows(status)
+        listeners = self._listeners(rows.get(LISTENBRAINZ_VIEW))
         built = {
             scope: build_view(
-                scope, rows.get(trending_key(scope)), status, self.markets, now, self.links
+                scope,
+                rows.get(trending_key(scope)),
+                status,
+                self.markets,
+                now,
+                self.links,
+                listeners,
             )
             for scope in scopes
         }
@@ -225,6 +244,15 @@ class ServedViews:
         by_query.update({f"market={m}".encode(): built[m] for m in self.markets})
         self._by_scope, self._by_query = built, by_query
         self.status, self._version = status, status.version
+
+    def _listeners(self, row: CacheData | None) -> ListenersView | None:
+        """ListenBrainz's view with its albums' joins read now (after the trending rows,
+        so a match that moved their version is in)."""
+        self._listeners_stamp = row.updated_at if row is not None else None
+        if row is None:
+            return None
+        with self.services.database.session() as session:
+            return build_listeners_view(session, row.data)
 
     def start(self) -> None:
         """Build once now (so the first request finds data), then keep rebuilding."""
