@@ -112,6 +112,8 @@ SourceQuery = Annotated[
         description="What the page shows: `spotify` (new releases, popular albums, trending "
         "artists) or `listenbrainz` (the Listeners' chart); both when absent.",
         examples=list(SOURCES),
+        # Documented as the choices; anything else is a 400 that names them (like a market).
+        json_schema_extra={"enum": list(SOURCES)},
     ),
 ]
 
