@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from trendcache.pipeline.history.joined import is_mbid_album, joined_ids
+from trendcache.pipeline.history.joined import is_mbid_album
 
 LIST_NAMES = ("top", "fresh")
 
@@ -62,13 +60,22 @@ class ListenersView:
         )
 
 
-def build_listeners_view(session: Session, data: dict[str, Any]) -> ListenersView:
-    """The view from the cached document; items without an id or a name are left out."""
+def album_ids(data: dict[str, Any]) -> list[str]:
+    """The ids of the albums the cached document lists (to read their joins)."""
+    return [item["id"] for name in LIST_NAMES for item in _valid(data.get(name))]
+
+
+def build_listeners_view(
+    data: dict[str, Any], joined: Mapping[str, Sequence[str]]
+) -> ListenersView:
+    """The view from the cached document and its albums' joins (`joined_ids`); items
+    without an id or a name are left out."""
     lists = {name: _valid(data.get(name)) for name in LIST_NAMES}
-    ids = [item["id"] for items in lists.values() for item in items]
-    joined = joined_ids(session, ids)
     built = {
-        name: tuple(_album(item, index, joined[item["id"]]) for index, item in enumerate(items))
+        name: tuple(
+            _album(item, index, joined.get(item["id"], [item["id"]]))
+            for index, item in enumerate(items)
+        )
         for name, items in lists.items()
     }
     fetched_at = data.get("fetched_at")

@@ -32,12 +32,13 @@ from trendcache.clock import utcnow
 from trendcache.db.models import CacheData
 from trendcache.pipeline.cache_reads import cached_rows, updated_at
 from trendcache.pipeline.enrichment.status import read_enrichment_status
+from trendcache.pipeline.history.joined import joined_ids
 from trendcache.pipeline.keys import LISTENBRAINZ_VIEW, trending_key
 from trendcache.pipeline.sync.status import SyncStatus, read_status
 from trendcache.services import Services
 from trendcache.web.enrichment_view import EnrichmentActivity, Links, activity_of, annotate_view
 from trendcache.web.headers import JSON_HEADERS
-from trendcache.web.listeners_view import ListenersView, build_listeners_view
+from trendcache.web.listeners_view import ListenersView, album_ids, build_listeners_view
 from trendcache.web.prepared import Prepared, Variant, prepare
 
 log = logging.getLogger(__name__)
@@ -252,7 +253,8 @@ class ServedViews:
         if row is None:
             return None
         with self.services.database.session() as session:
-            return build_listeners_view(session, row.data)
+            joined = joined_ids(session, album_ids(row.data))
+        return build_listeners_view(row.data, joined)
 
     def start(self) -> None:
         """Build once now (so the first request finds data), then keep rebuilding."""
