@@ -117,3 +117,18 @@ def test_malformed_mb_ids_are_refused(client: TestClient, album_id: str) -> None
 def test_an_unknown_mb_album_is_a_404(client: TestClient) -> None:
     assert client.get(f"/api/albums/appearances/mb-{group(77)}").status_code == 404
     assert client.get(f"/albums/mb-{group(77)}").status_code == 404
+
+
+def test_a_kept_page_is_rendered_again_when_a_join_lands(
+    synced_services: Services, client: TestClient, spotify_album: dict[str, object]
+) -> None:
+    spotify_id = str(spotify_album["id"])
+    record_top(synced_services, [lb_item(5)], WEEKS_LATER[0])
+    before = client.get(f"/albums/{spotify_id}")
+    assert 'data-source="listenbrainz_top"' not in before.text
+    assert client.get(f"/albums/{spotify_id}").headers["etag"] == before.headers["etag"]  # kept
+    join(synced_services, spotify_id, group(5))
+    after = client.get(f"/albums/{spotify_id}")
+    assert after.headers["etag"] != before.headers["etag"]
+    assert 'data-source="listenbrainz_top"' in after.text
+    assert 'class="lead-sentence"' in after.text
