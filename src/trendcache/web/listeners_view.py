@@ -6,8 +6,10 @@ with `position`, see `pipeline/keys.py`). The snapshot thread reads it with the 
 views and makes it `ListenersView`: each album with the address of its page under its
 canonical id (the Spotify album MusicBrainz matched it to, else `mb-…`, read through
 `pipeline/history/joined.py`) and the Spotify ids joined to it, so a scope's page can badge
-the ones in its new releases. `identity` moves when anything shown moves (a new sync, a
-match landing), so the page's bodies are rendered again then and only then.
+the ones in its new releases; the top's albums also with their movement since the previous
+ListenBrainz snapshot (`pipeline/history/movement.py`). `identity` moves when anything
+shown moves (a new sync, a match landing), so the page's bodies are rendered again then
+and only then.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from trendcache.pipeline.history.joined import is_mbid_album
+from trendcache.pipeline.history.movement import movement
 
 LIST_NAMES = ("top", "fresh")
 
@@ -42,6 +45,7 @@ class ListenerAlbum:
     album_type: str | None
     listen_count: int | None
     spotify_ids: tuple[str, ...]  # the Spotify albums joined to it
+    movement: str | None = None  # "▲ 3", "▼ 1", "=", "new"; None with nothing to compare
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,13 @@ def album_ids(data: dict[str, Any]) -> list[str]:
 
 
 def build_listeners_view(
-    data: dict[str, Any], joined: Mapping[str, Sequence[str]]
+    data: dict[str, Any],
+    joined: Mapping[str, Sequence[str]],
+    previous_top: Mapping[str, int] | None = None,
 ) -> ListenersView:
-    """The view from the cached document and its albums' joins (`joined_ids`); items
-    without an id or a name are left out."""
+    """The view from the cached document, its albums' joins (`joined_ids`) and the top's
+    positions in its previous snapshot (None: no previous one); items without an id or a
+    name are left out."""
     lists = {name: _valid(data.get(name)) for name in LIST_NAMES}
     built = {
         name: tuple(
@@ -78,10 +85,17 @@ def build_listeners_view(
         )
         for name, items in lists.items()
     }
+    if previous_top is not None:
+        built["top"] = tuple(
+            replace(album, movement=movement(album.position, previous_top.get(album.id)))
+            for album in built["top"]
+        )
     fetched_at = data.get("fetched_at")
     fetched = fetched_at if isinstance(fetched_at, str) else None
     digest = hashlib.sha256(
-        json.dumps([fetched, data, sorted(joined.items())], sort_keys=True, default=str).encode()
+        json.dumps(
+            [fetched, data, sorted(joined.items()), previous_top], sort_keys=True, default=str
+        ).encode()
     ).hexdigest()[:16]
     return ListenersView(fetched, built["top"], built["fresh"], digest)
 

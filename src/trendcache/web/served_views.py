@@ -33,7 +33,13 @@ from trendcache.db.models import CacheData
 from trendcache.pipeline.cache_reads import cached_rows, updated_at
 from trendcache.pipeline.enrichment.status import read_enrichment_status
 from trendcache.pipeline.history.joined import joined_ids
-from trendcache.pipeline.keys import LISTENBRAINZ_VIEW, trending_key
+from trendcache.pipeline.history.movement import previous_positions
+from trendcache.pipeline.keys import (
+    LISTENBRAINZ_TOP,
+    LISTENBRAINZ_VIEW,
+    WORLDWIDE,
+    trending_key,
+)
 from trendcache.pipeline.sync.status import SyncStatus, read_status
 from trendcache.services import Services
 from trendcache.web.enrichment_view import EnrichmentActivity, Links, activity_of, annotate_view
@@ -254,7 +260,8 @@ class ServedViews:
             return None
         with self.services.database.session() as session:
             joined = joined_ids(session, album_ids(row.data))
-        return build_listeners_view(row.data, joined)
+            previous = previous_positions(session, LISTENBRAINZ_TOP, WORLDWIDE)
+        return build_listeners_view(row.data, joined, previous)
 
     def start(self) -> None:
         """Build once now (so the first request finds data), then keep rebuilding."""

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from tests.pipeline.helpers import cache_row
 from tests.web.conftest import ClientFactory, wait_for
-from tests.web.listenbrainz import group, join, lb_item, write_view
+from tests.web.history import MOMENTS
+from tests.web.listenbrainz import group, join, lb_item, record_top, write_view
 from trendcache.pipeline.keys import new_releases_key
 from trendcache.services import Services
 
@@ -118,3 +119,18 @@ def test_status_fragment_swaps_sections_when_only_listenbrainz_moved(
         )
     )
     assert "Listened 3" in swapped
+
+
+def test_movement_since_the_previous_listenbrainz_snapshot(
+    synced_services: Services, client: TestClient
+) -> None:
+    a, b, c = lb_item(1), lb_item(2), lb_item(3)
+    record_top(synced_services, [a, b], MOMENTS[0])
+    write_view(synced_services, [a, b])
+    html = wait_for(lambda: "Listened 1" in (t := client.get("/").text) and t)
+    assert 'class="pos movement"' not in html  # one snapshot: nothing to compare with
+    record_top(synced_services, [b, c, a], MOMENTS[1])
+    write_view(synced_services, [b, c, a])
+    html = wait_for(lambda: "Listened 3" in (t := client.get("/").text) and t)
+    moves = re.findall(r'<span class="pos movement"[^>]*>([^<]+)</span>', html)
+    assert moves == ["▲ 1", "new", "▼ 2"]
