@@ -10,6 +10,11 @@ or enricher reports a change: this process's directly, another's through the cha
 the safety net for an announcement lost, and on SQLite (no bus) the only way another
 process's change arrives. A request is a dict lookup.
 
+ListenBrainz's served view (`LISTENBRAINZ_VIEW`, written by its own sync) is read with
+the trending rows and made the browse page's Listeners' chart (`listeners_view.py`), with
+its albums' joins to Spotify albums read at the same time; its row's `updated_at` is polled
+beside the sync status, since that status is Spotify's alone.
+
 MusicBrainz matches come from each row's `metadata`, written by the enricher (which bumps
 the row, and so the version); see `web/enrichment_view.py`. The thread also keeps `enrichment`
 (is it off, is anything due or being worked on) for the browse page, which polls faster
@@ -256,7 +261,7 @@ class ServedViews:
         """ListenBrainz's view with its albums' joins read now (after the trending rows,
         so a match that moved their version is in)."""
         self._listeners_stamp = row.updated_at if row is not None else None
-        if row is None:
+        if row is None or not isinstance(row.data, dict):
             return None
         with self.services.database.session() as session:
             joined = joined_ids(session, album_ids(row.data))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from trendcache.web.deps import LISTENBRAINZ, SOURCES, SPOTIFY
+from trendcache.web.deps import LISTENBRAINZ, SPOTIFY
 from trendcache.web.pages.page_state import EnrichmentProgress, PageState
 from trendcache.web.prepared import Prepared
 from trendcache.web.rendered import Rendered
@@ -41,7 +41,7 @@ class Shown:
     progress: EnrichmentProgress
     markets: tuple[str, ...]
     demo_note: str | None
-    source: str | None = None  # one of SOURCES, or None for both
+    source: str | None = None  # `deps.SOURCES`: one of them, or None for both
 
     @property
     def version(self) -> tuple[object, ...]:
@@ -95,7 +95,6 @@ def _values(rendered: Rendered, shown: Shown) -> dict[str, Any]:
         "etag": shown.snapshot.sections_tag,
         "market": scope,
         "source": shown.source,
-        "sources": SOURCES,
         "show_spotify": shown.shows(SPOTIFY),
         "show_listenbrainz": shown.shows(LISTENBRAINZ),
         "query": query,
