@@ -1,4 +1,9 @@
-"""A user's album collection: albums trendcache knows, kept with a snapshot of each."""
+"""A user's album collection: albums trendcache knows, kept with a snapshot of each.
+
+A Spotify album's snapshot comes from its full album object; an album known only from
+ListenBrainz (`mb-<release group>`) has none, so its comes from the history's album row and
+credits, which its listing wrote.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session
 
 from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.accounts import CollectionItem
+from trendcache.db.history import Album, AlbumArtist, Artist
 from trendcache.db.models import SpotifyAlbum, new_id
 from trendcache.db.upsert import upsert
 from trendcache.pipeline.views import pick_image
@@ -45,6 +52,26 @@ def album_snapshot(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def listed_album_snapshot(session: Session, album_id: str) -> dict[str, Any] | None:
+    """`album_snapshot`'s shape from the history (a ListenBrainz album); None if unknown."""
+    album = session.get(Album, album_id)
+    if album is None:
+        return None
+    credits = session.execute(
+        select(Artist.id, Artist.name, Artist.spotify_url)
+        .join(AlbumArtist, AlbumArtist.artist_id == Artist.id)
+        .where(AlbumArtist.album_id == album_id)
+        .order_by(AlbumArtist.position)
+    )
+    return {
+        "name": album.name,
+        "artists": [{"id": i, "name": name, "spotifyUrl": url} for i, name, url in credits],
+        "image": album.image,
+        "spotifyUrl": album.spotify_url,
+        "releaseDate": album.release_date,
+    }
+
+
 def add_album(database: Database, user_id: str, album_id: str) -> tuple[Item, bool]:
     """Add a known album; the item, and whether it is new (False: it was there already)."""
     with database.writer() as session:
@@ -52,13 +79,14 @@ def add_album(database: Database, user_id: str, album_id: str) -> tuple[Item, bo
         if existing is not None:
             return _as_item(existing), False
         album = session.get(SpotifyAlbum, album_id)
-        if album is None:
+        snapshot = album_snapshot(album.data) if album else listed_album_snapshot(session, album_id)
+        if snapshot is None:
             raise UnknownAlbum(album_id)
         row = {
             "id": new_id(),
             "user_id": user_id,
             "album_id": album_id,
-            "album": album_snapshot(album.data),
+            "album": snapshot,
             "added_at": utcnow(),
         }
         # PostgreSQL runs two simultaneous adds side by side: the second one skips.

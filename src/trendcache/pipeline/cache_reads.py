@@ -36,6 +36,12 @@ def cached_row(database: Database, key: str) -> CacheData | None:
     return cached_rows(database, [key]).get(key)
 
 
+def updated_at(database: Database, key: str) -> datetime | None:
+    """When `key`'s row was last written (one primary-key probe); None while it has none."""
+    with database.session() as session:
+        return session.scalar(select(CacheData.updated_at).where(CacheData.key == key))
+
+
 def cached_keys(database: Database) -> list[CachedKey]:
     """Every cached key with its age and health, without reading the documents."""
     with database.session() as session:

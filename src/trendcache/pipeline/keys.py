@@ -14,6 +14,8 @@ LISTENBRAINZ = "listenbrainz"
 LISTENBRAINZ_TOP = "listenbrainz_top"
 LISTENBRAINZ_FRESH = "listenbrainz_fresh"
 WORLDWIDE = "XW"
+# What the browse page shows of ListenBrainz: both listings, as the ListenBrainz sync serves them.
+LISTENBRAINZ_VIEW = "listenbrainz_view"
 
 
 def new_releases_key(market: str) -> str:

@@ -134,7 +134,12 @@ def create_app(
     format.install(env)
     assets = StaticAssets(HERE / "static")
     env.globals["static_url"] = assets.url
-    covers = plain_http_origin(services.settings.spotify_api_base_url)  # the emulator's
+    # Plain-http covers come from the emulators only: Spotify's, and ListenBrainz's (which
+    # stands in for the Cover Art Archive in the demo).
+    covers = [
+        *plain_http_origin(services.settings.spotify_api_base_url),
+        *plain_http_origin(services.settings.listenbrainz_base_url),
+    ]
     page_csp = page_policy(covers)
     syncs = SyncRequests(services, queue)
     syncs.on_synced.append(snapshots.refresh)

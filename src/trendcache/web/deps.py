@@ -25,6 +25,8 @@ from trendcache.web.sessions import SessionSigner
 from trendcache.web.signins import SignInLimiter
 
 MARKET_PATTERN = "^[A-Za-z]{2}$"
+SPOTIFY, LISTENBRAINZ = "spotify", "listenbrainz"
+SOURCES = (SPOTIFY, LISTENBRAINZ)  # what the browse page's `?source=` selects; both when absent
 # `openapi.py` documents a parameter whose schema holds this key as one of the configured
 # markets, in any case; the key's value says whether an empty value counts as "all markets"
 # (as a form's "All" sends it) or is refused.
@@ -102,4 +104,30 @@ def listing_market(context: Context, market: MarketQuery = None) -> str:
 
 
 MarketScope = Annotated[str | None, Depends(scope_of)]
+
+SourceQuery = Annotated[
+    str | None,
+    Query(
+        max_length=20,
+        description="What the page shows: `spotify` (new releases, popular albums, trending "
+        "artists) or `listenbrainz` (the Listeners' chart); both when absent.",
+        examples=list(SOURCES),
+        # Documented as the choices; anything else is a 400 that names them (like a market).
+        json_schema_extra={"enum": list(SOURCES)},
+    ),
+]
+
+
+def source_of(source: SourceQuery = None) -> str | None:
+    """The requested source, or None for both; a 400 that names the choices otherwise."""
+    if source is None or source == "":
+        return None
+    if source.lower() not in SOURCES:
+        raise HTTPException(
+            400, f"unknown source {source!r}: one of {', '.join(SOURCES)} (or none for both)"
+        )
+    return source.lower()
+
+
+SourceScope = Annotated[str | None, Depends(source_of)]
 ListingMarket = Annotated[str, Depends(listing_market)]

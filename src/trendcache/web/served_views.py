@@ -10,6 +10,11 @@ or enricher reports a change: this process's directly, another's through the cha
 the safety net for an announcement lost, and on SQLite (no bus) the only way another
 process's change arrives. A request is a dict lookup.
 
+ListenBrainz's served view (`LISTENBRAINZ_VIEW`, written by its own sync) is read with
+the trending rows and made the browse page's Listeners' chart (`listeners_view.py`), with
+its albums' joins to Spotify albums read at the same time; its row's `updated_at` is polled
+beside the sync status, since that status is Spotify's alone.
+
 MusicBrainz matches come from each row's `metadata`, written by the enricher (which bumps
 the row, and so the version); see `web/enrichment_view.py`. The thread also keeps `enrichment`
 (is it off, is anything due or being worked on) for the browse page, which polls faster
@@ -30,13 +35,21 @@ from typing import Any
 
 from trendcache.clock import utcnow
 from trendcache.db.models import CacheData
-from trendcache.pipeline.cache_reads import cached_rows
+from trendcache.pipeline.cache_reads import cached_rows, updated_at
 from trendcache.pipeline.enrichment.status import read_enrichment_status
-from trendcache.pipeline.keys import trending_key
+from trendcache.pipeline.history.joined import joined_ids
+from trendcache.pipeline.history.movement import previous_positions
+from trendcache.pipeline.keys import (
+    LISTENBRAINZ_TOP,
+    LISTENBRAINZ_VIEW,
+    WORLDWIDE,
+    trending_key,
+)
 from trendcache.pipeline.sync.status import SyncStatus, read_status
 from trendcache.services import Services
 from trendcache.web.enrichment_view import EnrichmentActivity, Links, activity_of, annotate_view
 from trendcache.web.headers import JSON_HEADERS
+from trendcache.web.listeners_view import ListenersView, album_ids, build_listeners_view
 from trendcache.web.prepared import Prepared, Variant, prepare
 
 log = logging.getLogger(__name__)
@@ -52,6 +65,12 @@ class ServedView:
     prepared: Prepared  # the JSON in every encoding offered
     expires: datetime | None
     fetched_at: datetime | None
+    listeners: ListenersView | None = None  # ListenBrainz's week; None before its first sync
+
+    @property
+    def sections_tag(self) -> str:
+        """What the browse page's sections show: the trending view and ListenBrainz's."""
+        return self.etag + (f"~{self.listeners.identity}" if self.listeners else "")
 
     @property
     def has_data(self) -> bool:
@@ -92,6 +111,7 @@ def build_view(
     markets: list[str],
     now: datetime,
     links: Links,
+    listeners: ListenersView | None = None,
 ) -> ServedView:
     view = row.data if row is not None else empty_view(scope, markets, status.tier)
     view = annotate_view(view, row.meta if row is not None else None, links)
@@ -116,6 +136,7 @@ def build_view(
         prepared=prepare(body, b"application/json", headers=JSON_HEADERS),
         expires=row.expires if row else None,
         fetched_at=row.fetched_at if row else None,
+        listeners=listeners,
     )
 
 
@@ -143,11 +164,12 @@ class ServedViews:
         self._by_scope: dict[str | None, ServedView] = {}
         self._by_query: dict[bytes, ServedView] = {}
         self._version: tuple[Any, ...] | None = None
+        self._listeners_stamp: datetime | None = None  # when ListenBrainz's view was written
         self._rebuild_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._keys = [trending_key(scope) for scope in [None, *self.markets]]
+        self._keys = [*(trending_key(s) for s in [None, *self.markets]), LISTENBRAINZ_VIEW]
         services.on_change(self.notify)
 
     def get(self, scope: str | None) -> ServedView | None:
@@ -205,6 +227,8 @@ class ServedViews:
             return "start" if not self._by_scope else "forced"
         if status.version != self._version:
             return "version"
+        if updated_at(self.services.database, LISTENBRAINZ_VIEW) != self._listeners_stamp:
+            return "listenbrainz"
         if any(s.expires and not s.document["stale"] and now >= s.expires for s in self._scopes()):
             return "expired"
         return None
@@ -215,9 +239,16 @@ class ServedViews:
     def _rebuild(self, status: SyncStatus, now: datetime) -> None:
         scopes: list[str | None] = [None, *self.markets]
         status, rows = self._read_rows(status)
+        listeners = self._listeners(rows.get(LISTENBRAINZ_VIEW))
         built = {
             scope: build_view(
-                scope, rows.get(trending_key(scope)), status, self.markets, now, self.links
+                scope,
+                rows.get(trending_key(scope)),
+                status,
+                self.markets,
+                now,
+                self.links,
+                listeners,
             )
             for scope in scopes
         }
@@ -225,6 +256,17 @@ class ServedViews:
         by_query.update({f"market={m}".encode(): built[m] for m in self.markets})
         self._by_scope, self._by_query = built, by_query
         self.status, self._version = status, status.version
+
+    def _listeners(self, row: CacheData | None) -> ListenersView | None:
+        """ListenBrainz's view with its albums' joins read now (after the trending rows,
+        so a match that moved their version is in)."""
+        self._listeners_stamp = row.updated_at if row is not None else None
+        if row is None or not isinstance(row.data, dict):
+            return None
+        with self.services.database.session() as session:
+            joined = joined_ids(session, album_ids(row.data))
+            previous = previous_positions(session, LISTENBRAINZ_TOP, WORLDWIDE)
+        return build_listeners_view(row.data, joined, previous)
 
     def start(self) -> None:
         """Build once now (so the first request finds data), then keep rebuilding."""

@@ -27,8 +27,13 @@ def test_json_has_the_album_its_figures_series_and_gaps(
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert set(body) == {"album", "since", "until", "limit", "charts"}
+    assert set(body) == {"album", "since", "until", "limit", "charts", "ids", "sources", "lead"}
     assert (body["since"], body["until"], body["limit"]) == (None, None, 2000)
+    assert (body["ids"], body["sources"], body["lead"]) == (
+        [back["id"]],
+        ["spotify_new_releases"],
+        None,
+    )
     album = body["album"]
     assert (album["id"], album["name"], album["releaseDate"]) == (
         back["id"],

@@ -10,7 +10,9 @@ from fastapi.testclient import TestClient
 
 from tests.fixtures.accounts import PASSWORD, UNKNOWN_ALBUM
 from tests.web.conftest import ClientFactory, sign_in
+from tests.web.listenbrainz import group, lb_item, record_top
 from trendcache.accounts.users import create_user, issue_token
+from trendcache.clock import utcnow
 from trendcache.services import Services
 
 ADD = "/api/albums/add-from-trending"
@@ -165,3 +167,22 @@ def test_the_bearer_scheme_is_documented(api: TestClient) -> None:
         assert "401" in operation["responses"]
     add = document["paths"][ADD]["post"]["responses"]
     assert {"200", "201", "401", "404", "422"} <= set(add)
+
+
+def test_an_album_known_only_from_listenbrainz_can_be_collected(
+    services: Services, api: TestClient, alice: dict[str, str]
+) -> None:
+    item = lb_item(9, name="Heard on ListenBrainz")
+    record_top(services, [item], utcnow())
+    added = api.post(ADD, json={"albumId": item["id"]}, headers=alice)
+    assert added.status_code == 201, added.text
+    body = added.json()
+    assert (body["albumId"], body["name"]) == (item["id"], "Heard on ListenBrainz")
+    assert body["image"] == item["images"][0]["url"]
+    assert body["artists"] == [
+        {"id": item["artists"][0]["id"], "name": "Artist 9", "spotifyUrl": None}
+    ]
+    assert body["spotifyUrl"] is None
+    assert api.delete(f"{LIST}/{item['id']}", headers=alice).status_code == 204
+    unknown = api.post(ADD, json={"albumId": f"mb-{group(10)}"}, headers=alice)
+    assert unknown.status_code == 404

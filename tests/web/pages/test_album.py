@@ -101,7 +101,7 @@ def test_unknown_album_gets_a_friendly_404(client: TestClient) -> None:
     assert "has no trending history" in page.text
     odd = client.get("/albums/<img src=x onerror=alert(1)>")
     assert odd.status_code == 404
-    assert "is not a Spotify album id" in odd.text
+    assert "is not an album id" in odd.text
     assert "&lt;img src=x onerror=alert(1)&gt;" in odd.text
     assert "<img src=x" not in odd.text
 

@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 
 from tests.fixtures.accounts import PASSWORD
 from tests.web.conftest import VIEWER, csrf_of, sign_in
+from tests.web.history import MOMENTS
+from tests.web.listenbrainz import lb_item, record_top
 from trendcache.accounts.users import create_user
 from trendcache.services import Services
 
@@ -135,3 +137,18 @@ def test_the_webhook_url_form(signed_in: TestClient) -> None:
     )
     assert cleared.status_code == 200
     assert 'name="webhook_url" value=""' in cleared.text
+
+
+def test_an_mb_albums_artist_can_be_followed_from_its_page(
+    signed_in: TestClient, synced_services: Services
+) -> None:
+    item = lb_item(6)
+    record_top(synced_services, [item], MOMENTS[0])
+    album = item["id"]
+    page = signed_in.get(f"/albums/{album}")
+    assert page.status_code == 200
+    credited = re.findall(r'<span class="artist" data-artist-id="([^"]+)"', page.text)
+    assert credited == [item["artists"][0]["id"]]
+    csrf = csrf_of(signed_in.get(VIEWER).text)
+    assert post(signed_in, "/follows/add", csrf, artist_id=credited[0]).status_code == 200  # type: ignore[attr-defined]
+    assert followed(signed_in, album=album) == credited

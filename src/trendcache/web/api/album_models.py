@@ -13,11 +13,20 @@ from pydantic import BaseModel, Field
 from trendcache.web.api.models import ArtistRef, MusicBrainzMatch
 
 
+class HistoryArtist(ArtistRef):
+    musicbrainzUrl: str | None = Field(
+        description="Its MusicBrainz page, for an artist known from ListenBrainz (`mb-` id)."
+    )
+
+
 class HistoryAlbum(BaseModel):
-    id: str
+    id: str = Field(
+        description="The id the album is shown under: the Spotify album's when it is joined "
+        "to a ListenBrainz release group, else its own (`mb-<release group MBID>`)."
+    )
     name: str
     albumType: str | None
-    artists: list[ArtistRef] = Field(description="In Spotify's credit order.")
+    artists: list[HistoryArtist] = Field(description="In the source's credit order.")
     releaseDate: str | None = Field(description="YYYY, YYYY-MM or YYYY-MM-DD, see the precision.")
     releaseDatePrecision: str | None
     totalTracks: int | None
@@ -25,6 +34,9 @@ class HistoryAlbum(BaseModel):
     upc: str | None
     image: str | None = Field(description="Cover URL, about 300 px wide.")
     spotifyUrl: str | None
+    releaseGroupUrl: str | None = Field(
+        description="Its MusicBrainz release group: from ListenBrainz, or the enrichment's match."
+    )
     firstSeenAt: datetime = Field(description="First seen in any listing.")
     lastSeenAt: datetime = Field(description="Last seen in any listing.")
     musicbrainz: MusicBrainzMatch
@@ -80,6 +92,22 @@ class HistoryChart(BaseModel):
 
 class AlbumHistoryResponse(BaseModel):
     album: HistoryAlbum
+    ids: list[str] = Field(
+        description="Every id of this album with a history, the shown one first: a Spotify "
+        "album and the `mb-` release group MusicBrainz matched it to are one album.",
+        examples=[["3IqzqH6ShrRtie9Yd2ODyG", "mb-a5ba6e6c-5e6f-4a9e-8e85-a6d2e2a8a1b8"]],
+    )
+    sources: list[str] = Field(
+        description="The listings' sources that had it, e.g. `spotify_new_releases`, "
+        "`listenbrainz_top`.",
+    )
+    lead: str | None = Field(
+        description="Which side listed it first and by how long, in one sentence; null "
+        "unless both Spotify and ListenBrainz did.",
+        examples=[
+            "Charted on Spotify new releases 3 weeks before it entered the ListenBrainz top chart."
+        ],
+    )
     since: datetime | None
     until: datetime | None
     limit: int = Field(description="Points per listing at most.")

@@ -16,11 +16,19 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from trendcache.pipeline.history.album_history import MAX_POINTS, read_album_history
+from trendcache.pipeline.history.album_history import MAX_POINTS
 from trendcache.pipeline.history.album_history_types import AlbumHistory, ChartHistory
+from trendcache.pipeline.history.joined import release_group_of
+from trendcache.pipeline.history.joined_history import JoinedHistory, read_joined_history
+from trendcache.pipeline.history.lead import lead_sentence
 from trendcache.pipeline.moments import MomentError, parse_moment
 from trendcache.web.api.album_models import AlbumHistoryResponse
-from trendcache.web.api.models import SPOTIFY_ID_PATTERN, Message
+from trendcache.web.api.models import (
+    ALBUM_ID_DOC,
+    ALBUM_ID_EXAMPLES,
+    ALBUM_ID_PATTERN,
+    Message,
+)
 from trendcache.web.deps import Context, MomentText, WebContext
 from trendcache.web.enrichment_view import Links, album_match
 
@@ -32,6 +40,12 @@ DESCRIPTION = f"""
 An album's trending history, from every snapshot trendcache recorded: the album (names,
 cover, release date, label, UPC, Spotify link and MusicBrainz match) and, per listing (a
 source in a market), its figures and its positions over time.
+
+An album known only from ListenBrainz has the id `mb-<release group MBID>`. A Spotify album
+that MusicBrainz enrichment matched to a release group is the same album as that `mb-` id:
+asked by either id, the answer is one album (shown under the Spotify id) with both sources'
+listings; `ids` and `sources` list what was joined, and `lead` says which side listed it
+first and by how long.
 
 The figures cover the whole history: first and last seen, peak position and when it was
 first reached, how many snapshots had it, its current streak (consecutive snapshots up to
@@ -50,9 +64,9 @@ AlbumIdPath = Annotated[
     str,
     Path(
         alias="albumId",
-        pattern=SPOTIFY_ID_PATTERN,
-        description="The album's Spotify id (22 characters).",
-        examples=["3IqzqH6ShrRtie9Yd2ODyG"],
+        pattern=ALBUM_ID_PATTERN,
+        description=ALBUM_ID_DOC,
+        examples=ALBUM_ID_EXAMPLES,
     ),
 ]
 TIME_DOC = "RFC 3339 date (its midnight UTC) or date-time (with its offset)."
@@ -92,10 +106,12 @@ def window_of(
 HistoryWindow = Annotated[Window, Depends(window_of)]
 
 
-async def load_history(context: WebContext, album_id: str, window: Window) -> AlbumHistory | None:
-    def read() -> AlbumHistory | None:
+async def load_history(context: WebContext, album_id: str, window: Window) -> JoinedHistory | None:
+    """The album's history with that of the ids joined to it (`joined_history.py`)."""
+
+    def read() -> JoinedHistory | None:
         with context.services.database.session() as session:
-            return read_album_history(
+            return read_joined_history(
                 session,
                 album_id,
                 since=window.since,
@@ -143,22 +159,32 @@ async def album_appearances(
         raise HTTPException(404, unknown_album(album_id))
     if format == "csv":
         return Response(
-            history_csv(history),
+            history_csv(history.history),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{album_id}-history.csv"'},
         )
     return history_json(history, Links(context.settings.musicbrainz_base_url), window)
 
 
-def history_json(history: AlbumHistory, links: Links, window: Window) -> dict[str, Any]:
+def history_json(joined: JoinedHistory, links: Links, window: Window) -> dict[str, Any]:
+    history = joined.history
     album = history.album
+    musicbrainz = album_match(history.musicbrainz, links)
+    group = release_group_of(album.id) or musicbrainz["releaseGroupMbid"]
     return {
         "album": {
             "id": album.id,
             "name": album.name,
             "albumType": album.album_type,
             "artists": [
-                {"id": a.id, "name": a.name, "spotifyUrl": a.spotify_url} for a in history.artists
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "spotifyUrl": a.spotify_url,
+                    # an `mb-` artist id has the form of an `mb-` album's
+                    "musicbrainzUrl": links.artist(release_group_of(a.id)),
+                }
+                for a in history.artists
             ],
             "releaseDate": album.release_date,
             "releaseDatePrecision": album.release_date_precision,
@@ -167,10 +193,14 @@ def history_json(history: AlbumHistory, links: Links, window: Window) -> dict[st
             "upc": album.upc,
             "image": album.image,
             "spotifyUrl": album.spotify_url,
+            "releaseGroupUrl": links.release_group(group),
             "firstSeenAt": history.first_seen_at,
             "lastSeenAt": history.last_seen_at,
-            "musicbrainz": album_match(history.musicbrainz, links),
+            "musicbrainz": musicbrainz,
         },
+        "ids": joined.ids,
+        "sources": joined.sources,
+        "lead": lead_sentence(joined.first_seen),
         "since": window.since,
         "until": window.until,
         "limit": window.limit,

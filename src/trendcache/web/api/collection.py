@@ -19,7 +19,8 @@ from trendcache.accounts.collection import (
     remove_album,
 )
 from trendcache.web.api.models import (
-    SPOTIFY_ID_PATTERN,
+    ALBUM_ID_DOC,
+    ALBUM_ID_PATTERN,
     AddAlbum,
     CollectionItem,
     CollectionResponse,
@@ -36,8 +37,8 @@ AlbumId = Annotated[
     str,
     Path(
         alias="albumId",
-        pattern=SPOTIFY_ID_PATTERN,
-        description="The album's Spotify id (22 characters).",
+        pattern=ALBUM_ID_PATTERN,
+        description=ALBUM_ID_DOC,
     ),
 ]
 

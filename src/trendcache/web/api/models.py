@@ -253,14 +253,24 @@ class Liveness(BaseModel):
     )
 
 
-SPOTIFY_ID_PATTERN = "^[0-9A-Za-z]{22}$"
+# An album's id: Spotify's (22 letters and digits), or `mb-<release group MBID>` for one
+# known only from ListenBrainz (`pipeline/history/joined.py`).
+ALBUM_ID_PATTERN = (
+    "^(?:[0-9A-Za-z]{22}|mb-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
+ALBUM_ID_EXAMPLES = ["3IqzqH6ShrRtie9Yd2ODyG", "mb-a5ba6e6c-5e6f-4a9e-8e85-a6d2e2a8a1b8"]
+ALBUM_ID_DOC = (
+    "The album's Spotify id (22 characters), or `mb-<release group MBID>` for an album "
+    "known from ListenBrainz."
+)
 
 
 class AddAlbum(BaseModel):
     albumId: str = Field(
-        pattern=SPOTIFY_ID_PATTERN,
-        description="The Spotify id of an album trendcache has synced (any album in "
-        "`/api/cache/trending`, or seen in an earlier sync).",
+        pattern=ALBUM_ID_PATTERN,
+        description="The id of an album trendcache has synced (any album in "
+        "`/api/cache/trending` or the ListenBrainz chart, or seen in an earlier sync): "
+        "Spotify's, or `mb-<release group MBID>`.",
         examples=["3IqzqH6ShrRtie9Yd2ODyG"],
     )
 

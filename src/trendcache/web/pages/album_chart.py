@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from trendcache.pipeline.history.album_history_types import ChartHistory, Point
+from trendcache.pipeline.history.lead import LISTENBRAINZ_PREFIX
+from trendcache.pipeline.keys import WORLDWIDE
 from trendcache.web.pages.format import MONTHS
 
 WIDTH, HEIGHT = 720, 300
@@ -87,7 +89,7 @@ def build_chart(charts: list[ChartHistory]) -> Chart | None:
     several_sources = len({chart.source for chart in charts}) > 1
     lines = []
     for index, (chart, chart_runs) in enumerate(drawn):
-        label = chart.market
+        label = market_label(chart.market)
         if several_sources:
             label += f" · {listing_name(chart.source)}"
         path = " ".join(
@@ -189,5 +191,12 @@ def when(moment: datetime, zone: bool = True) -> str:
 
 
 def listing_name(source: str) -> str:
-    """'new releases' for `spotify_new_releases`."""
+    """'new releases' for `spotify_new_releases`, 'ListenBrainz top' for `listenbrainz_top`."""
+    if source.startswith(LISTENBRAINZ_PREFIX):
+        return "ListenBrainz " + source.removeprefix(LISTENBRAINZ_PREFIX).replace("_", " ")
     return source.removeprefix("spotify_").replace("_", " ")
+
+
+def market_label(market: str) -> str:
+    """A listing's market as shown: ListenBrainz's are worldwide (`XW`)."""
+    return "Worldwide" if market == WORLDWIDE else market

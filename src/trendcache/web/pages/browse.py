@@ -16,7 +16,7 @@ the visitors who need it, leaves the page itself cacheable by anyone.
 
 `serve_raw` answers the common exact requests (`GET`/`HEAD` of `/` or `/?market=XX` on
 fresh data) before FastAPI's routing, like `/api/cache/trending`; the route below is
-complete on its own and answers everything else.
+complete on its own and answers everything else (`?source=` among them).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope, Send
 
 from trendcache.clock import utcnow
-from trendcache.web.api.models import SECTIONS_DOC, SNAPSHOT_ERRORS
-from trendcache.web.deps import Context, MarketScope, WebContext
+from trendcache.web.api.models import SECTIONS_DOC, SNAPSHOT_ERRORS, json_message
+from trendcache.web.deps import Context, MarketScope, SourceScope, WebContext
 from trendcache.web.pages import browse_bodies
 from trendcache.web.pages.browse_bodies import Shown
 from trendcache.web.pages.follows import followed_on_page
@@ -55,7 +55,13 @@ AlbumParam = Annotated[
 ]
 
 
-def shown(context: WebContext, snapshot: ServedView, *, requested: bool = False) -> Shown:
+def shown(
+    context: WebContext,
+    snapshot: ServedView,
+    *,
+    requested: bool = False,
+    source: str | None = None,
+) -> Shown:
     progress = enrichment_progress(snapshot.document, context.snapshots.enrichment)
     state = page_state(
         snapshot.document,
@@ -65,7 +71,7 @@ def shown(context: WebContext, snapshot: ServedView, *, requested: bool = False)
         outage=context.services.health.outage(),
     )
     markets = tuple(context.markets)
-    return Shown(snapshot, state, progress, markets, context.demo_note)
+    return Shown(snapshot, state, progress, markets, context.demo_note, source)
 
 
 def warm(context: WebContext) -> None:
@@ -85,14 +91,14 @@ def warm(context: WebContext) -> None:
         log.exception("could not render the browse pages ahead")
 
 
-async def _current(context: WebContext, scope: str | None) -> Shown:
+async def _current(context: WebContext, scope: str | None, source: str | None = None) -> Shown:
     snapshot = context.snapshots.get(scope)
     if snapshot is None:
         raise HTTPException(503, "starting up: the trending snapshots are not built yet")
     requested = False
     if wants_sync(snapshot.document) and context.services.health.outage() is None:
         requested = await run_in_threadpool(context.syncs.request)
-    return shown(context, snapshot, requested=requested)
+    return shown(context, snapshot, requested=requested, source=source)
 
 
 async def serve_raw(context: WebContext, scope: Scope, send: Send) -> int:
@@ -117,17 +123,22 @@ async def serve_raw(context: WebContext, scope: Scope, send: Send) -> int:
     response_class=HTMLResponse,
     summary="Browse page",
     description="New releases, popular albums and trending artists as a web page, for all "
-    "markets or one. Never waits: stale or missing data queues a background sync and the "
+    "markets or one, with ListenBrainz's Listeners' chart (`source` picks one of the two). "
+    "Never waits: stale or missing data queues a background sync and the "
     "page fills in by itself. The same for every visitor (compressed as `Accept-Encoding` "
     "asks, with an ETag for `If-None-Match`); a signed-in visitor's bits come from "
     f"`/fragments/viewer` after load.\n\n{SECTIONS_DOC}",
     responses={
         304: {"description": "Not modified: the `If-None-Match` ETag is current."},
         **SNAPSHOT_ERRORS,
+        400: json_message("A market this server does not track, or an unknown source."),
     },
 )
-async def browse(request: Request, context: Context, scope: MarketScope) -> Response:
-    return browse_bodies.page(context.rendered, await _current(context, scope)).response(request)
+async def browse(
+    request: Request, context: Context, scope: MarketScope, source: SourceScope
+) -> Response:
+    current = await _current(context, scope, source)
+    return browse_bodies.page(context.rendered, current).response(request)
 
 
 @router.get(
@@ -142,12 +153,13 @@ async def status_fragment(
     request: Request,
     context: Context,
     scope: MarketScope,
+    source: SourceScope,
     shown: Annotated[
-        str | None, Query(max_length=100, description="ETag of the sections on the page.")
+        str | None, Query(max_length=100, description="Tag of the sections on the page.")
     ] = None,
 ) -> Response:
-    current = await _current(context, scope)
-    swap_sections = shown != current.snapshot.etag
+    current = await _current(context, scope, source)
+    swap_sections = shown != current.snapshot.sections_tag
     return browse_bodies.status(context.rendered, current, swap_sections).response(request)
 
 
@@ -164,6 +176,21 @@ async def more_new_releases(request: Request, context: Context, scope: MarketSco
     if snapshot is None:
         raise HTTPException(503, "starting up: the trending snapshots are not built yet")
     return browse_bodies.more_new_releases(context.rendered, snapshot).response(request)
+
+
+@router.get(
+    "/fragments/more-listeners",
+    response_class=HTMLResponse,
+    summary="Browse page: the rest of the Listeners' chart (htmx)",
+    description="The album cards of ListenBrainz's week past the first shelf, fetched when "
+    "the page's “Show all” opens; from memory, compressed, with an ETag.",
+    responses=SNAPSHOT_ERRORS,
+)
+async def more_listeners(request: Request, context: Context, scope: MarketScope) -> Response:
+    snapshot = context.snapshots.get(scope)
+    if snapshot is None:
+        raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+    return browse_bodies.more_listeners(context.rendered, snapshot).response(request)
 
 
 @router.get(
