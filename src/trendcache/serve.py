@@ -1,8 +1,8 @@
 """`trendcache serve`: the whole product in one process on the embedded default.
 
-Migrations and data steps, the queue consumer (threads), the scheduler, a first sync when
-the cache is empty or stale, and the web server; with no credentials, the Spotify emulator
-as well.
+Migrations and data steps, the queue consumer (threads), the scheduler, a first sync of
+each source whose cache is empty or stale, and the web server; with no credentials, the
+Spotify emulator as well.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from trendcache.config import AccessTier, Settings
 from trendcache.demo import check_demo_allowed, start_demo
 from trendcache.logs import Redactor
 from trendcache.pipeline.data_steps.prepare import prepare_database
+from trendcache.pipeline.sync.spotify_source import SPOTIFY
 from trendcache.services import Services
 from trendcache.startup import check_listen, starting
 from trendcache.tasks import TaskQueue
@@ -51,13 +52,15 @@ def serve(
         prepare_database(services.database)
         queue = TaskQueue(settings, lambda: services)
         services.on_queued(queue.request_enrichment)
-        fresh = services.syncer.is_fresh()
+        stale = [name for name, syncer in services.syncers.items() if not syncer.is_fresh()]
     consumer = queue.consumer(workers=3, schedule=True)
     consumer.start()
-    if demo is not None and demo.moved:
+    moved = demo is not None and demo.moved
+    if moved:
         queue.request_sync("on_demand", force=True)  # the cache's URLs name the old ports
-    elif not fresh:
-        queue.request_sync("on_demand", force=False)
+    for name in stale:  # each source's first sync, when its cache is empty or stale
+        if not (moved and name == SPOTIFY):
+            queue.request_sync("on_demand", source=name)
     queue.request_enrichment()
     app = create_app(services, queue, demo_note=demo_note)
     config = server_config(app, settings, host, port, timeout_graceful_shutdown=5)

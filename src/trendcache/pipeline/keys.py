@@ -13,6 +13,7 @@ TRENDING = "spotify_trending"
 LISTENBRAINZ = "listenbrainz"
 LISTENBRAINZ_TOP = "listenbrainz_top"
 LISTENBRAINZ_FRESH = "listenbrainz_fresh"
+LISTENBRAINZ_VIEW = "listenbrainz_view"
 WORLDWIDE = "XW"
 
 
@@ -23,6 +24,12 @@ def new_releases_key(market: str) -> str:
 def listenbrainz_key(listing: str) -> str:
     """`listenbrainz_top:XW`: a ListenBrainz listing's cache key (worldwide, as its data)."""
     return f"{listing}:{WORLDWIDE}"
+
+
+def listenbrainz_view_key() -> str:
+    """`listenbrainz_view`: what ListenBrainz's sync serves, its chart and fresh releases
+    side by side with positions (the browse page's "Listeners' chart")."""
+    return LISTENBRAINZ_VIEW
 
 
 def trending_key(market: str | None = None) -> str:
