@@ -13,7 +13,7 @@ from collections.abc import Callable
 from uvicorn import Server
 
 from trendcache import heap
-from trendcache.config import AccessTier, Settings
+from trendcache.config import LISTENBRAINZ_API, AccessTier, Settings
 from trendcache.demo import check_demo_allowed, start_demo
 from trendcache.logs import Redactor
 from trendcache.pipeline.data_steps.prepare import prepare_database
@@ -44,6 +44,8 @@ def serve(
     with starting(settings):
         if not settings.has_spotify_credentials:
             settings, demo, notice = start_demo(settings, demo_tier)
+            if settings.listenbrainz_base_url == LISTENBRAINZ_API:  # no emulator for it
+                settings = settings.model_copy(update={"listenbrainz_enabled": False})
             demo_note = "Demo data from the built-in Spotify and MusicBrainz emulators"
             announce(notice)
         if settings.spotify_client_secret is not None:
