@@ -42,18 +42,23 @@ def fresh_item(release: FreshRelease, cover_base_url: str) -> Item:
 
 def chart_item(group: ChartReleaseGroup, cover_base_url: str, known: Item | None) -> Item:
     """One release group of the listeners' chart with its listens; the chart carries no
-    date or type, so those come from the same group's fresh release (`known`) if any."""
+    date or type, so those (and a cover it lacks) come from the same group's fresh release
+    (`known`) if any."""
     known = known or {}
-    return album_item(
+    cover = cover_url(cover_base_url, group.caa_release_mbid)
+    item = album_item(
         group.release_group_mbid,
         group.release_group_name,
         credited_artists(group.artist_name, group.artist_mbids),
         album_type=known.get("album_type"),
         release_date=known.get("release_date"),
         release_mbid=known.get("release_mbid"),
-        cover=cover_url(cover_base_url, group.caa_release_mbid),
+        cover=cover,
         listen_count=group.listen_count,
     )
+    if cover is None and known.get("images"):
+        item["images"] = known["images"]
+    return item
 
 
 def album_item(
