@@ -17,7 +17,7 @@ from trendcache.changes import Change, ChangeListener, What, change_bus, publish
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.health import Dependencies
-from trendcache.listenbrainz.connector import ListenBrainzConnector
+from trendcache.listenbrainz.connector import ListenBrainzConnector, listenbrainz_connector
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
 from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.owners import new_owner
@@ -79,7 +79,7 @@ class Services:
         self.listenbrainz: ListenBrainzConnector | None = None
         self.listenbrainz_off = listenbrainz_off(settings)
         if self.listenbrainz_off is None:
-            self.listenbrainz = listenbrainz or ListenBrainzConnector(settings, tally=self.tally)
+            self.listenbrainz = listenbrainz or listenbrainz_connector(settings, self.tally)
             self.syncers[LISTENBRAINZ] = Syncer(
                 self.database,
                 ListenBrainzSource(settings, self.listenbrainz),
