@@ -253,7 +253,10 @@ def test_the_schedule_syncs_every_source_and_a_sync_can_be_queued_for_one(
     ]
     queue.sync_due()
     assert len(runs(lb_services.database)) == 2, "both fresh"
-    queue._run_sync("admin", True, None, LISTENBRAINZ)
+    assert queue.request_sync("on_demand")
+    assert not queue.request_sync("on_demand"), "debounced"
+    assert queue.request_sync("on_demand", source=LISTENBRAINZ), "each source its own"
+    queue._run_sync("admin", True, None, LISTENBRAINZ)  # what the consumer runs for it
     assert [(r.source, r.trigger) for r in runs(lb_services.database)][-1] == (
         "listenbrainz",
         "admin",
