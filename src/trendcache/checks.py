@@ -5,13 +5,15 @@ find what it needs, without reading a traceback from the first one that does not
 check answers `ok`, `FAIL` or `skip` (not used by this configuration) with one line
 saying why, using the pieces the processes themselves use: the settings' validation, the
 startup checks (startup.py), the health checks (health.py), the queue's storage
-(tasks.py), the token provider and the MusicBrainz user-agent rule. A check posts nothing
+(tasks.py), the token provider and the MetaBrainz user-agent rule. A check posts nothing
 to ALERT_WEBHOOK_URL, sends no Spotify API request (a client-credentials token is not
-counted against the daily quota) and nothing to MusicBrainz, and changes no data.
+counted against the daily quota), nothing to MusicBrainz and no request to ListenBrainz
+(it only opens a connection to its host), and changes no data.
 """
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +34,9 @@ from trendcache.db.migrate import has_revision, schema_revisions
 from trendcache.health import Dependencies, describe
 from trendcache.musicbrainz.errors import UserAgentError
 from trendcache.musicbrainz.useragent import check_user_agent
+from trendcache.pipeline.keys import LISTENBRAINZ
+from trendcache.pipeline.sync.status import latest_run
+from trendcache.services import listenbrainz_off
 from trendcache.spotify.auth import TokenProvider
 from trendcache.spotify.errors import SpotifyError
 from trendcache.startup import StartupError, check_data_dir, check_redis, safe_database, safe_redis
@@ -55,7 +60,17 @@ class Outcome:
 
 
 CONNECT_TIMEOUT_SECONDS = 5
-NAMES = ("settings", "database", "redis", "queue", "spotify", "musicbrainz", "webhook", "data_dir")
+NAMES = (
+    "settings",
+    "database",
+    "redis",
+    "queue",
+    "spotify",
+    "musicbrainz",
+    "listenbrainz",
+    "webhook",
+    "data_dir",
+)
 
 
 def invalid_settings(problem: str) -> list[Outcome]:
@@ -74,6 +89,7 @@ def check_deployment(settings: Settings) -> list[Outcome]:
         check_queue(settings, redis_answers=redis.status != Status.FAIL),
         check_spotify(settings),
         check_musicbrainz(settings),
+        check_listenbrainz(settings),
         check_webhook(settings),
         check_writable_data_dir(settings),
     ]
@@ -198,6 +214,53 @@ def check_musicbrainz(settings: Settings) -> Outcome:
     return Outcome(
         Status.OK, "musicbrainz", f"User-Agent {agent!r} for {settings.musicbrainz_base_url}"
     )
+
+
+def check_listenbrainz(settings: Settings) -> Outcome:
+    """Its user agent as ListenBrainz would accept it, its host taking a connection (no
+    request is sent: each counts against its rate limit), and how its last sync went."""
+    if not settings.listenbrainz_enabled:
+        return Outcome(Status.SKIP, "listenbrainz", "LISTENBRAINZ_ENABLED is off")
+    if settings.musicbrainz_user_agent is None and not settings.has_spotify_credentials:
+        return Outcome(
+            Status.SKIP, "listenbrainz", "demo mode: `serve` gives the demo its own agent"
+        )
+    off = listenbrainz_off(settings)
+    if off is not None:
+        return Outcome(Status.FAIL, "listenbrainz", f"{off} (or set LISTENBRAINZ_ENABLED=false)")
+    url = httpx2.URL(settings.listenbrainz_base_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.host, port), timeout=CONNECT_TIMEOUT_SECONDS).close()
+    except OSError as exc:
+        detail = f"{url.host}:{port} unreachable ({first_line(exc) or type(exc).__name__})"
+        return Outcome(Status.FAIL, "listenbrainz", detail)
+    last = last_sync(settings, LISTENBRAINZ)
+    return Outcome(
+        Status.OK, "listenbrainz", f"{settings.listenbrainz_base_url} answers; last sync: {last}"
+    )
+
+
+def last_sync(settings: Settings, source: str) -> str:
+    """How `source`'s last sync went, as far as the database says (nothing is created)."""
+    url = settings.resolved_database_url
+    file = make_url(url).database if url.startswith("sqlite") else None
+    if file and file != ":memory:" and not Path(file).exists():
+        return "unknown (no database yet)"
+    try:
+        database = Database(_bounded(url))
+    except (SQLAlchemyError, ImportError, ValueError):
+        return "unknown (the database is not usable)"
+    try:
+        run = latest_run(database, source)
+    except (SQLAlchemyError, OSError):
+        return "unknown (the database does not answer)"
+    finally:
+        database.dispose()
+    if run is None:
+        return "never"
+    when = f"{run.finished_at:%Y-%m-%d %H:%M} UTC" if run.finished_at else "running"
+    return f"{run.status}, {when}" + (f" ({run.error})" if run.error else "")
 
 
 def check_webhook(settings: Settings) -> Outcome:

@@ -20,6 +20,7 @@ SPOTIFY_API = "https://api.spotify.com/v1"
 SPOTIFY_ACCOUNTS = "https://accounts.spotify.com"
 MUSICBRAINZ_API = "https://musicbrainz.org/ws/2"
 LISTENBRAINZ_API = "https://api.listenbrainz.org"
+COVER_ART_ARCHIVE = "https://coverartarchive.org"
 _MARKET = re.compile(r"^[A-Z]{2}$")
 
 
@@ -100,6 +101,40 @@ class Settings(BaseSettings):
         None,
         description="Optional ListenBrainz user token, sent as `Authorization: Token …` "
         "(never logged); the public endpoints used need none.",
+    )
+    listenbrainz_enabled: bool = Field(
+        True,
+        description="Sync ListenBrainz's listeners' chart and fresh releases (worldwide) "
+        "beside Spotify. Needs MUSICBRAINZ_USER_AGENT; without it ListenBrainz is off and "
+        "`trendcache check` says why.",
+    )
+    listenbrainz_cache_seconds: float = Field(
+        21_600,
+        gt=0,
+        le=30 * 86_400,
+        description="How long a ListenBrainz sync stays fresh (its chart is weekly).",
+    )
+    listenbrainz_daily_request_budget: int = Field(
+        200,
+        ge=2,
+        description="ListenBrainz requests a rolling 24 h may use (a sync sends 2).",
+    )
+    listenbrainz_chart_size: int = Field(
+        100,
+        ge=1,
+        le=1000,
+        description="How many of the week's most-listened release groups to keep.",
+    )
+    listenbrainz_rate: float = Field(
+        1.0,
+        gt=0,
+        le=100,
+        description="ListenBrainz requests per second from all processes together; "
+        "raise it only for your own mirror or the emulator.",
+    )
+    cover_art_archive_base_url: str = Field(
+        COVER_ART_ARCHIVE,
+        description="Cover Art Archive root, for ListenBrainz albums' cover URLs.",
     )
     enable_enrichment: bool = Field(
         True, description="Match albums to MusicBrainz in the background."
@@ -215,6 +250,7 @@ class Settings(BaseSettings):
         "spotify_accounts_base_url",
         "musicbrainz_base_url",
         "listenbrainz_base_url",
+        "cover_art_archive_base_url",
     )
     @classmethod
     def _check_url(cls, value: str) -> str:

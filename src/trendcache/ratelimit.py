@@ -153,6 +153,14 @@ def per_second(count: int, seconds: float) -> Rate:
     return Rate(count, int(window_ms + max(window_ms * SAFETY_MARGIN, MIN_MARGIN_MS)))
 
 
+def rate_window(requests_per_second: float) -> tuple[int, float]:
+    """(count, seconds) of a configured rate: 1/s stays one per second; 0.5/s is one per
+    two seconds."""
+    if requests_per_second >= 1:
+        return round(requests_per_second), 1.0
+    return 1, 1 / requests_per_second
+
+
 def shared_limiter(name: str, rates: list[Rate], settings: Settings) -> SharedLimiter:
     if settings.redis_url:
         redis = Redis.from_url(settings.redis_url)

@@ -1,9 +1,9 @@
 """`trendcache serve`: the whole product in one process on the embedded default.
 
-Migrations and data steps, the queue consumer (threads), the scheduler, a first sync when
-the cache is empty or stale, and the web server; with no credentials, the emulators as
-well, and on the demo's first start its weeks of history, built in the background while the
-page already serves (`trendcache.demo_history`).
+Migrations and data steps, the queue consumer (threads), the scheduler, a first sync of
+each source whose cache is empty or stale, and the web server; with no credentials, the
+emulators as well, and on the demo's first start its weeks of history, built in the
+background while the page already serves (`trendcache.demo_history`).
 """
 
 from __future__ import annotations
@@ -58,10 +58,9 @@ def serve(
         prepare_database(services.database)
         queue = TaskQueue(settings, lambda: services)
         services.on_queued(queue.request_enrichment)
-        fresh = services.syncer.is_fresh()
+        stale = [name for name, syncer in services.syncers.items() if not syncer.is_fresh()]
         if demo is not None:
-            syncers = {"spotify": services.syncer}  # services.syncers once ListenBrainz syncs
-            history = DemoHistory(services.database, syncers, demo.move_to)
+            history = DemoHistory(services.database, services.syncers, demo.move_to)
             if history.begin():  # holds background syncs before the queue can start one
                 demo_note = DemoNote(demo_note or "", history)
             else:
@@ -73,14 +72,17 @@ def serve(
 
         def build() -> None:
             if history.run(today):
-                queue.request_sync("on_demand", force=False)  # the 28th day: today, live
+                for name in services.syncers:  # the 28th day: today, live
+                    queue.request_sync("on_demand", source=name)
 
         building = threading.Thread(target=build, name="demo-history", daemon=True)
         building.start()
     elif demo is not None and demo.moved:
-        queue.request_sync("on_demand", force=True)  # the cache's URLs name the old ports
-    elif not fresh:
-        queue.request_sync("on_demand", force=False)
+        for name in services.syncers:  # the cached URLs (covers, links) name the old ports
+            queue.request_sync("on_demand", force=True, source=name)
+    else:
+        for name in stale:  # each source's first sync, when its cache is empty or stale
+            queue.request_sync("on_demand", source=name)
     queue.request_enrichment()
     app = create_app(services, queue, demo_note=demo_note)
     config = server_config(app, settings, host, port, timeout_graceful_shutdown=5)

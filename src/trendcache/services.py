@@ -17,16 +17,20 @@ from trendcache.changes import Change, ChangeListener, What, change_bus, publish
 from trendcache.config import Settings
 from trendcache.db import Database
 from trendcache.health import Dependencies
+from trendcache.listenbrainz.connector import ListenBrainzConnector, listenbrainz_connector
 from trendcache.locks import DatabaseLocks, Locks, RedisLocks
 from trendcache.musicbrainz.connector import MusicBrainzConnector
 from trendcache.owners import new_owner
 from trendcache.pipeline.alerts.watch import AlertWatch
 from trendcache.pipeline.counters import add_counts
 from trendcache.pipeline.enrichment.enricher import Enricher
+from trendcache.pipeline.keys import LISTENBRAINZ
+from trendcache.pipeline.sync.listenbrainz_source import ListenBrainzSource
 from trendcache.pipeline.sync.spotify_source import SpotifySource
 from trendcache.pipeline.sync.syncer import Syncer
 from trendcache.spotify.connector import SpotifyConnector
 from trendcache.tally import Flusher, Tally
+from trendcache.useragent import InvalidUserAgent, checked_user_agent
 
 Listener = Callable[[], None]
 
@@ -39,10 +43,11 @@ class Services:
         database: Database | None = None,
         connector: SpotifyConnector | None = None,
         musicbrainz: Callable[[], MusicBrainzConnector] | None = None,
+        listenbrainz: ListenBrainzConnector | None = None,
         tally: Tally | None = None,
     ) -> None:
-        """A `connector` or `musicbrainz` given counts into its own tally: build it with
-        this `tally` for its requests to reach the metrics."""
+        """A `connector`, `musicbrainz` or `listenbrainz` given counts into its own tally:
+        build it with this `tally` for its requests to reach the metrics."""
         self.settings = settings
         self.database = database or Database(settings.resolved_database_url)
         # This process's metric counts, added to the shared table every few seconds by
@@ -68,6 +73,20 @@ class Services:
             on_queued=self._queued,
             on_stored=record_listed,  # followed artists' notifications, in the same write
         )
+        # Every source's syncer by its name; ListenBrainz's only when it can run, else
+        # `listenbrainz_off` says why.
+        self.syncers: dict[str, Syncer] = {self.syncer.source.name: self.syncer}
+        self.listenbrainz: ListenBrainzConnector | None = None
+        self.listenbrainz_off = listenbrainz_off(settings)
+        if self.listenbrainz_off is None:
+            self.listenbrainz = listenbrainz or listenbrainz_connector(settings, self.tally)
+            self.syncers[LISTENBRAINZ] = Syncer(
+                self.database,
+                ListenBrainzSource(settings, self.listenbrainz),
+                self.locks,
+                on_change=lambda: self.announce("sync"),
+                on_stored=record_listed,
+            )
         self.enricher = Enricher(
             self.database,
             settings,
@@ -77,7 +96,7 @@ class Services:
             tally=self.tally,
         )
         # Run by every queue consumer (serve's and each worker's), read by /api/status.
-        self.alerts = AlertWatch(self.database, settings, [self.syncer.source.name])
+        self.alerts = AlertWatch(self.database, settings, list(self.syncers))
         # Run by every queue consumer too: users' own webhooks.
         self.notifications = NotificationCourier(self.database, settings.notify_check_seconds)
 
@@ -122,7 +141,22 @@ class Services:
         self.flusher.stop()  # the counts since the last flush, while the database is here
         self.enricher.close()
         self.connector.close()
+        if self.listenbrainz is not None:
+            self.listenbrainz.close()
         self.changes.close()
         self.database.dispose()
         if self.redis is not None:
             self.redis.close()
+
+
+def listenbrainz_off(settings: Settings) -> str | None:
+    """Why ListenBrainz is not synced with these settings; None when it is."""
+    if not settings.listenbrainz_enabled:
+        return "LISTENBRAINZ_ENABLED is off"
+    try:
+        checked_user_agent(
+            settings.musicbrainz_user_agent, "MUSICBRAINZ_USER_AGENT", "ListenBrainz"
+        )
+    except InvalidUserAgent as exc:
+        return f"ListenBrainz is off: {exc}"
+    return None

@@ -27,6 +27,7 @@ from huey.consumer import Consumer
 from trendcache.clock import utcnow
 from trendcache.config import Settings
 from trendcache.pipeline.heartbeats import HEARTBEAT_SECONDS, record_heartbeat, this_worker
+from trendcache.pipeline.sync.spotify_source import SPOTIFY
 from trendcache.schedule import Schedule
 from trendcache.services import Services
 
@@ -96,7 +97,7 @@ class TaskQueue:
         self.settings = settings
         self.huey = build_huey(settings)
         self._services = services
-        self._last_request = 0.0
+        self._last_request: dict[str, float] = {}  # source → when this process last queued it
         self._lock = threading.Lock()
         self._enriching = threading.Lock()
         self._enrich_wanted = False
@@ -113,19 +114,32 @@ class TaskQueue:
         self.huey.pending_count()
 
     def _run_sync(
-        self, trigger: str, force: bool = False, markets: list[str] | None = None
+        self,
+        trigger: str,
+        force: bool = False,
+        markets: list[str] | None = None,
+        source: str = SPOTIFY,
     ) -> None:
-        syncer = self._services().syncer
+        syncer = self._services().syncers.get(source)
+        if syncer is None:
+            log.warning("sync of %s asked for, but it is not synced here", source)
+            return
         if markets:
             syncer = syncer.for_markets(markets)
         syncer.sync(trigger, force=force, wait=False)  # type: ignore[arg-type]
 
     def sync_due(self, period: str = "") -> None:
-        """Each period (a minute): sync if the cache has expired (so every
-        CACHE_DURATION_HOURS)."""
+        """Each period (a minute): sync each source whose cache has expired (so Spotify
+        every CACHE_DURATION_HOURS, ListenBrainz every LISTENBRAINZ_CACHE_SECONDS); one
+        source failing never keeps the others from their turn."""
         log.debug("schedule: sync_due runs for %s", period or "no period")
-        if self.settings.enable_background_sync:
-            self._services().syncer.sync("schedule", wait=False)
+        if not self.settings.enable_background_sync:
+            return
+        for name, syncer in self._services().syncers.items():
+            try:
+                syncer.sync("schedule", wait=False)
+            except Exception:
+                log.exception("schedule: the %s sync failed", name)
 
     def enrich_due(self, period: str = "") -> None:
         """Each period (a minute): enrich whatever is due."""
@@ -171,15 +185,17 @@ class TaskQueue:
         *,
         force: bool = False,
         markets: list[str] | None = None,
+        source: str = SPOTIFY,
     ) -> bool:
-        """Queue a sync (of `markets`, or all) unless this process queued one moments ago;
-        never waits for it."""
+        """Queue a sync of `source` (of `markets`, or all) unless this process queued one
+        of it moments ago; never waits for it."""
         with self._lock:
             now = time.monotonic()
-            if not force and now - self._last_request < DEBOUNCE_SECONDS:
+            last = self._last_request.get(source)
+            if not force and last is not None and now - last < DEBOUNCE_SECONDS:
                 return False
-            self._last_request = now
-        self._sync(trigger, force, markets)
+            self._last_request[source] = now
+        self._sync(trigger, force, markets, source)
         return True
 
     def consumer(self, workers: int = 2, *, schedule: bool = True, embedded: bool = True) -> Any:

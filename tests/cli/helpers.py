@@ -22,8 +22,15 @@ def run(
 
 
 def _env(extra: dict[str, str] | None) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTIFY_", "DATABASE_"))}
-    return {**keep, "PYTHONUNBUFFERED": "1", **(extra or {})}
+    """The test's environment; ListenBrainz off unless `extra` turns it on (and points it
+    at the emulator): no test reaches the internet."""
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SPOTIFY_", "DATABASE_", "LISTENBRAINZ_"))
+    }
+    off = {"LISTENBRAINZ_ENABLED": "false"}
+    return {**keep, **off, "PYTHONUNBUFFERED": "1", **(extra or {})}
 
 
 def emulator_env(emulator: SpotifyEmulator, **extra: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from tests.cli.helpers import emulator_env, free_port, run
 from trendcache.checks import NAMES
 from trendcache.db import Database
+from trendcache.emulators.listenbrainz import ListenBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 
 AGENT = "trendcache-tests/0.1 ( tests@trendcache.invalid )"
@@ -31,13 +32,15 @@ def migrated(cwd: Path, env: dict[str, str]) -> dict[str, str]:
 
 
 def test_everything_ok_against_the_emulator_on_sqlite(
-    tmp_path: Path, spotify_emulator: SpotifyEmulator
+    tmp_path: Path, spotify_emulator: SpotifyEmulator, listenbrainz_emulator: ListenBrainzEmulator
 ) -> None:
     env = emulator_env(
         spotify_emulator,
         DATA_DIR=str(tmp_path / "data"),
         MUSICBRAINZ_USER_AGENT=AGENT,
         ALERT_WEBHOOK_URL=WEBHOOK,
+        LISTENBRAINZ_ENABLED="true",
+        LISTENBRAINZ_BASE_URL=listenbrainz_emulator.base_url,
     )
     result = run(["check"], tmp_path, migrated(tmp_path, env))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -50,6 +53,32 @@ def test_everything_ok_against_the_emulator_on_sqlite(
     assert found["webhook"][1].startswith("https://hooks.example.org/…")
     assert "T0K3N" not in result.stdout + result.stderr
     assert list(spotify_emulator.stats.by_endpoint) == ["/api/token"]  # no API request spent
+    assert found["listenbrainz"][1].endswith("answers; last sync: never")
+    assert listenbrainz_emulator.stats.requests == [], "a connection, no request"
+
+
+def test_the_listenbrainz_line_tells_its_last_sync_and_an_unreachable_host(
+    tmp_path: Path, spotify_emulator: SpotifyEmulator, listenbrainz_emulator: ListenBrainzEmulator
+) -> None:
+    env = emulator_env(
+        spotify_emulator,
+        DATA_DIR=str(tmp_path / "data"),
+        MUSICBRAINZ_USER_AGENT=AGENT,
+        LISTENBRAINZ_ENABLED="true",
+        LISTENBRAINZ_BASE_URL=listenbrainz_emulator.base_url,
+        LISTENBRAINZ_RATE="50",
+    )
+    synced = run(["sync", "--source", "listenbrainz"], tmp_path, migrated(tmp_path, env))
+    assert synced.returncode == 0, synced.stderr
+    assert "requests" in synced.stdout and "2" in synced.stdout
+    status, detail = lines(run(["check"], tmp_path, env).stdout)["listenbrainz"]
+    assert status == "ok" and "last sync: ok, " in detail
+
+    closed = {**env, "LISTENBRAINZ_BASE_URL": f"http://127.0.0.1:{free_port()}"}
+    result = run(["check"], tmp_path, closed)
+    assert result.returncode == 1
+    status, detail = lines(result.stdout)["listenbrainz"]
+    assert status == "FAIL" and "unreachable" in detail
 
 
 def test_everything_ok_scaled_out_on_postgresql_and_redis(
@@ -69,7 +98,8 @@ def test_everything_ok_scaled_out_on_postgresql_and_redis(
     result = run(["check"], tmp_path, migrated(tmp_path, env))
     assert result.returncode == 0, result.stdout + result.stderr
     found = lines(result.stdout)
-    assert [name for name, (status, _) in found.items() if status != "ok"] == ["webhook"]
+    not_ok = [name for name, (status, _) in found.items() if status != "ok"]
+    assert not_ok == ["listenbrainz", "webhook"], "ListenBrainz off, as in every test"
     assert found["settings"][1] == "valid: PostgreSQL, Redis"
     assert found["queue"][1].startswith("in Redis")
     assert "hunter2" not in result.stdout + result.stderr
@@ -139,12 +169,15 @@ def test_refused_credentials_a_generic_user_agent_and_a_bad_webhook_fail(
         SPOTIFY_CLIENT_SECRET="not-the-secret",
         MUSICBRAINZ_USER_AGENT="python-requests/2.32 ( me@example.net )",
         ALERT_WEBHOOK_URL="https://hooks.example.org:99999/T0K3N",
+        LISTENBRAINZ_ENABLED="true",
     )
     result = run(["check"], tmp_path, migrated(tmp_path, env))
     assert result.returncode == 1
     found = lines(result.stdout)
     assert found["spotify"][0] == "FAIL" and "refused the client credentials" in found["spotify"][1]
     assert found["musicbrainz"][0] == "FAIL" and "generic" in found["musicbrainz"][1]
+    status, detail = found["listenbrainz"]
+    assert status == "FAIL" and "generic" in detail and "LISTENBRAINZ_ENABLED=false" in detail
     assert found["webhook"][0] == "FAIL" and "not a usable URL" in found["webhook"][1]
     assert "not-the-secret" not in result.stdout + result.stderr
     assert "T0K3N" not in result.stdout + result.stderr

@@ -36,6 +36,32 @@ def test_sync_reports_an_upstream_failure_with_exit_status_1(
     assert "Traceback" not in result.stderr
 
 
+def test_sync_of_listenbrainz_alone_or_of_every_source(
+    tmp_path: Path, spotify_emulator: SpotifyEmulator, listenbrainz_emulator: Any
+) -> None:
+    env = emulator_env(
+        spotify_emulator,
+        DATA_DIR=str(tmp_path / "data"),
+        MUSICBRAINZ_USER_AGENT="trendcache-tests/0.1 ( tests@trendcache.invalid )",
+        LISTENBRAINZ_ENABLED="true",
+        LISTENBRAINZ_BASE_URL=listenbrainz_emulator.base_url,
+        LISTENBRAINZ_RATE="50",
+    )
+    alone = run(["sync", "--source", "listenbrainz"], tmp_path, env)
+    assert alone.returncode == 0, alone.stderr
+    assert len(listenbrainz_emulator.stats.requests) == 2
+    assert spotify_emulator.stats.requests == [], "Spotify was not asked"
+    both = run(["sync", "--source", "all"], tmp_path, env)
+    assert both.returncode == 0, both.stderr
+    assert "ListenBrainz: the cache is fresh" in both.stdout
+    assert len(listenbrainz_emulator.stats.requests) == 2
+    assert spotify_emulator.stats.requests, "Spotify synced"
+
+    off = run(["sync", "--source", "listenbrainz"], tmp_path, {**env, "MUSICBRAINZ_USER_AGENT": ""})
+    assert off.returncode == 2
+    assert "MUSICBRAINZ_USER_AGENT" in off.stderr.splitlines()[-1]
+
+
 def test_enrich_matches_in_the_foreground_and_refuses_an_anonymous_agent(
     tmp_path: Path, spotify_emulator: SpotifyEmulator, musicbrainz_emulator: Any
 ) -> None:

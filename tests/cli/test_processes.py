@@ -15,7 +15,7 @@ import httpx2
 import pytest
 
 from tests.cli.helpers import COMMAND, _env, emulator_env, free_port, run
-from tests.pipeline.helpers import cache_row
+from tests.pipeline.helpers import cache_row, runs
 from trendcache.db import Database
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.heartbeats import read_heartbeats
@@ -93,6 +93,46 @@ def test_serve_without_credentials_runs_the_demo_and_fills_the_page(
     assert page.status_code == 200
     assert body["newReleases"][0]["name"].replace("'", "&#39;") in page.text
     assert "Demo data" in page.text
+
+
+def test_serve_syncs_each_stale_source_at_start(
+    tmp_path: Path, spotify_emulator: SpotifyEmulator, listenbrainz_emulator: Any
+) -> None:
+    env = emulator_env(
+        spotify_emulator,
+        DATA_DIR=str(tmp_path / "data"),
+        MUSICBRAINZ_USER_AGENT="trendcache-tests/0.1 ( tests@trendcache.invalid )",
+        ENABLE_ENRICHMENT="false",
+        ENABLE_BACKGROUND_SYNC="false",  # only serve's own first syncs
+        LISTENBRAINZ_ENABLED="true",
+        LISTENBRAINZ_BASE_URL=listenbrainz_emulator.base_url,
+        LISTENBRAINZ_RATE="50",
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [*COMMAND, "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    database = Database(f"sqlite:///{tmp_path / 'data' / 'trendcache.sqlite3'}")
+    try:
+
+        def synced() -> set[str] | None:
+            try:
+                done = {r.source for r in runs(database) if r.status == "ok"}
+            except Exception:  # not migrated yet
+                return None
+            return done if done == {"spotify", "listenbrainz"} else None
+
+        wait_while_alive(process, synced, "synced both sources")
+        assert {r.trigger for r in runs(database)} == {"on_demand"}
+    finally:
+        process.terminate()
+        process.wait(20)
+        database.dispose()
 
 
 def test_worker_processes_the_redis_queue_on_postgresql(

@@ -80,6 +80,7 @@ def server_env(
         "DATA_DIR": str(data_dir),
         "ENABLE_ENRICHMENT": "false",
         "MUSICBRAINZ_BASE_URL": "http://127.0.0.1:9/ws/2",  # never reached: enrichment off
+        "LISTENBRAINZ_ENABLED": "false",  # no test reaches the internet
         # Load comes from one address; the per-client limit has tests of its own.
         "API_RATE_LIMIT_PER_MINUTE": "1000000",
         "LOG_LEVEL": "WARNING",

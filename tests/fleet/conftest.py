@@ -71,6 +71,7 @@ def fleet_env(
         "MUSICBRAINZ_BASE_URL": musicbrainz.base_url,
         "MUSICBRAINZ_USER_AGENT": USER_AGENT,
         "MUSICBRAINZ_RATE": str(MUSICBRAINZ_RATE),
+        "LISTENBRAINZ_ENABLED": "false",  # no test reaches the internet
         "ENRICHMENT_BATCH_SIZE": str(BATCH_SIZE),
         "SCHEDULE_SECONDS": "2",
         # Syncs only when a web request asks (the schedule still fires `sync_due`).

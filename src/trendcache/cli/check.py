@@ -12,7 +12,8 @@ from trendcache.startup import redactor_of
 
 def check() -> None:
     """Verify the settings and what they point at (database, Redis, queue, Spotify, user
-    agent, webhook, data dir): `ok|FAIL|skip  name  detail` each; exit 1 if one fails."""
+    agent, ListenBrainz, webhook, data dir): `ok|FAIL|skip  name  detail` each; exit 1 if
+    one fails."""
     from trendcache.checks import Status, check_deployment, invalid_settings
 
     try:

@@ -3,7 +3,8 @@ with a progress bar."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -24,9 +25,21 @@ from trendcache.cli.shared import (
     settings_or_exit,
 )
 
+if TYPE_CHECKING:
+    from trendcache.pipeline.sync.syncer import Syncer
+
 
 def columns() -> tuple[ProgressColumn, ...]:
     return (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+
+
+class SyncSource(StrEnum):
+    SPOTIFY = "spotify"
+    LISTENBRAINZ = "listenbrainz"
+    ALL = "all"
+
+
+LABELS = {"spotify": "Spotify", "listenbrainz": "ListenBrainz"}
 
 
 def sync(
@@ -34,38 +47,59 @@ def sync(
         bool,
         typer.Option(help="Fetch even if the cache is fresh or failed syncs back off."),
     ] = False,
+    source: Annotated[
+        SyncSource,
+        typer.Option(help="What to sync: spotify (as ever), listenbrainz, or all in turn."),
+    ] = SyncSource.SPOTIFY,
 ) -> None:
-    """Sync from Spotify now, in the foreground, with a progress bar."""
+    """Sync from Spotify (or ListenBrainz, or both) now, in the foreground, with a progress
+    bar."""
     settings, _ = settings_or_exit()
-    require_credentials(settings, "sync")
-    with (
-        migrated_services(settings) as services,
-        Progress(*columns(), console=console, transient=True) as progress,
-    ):
-        task = progress.add_task("Syncing from Spotify: 0 requests", total=None)
+    names = list(LABELS) if source is SyncSource.ALL else [source.value]
+    if "spotify" in names:
+        require_credentials(settings, "sync")
+    failed = False
+    with migrated_services(settings) as services:
+        missing = [name for name in names if name not in services.syncers]
+        if missing:
+            errors.print(f"trendcache sync: {services.listenbrainz_off}", markup=False)
+            raise typer.Exit(2)
+        for name in names:
+            failed |= sync_one(services.syncers[name], LABELS[name], force)
+    if failed:
+        raise typer.Exit(1)
+
+
+def sync_one(syncer: Syncer, label: str, force: bool) -> bool:
+    """One source's sync with its progress and summary; whether it failed."""
+    with Progress(*columns(), console=console, transient=True) as progress:
+        task = progress.add_task(f"Syncing from {label}: 0 requests", total=None)
 
         def tick() -> None:
             progress.advance(task)
             done = int(progress.tasks[0].completed)
-            progress.update(task, description=f"Syncing from Spotify: {done} requests")
+            progress.update(task, description=f"Syncing from {label}: {done} requests")
 
-        result = services.syncer.sync("cli", force=force, on_request=tick)
+        result = syncer.sync("cli", force=force, on_request=tick)
     if result.source == "cache" and result.error is None:
-        console.print("The cache is fresh; nothing fetched (use --force to fetch anyway).")
-        return
+        console.print(
+            f"{label}: the cache is fresh; nothing fetched (use --force to fetch anyway)."
+        )
+        return False
     table = Table(show_header=False, box=None)
-    for label, value in (
+    for row_label, value in (
         ("source", result.source),
         ("tier", result.tier or "-"),
         ("albums", result.albums),
         ("album details fetched", result.hydrated),
         ("requests", result.requests),
     ):
-        table.add_row(label, str(value))
+        table.add_row(row_label, str(value))
     console.print(table)
     if result.error:
-        errors.print(f"trendcache sync: {result.error}", markup=False)
-        raise typer.Exit(1)
+        errors.print(f"trendcache sync: {label}: {result.error}", markup=False)
+        return True
+    return False
 
 
 def enrich(

@@ -15,16 +15,17 @@ from trendcache.listenbrainz.session import (
     DEFAULT_RETRY,
     ListenBrainzSession,
     RateWindow,
+    RequestMeter,
 )
-from trendcache.ratelimit import SharedLimiter, per_second, shared_limiter
+from trendcache.ratelimit import SharedLimiter, per_second, rate_window, shared_limiter
 from trendcache.tally import Tally
 from trendcache.upstream_metrics import UpstreamMetrics
 from trendcache.upstream_retry import RetryPolicy
 from trendcache.useragent import InvalidUserAgent, checked_user_agent
 
 # "each of their client applications never make more than ONE call per second"
-# (docs/users/api/index.rst, Rate limiting): one slot a second for all our processes.
-REQUESTS_PER_SECOND = 1
+# (docs/users/api/index.rst, Rate limiting): LISTENBRAINZ_RATE, default one slot a second
+# for all our processes.
 TIMEOUT_SECONDS = 30.0
 
 
@@ -54,10 +55,11 @@ class ListenBrainzConnector:
         self.http = httpx2.Client(timeout=TIMEOUT_SECONDS, headers=headers)
         self.window = RateWindow()  # what ListenBrainz last said of its window, for every fetch
         self.limiter = limiter or shared_limiter(
-            "listenbrainz", [per_second(REQUESTS_PER_SECOND, 1.0)], settings
+            "listenbrainz", [per_second(*rate_window(settings.listenbrainz_rate))], settings
         )
 
-    def client(self) -> ListenBrainzClient:
+    def client(self, meter: RequestMeter | None = None) -> ListenBrainzClient:
+        """A client whose every request, retries included, is counted by `meter`."""
         session = ListenBrainzSession(
             self.http,
             self.settings.listenbrainz_base_url,
@@ -65,6 +67,7 @@ class ListenBrainzConnector:
             self.retry,
             self.metrics,
             window=self.window,
+            meter=meter,
         )
         return ListenBrainzClient(session)
 

@@ -20,7 +20,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import httpx2
 from pydantic import ValidationError
@@ -44,6 +44,24 @@ WINDOW_MARGIN = 0.05  # past the reported reset, for clocks and the trip there
 
 
 DEFAULT_RETRY = RetryPolicy(attempts=5, backoff_initial=0.5, backoff_max=30.0)
+
+
+class RequestMeter(Protocol):
+    """Counts every request sent, retries included, against a budget (a sync's
+    `DailyBudget`); `before_request` raises when it is spent."""
+
+    def before_request(self) -> None: ...
+    def after_response(self, status: int | None) -> None: ...
+
+
+class Unmetered:
+    """No budget: every request may go."""
+
+    def before_request(self) -> None:
+        pass
+
+    def after_response(self, status: int | None) -> None:
+        pass
 
 
 class RateWindow:
@@ -76,6 +94,7 @@ class ListenBrainzSession:
         metrics: UpstreamMetrics | None = None,
         *,
         window: RateWindow | None = None,
+        meter: RequestMeter | None = None,
         max_wait: float = MAX_WAIT,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -86,6 +105,7 @@ class ListenBrainzSession:
         self._retry = retry
         self._metrics = metrics or unmetered("listenbrainz")
         self._window = window or RateWindow()
+        self._meter = meter or Unmetered()
         self._max_wait = max_wait
         self._sleep = sleep
         self.sent = 0
@@ -102,15 +122,19 @@ class ListenBrainzSession:
         self._wait_for_window()
         with self._metrics.limiter_wait():
             self._limiter.wait()
+        # The limiter before the meter: a limiter timeout raises with nothing in flight.
+        self._meter.before_request()
         self.sent += 1
         start = time.perf_counter()
         try:
             response = self._http.get(url, params=[(k, _text(v)) for k, v in params])
         except httpx2.TransportError as exc:
             self._metrics.request(url, outcome(None, exc), time.perf_counter() - start)
+            self._meter.after_response(None)
             raise Wait(f"unreachable ({type(exc).__name__})", self._retry.pause(attempt)) from exc
         status = response.status_code
         self._metrics.request(url, outcome(status), time.perf_counter() - start)
+        self._meter.after_response(status)
         reset_in = self._note_window(response)
         if status == 200:
             try:

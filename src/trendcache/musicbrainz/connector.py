@@ -12,17 +12,12 @@ from trendcache.musicbrainz.session import (
     ResponseCache,
 )
 from trendcache.musicbrainz.useragent import check_user_agent
-from trendcache.ratelimit import SharedLimiter, per_second, shared_limiter
+from trendcache.ratelimit import SharedLimiter, per_second, rate_window, shared_limiter
 from trendcache.tally import Tally
 from trendcache.upstream_metrics import UpstreamMetrics
 from trendcache.upstream_retry import RetryPolicy
 
-
-def musicbrainz_rate(requests_per_second: float) -> tuple[int, float]:
-    """(count, seconds): 1/s stays one per second; 0.5/s is one per two seconds."""
-    if requests_per_second >= 1:
-        return round(requests_per_second), 1.0
-    return 1, 1 / requests_per_second
+musicbrainz_rate = rate_window  # MUSICBRAINZ_RATE as the limiter's (count, seconds)
 
 
 class MusicBrainzConnector:

@@ -53,7 +53,7 @@ class DailyBudget:
             if self.used() + self._in_flight >= self.limit:
                 raise RequestBudgetExhausted(
                     f"the daily budget of {self.limit} {self.service} requests is used up "
-                    "(SPOTIFY_DAILY_REQUEST_BUDGET)"
+                    f"({self.service.upper()}_DAILY_REQUEST_BUDGET)"
                 )
             self._in_flight += 1
 

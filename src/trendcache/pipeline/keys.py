@@ -27,6 +27,12 @@ def listenbrainz_key(listing: str) -> str:
     return f"{listing}:{WORLDWIDE}"
 
 
+def listenbrainz_view_key() -> str:
+    """`listenbrainz_view`: what ListenBrainz's sync serves, its chart and fresh releases
+    side by side with positions (the browse page's "Listeners' chart")."""
+    return LISTENBRAINZ_VIEW
+
+
 def trending_key(market: str | None = None) -> str:
     return TRENDING if market is None else f"{TRENDING}:{market}"
 

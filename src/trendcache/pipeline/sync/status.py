@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from trendcache.db import Database
 from trendcache.db.models import CacheData, StateEntry, SyncRun
 from trendcache.pipeline.state import active_pause, quota_pause_key, tier_key
 from trendcache.pipeline.sync.syncer import Syncer
@@ -35,6 +36,14 @@ class SyncStatus:
             "pauseReason": self.pause_reason,
             "tier": self.tier,
         }
+
+
+def latest_run(database: Database, source: str) -> SyncRun | None:
+    """`source`'s most recent sync run, whatever its outcome."""
+    with database.session() as session:
+        return session.scalar(
+            select(SyncRun).where(SyncRun.source == source).order_by(SyncRun.id.desc()).limit(1)
+        )
 
 
 def read_status(syncer: Syncer) -> SyncStatus:
