@@ -49,7 +49,7 @@ def test_the_demo_runs_listenbrainz_and_its_cover_art_archive_too(tmp_path: Path
     settings, demo, notice = start_demo(demo_settings(tmp_path), AccessTier.EXTENDED)
     try:
         assert settings.listenbrainz_base_url == demo.listenbrainz.base_url
-        assert settings.cover_art_archive_base_url == demo.listenbrainz.coverart_url  # type: ignore[attr-defined]
+        assert settings.cover_art_archive_base_url == demo.listenbrainz.coverart_url
         assert demo.listenbrainz.base_url in notice
         saved = json.loads((tmp_path / "demo" / "ports.json").read_text())
         assert saved["listenbrainz"] == demo.listenbrainz.port

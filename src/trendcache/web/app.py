@@ -134,11 +134,11 @@ def create_app(
     format.install(env)
     assets = StaticAssets(HERE / "static")
     env.globals["static_url"] = assets.url
-    # Plain-http covers come from the emulators only: Spotify's, and ListenBrainz's (which
-    # stands in for the Cover Art Archive in the demo).
+    # Plain-http covers come from the emulators only: Spotify's, and the Cover Art
+    # Archive's (the ListenBrainz emulator stands in for it in the demo).
     covers = [
         *plain_http_origin(services.settings.spotify_api_base_url),
-        *plain_http_origin(services.settings.listenbrainz_base_url),
+        *plain_http_origin(services.settings.cover_art_archive_base_url),
     ]
     page_csp = page_policy(covers)
     syncs = SyncRequests(services, queue)

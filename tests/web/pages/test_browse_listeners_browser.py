@@ -51,7 +51,7 @@ def covers() -> Iterator[str]:
 def test_covers_load_and_the_source_filter_switches(
     browser: Browser, make_synced_services: Callable[..., Services], covers: str
 ) -> None:
-    services = make_synced_services(listenbrainz_base_url=covers)
+    services = make_synced_services(cover_art_archive_base_url=covers)
     write_view(services, [lb_item(n, covers=covers) for n in range(1, 5)])
     with serving(create_app(services, demo_note="Demo data")) as url:
         page = browser.new_page()
