@@ -150,7 +150,7 @@ def compare_pairs(snapshots: Iterable[q.WindowSnapshot], window: StatsWindow) ->
     """The listings in scope with two snapshots in the window, by source and market."""
     by_listing: dict[tuple[str, str], dict[int, q.WindowSnapshot]] = {}
     for snapshot in snapshots:
-        if window.market and snapshot.market != window.market:
+        if window.markets and snapshot.market not in window.markets:
             continue
         by_listing.setdefault((snapshot.source, snapshot.market), {})[snapshot.rank] = snapshot
     found = []

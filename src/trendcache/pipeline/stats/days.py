@@ -8,8 +8,9 @@ from those rows and the albums' facts (status and artists, mirrored by `mirror`)
 block's rows are its albums, not its days' listings, so a year costs little more than a
 month: the read follows the number of albums that charted, not the window's length.
 
-Over all markets the blocks are the all-markets spans (`*`); in one market, its spans and,
-for single days, its `album_days`.
+Over all markets the blocks are the all-markets spans (`*`); in one market (with the
+worldwide listings, two: `StatsWindow.markets`), its spans and, for single days, its
+`album_days`.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ def _block_reads(
                 day.day.in_(starts),
                 day.source.in_(window.sources),
             ]
-            if window.market:
-                where.append(day.market == window.market)
+            if window.markets:
+                where.append(day.market.in_(window.markets))
             if albums is not None:
                 where.append(day.album_id.in_(albums))
             columns = (day.album_id, day.market, day.appearances, day.best_position)
@@ -86,7 +87,7 @@ def _block_reads(
         if albums is not None:
             where += [spans.album_id.in_(albums), spans.market != ALL]
         else:
-            where.append(spans.market == (window.market or ALL))
+            where.append(spans.market.in_(window.markets or (ALL,)))
         if window.source:
             where.append(spans.source == window.source)
         columns = (spans.album_id, spans.market, spans.appearances, spans.best_position)
@@ -151,13 +152,15 @@ def summarise_days(rows: Iterable[DayRow], facts: Mapping[str, Fact], limit: int
 
 def read_days(session: Session, window: StatsWindow, facts: AlbumMirror) -> DaySummary:
     """The day-granular statistics of `window`, its longest runners with their markets:
-    from the all-time totals when the window holds the whole history of one source, else
+    from the all-time totals when the window holds the whole history of one source in one
+    scope of markets, else
     from the window's blocks."""
     history = history_days(session)
     if history is None:
         return summarise_days([], {}, window.limit)
     sources = window.sources
-    if window.first_day <= history[0] and window.last_day >= history[1] and len(sources) == 1:
+    whole = window.first_day <= history[0] and window.last_day >= history[1]
+    if whole and len(sources) == 1 and len(window.markets) <= 1:
         return read_totals(session, window, sources[0], facts)
     blocks = window_blocks(window, history)
     rows = day_rows(session, window, blocks)

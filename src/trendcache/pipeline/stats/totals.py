@@ -23,7 +23,7 @@ from trendcache.pipeline.stats.window import StatsWindow
 def read_totals(
     session: Session, window: StatsWindow, source: str, facts: AlbumMirror
 ) -> DaySummary:
-    market = window.market or ALL
+    market = window.markets[0] if window.markets else ALL  # one at most: see read_days
     albums = [AlbumTotal.market == market, AlbumTotal.source == source]
     artists = [ArtistTotal.market == market, ArtistTotal.source == source]
     longest = session.execute(
