@@ -56,7 +56,7 @@ def window_blocks(window: StatsWindow, history: tuple[date, date]) -> Blocks:
     return dict(blocks)
 
 
-def _block_reads(
+def block_reads(
     window: StatsWindow, blocks: Blocks, albums: Collection[str] | None = None
 ) -> list[Select[str, str, int, int]]:
     """A statement per span: (album, market, appearances, best position) of its blocks.
@@ -98,7 +98,7 @@ def _block_reads(
 def day_rows(session: Session, window: StatsWindow, blocks: Blocks) -> Sequence[DayRow]:
     """Each album of the window's blocks with its appearances and best position: one read
     per span of blocks, grouped by album in the database."""
-    reads = _block_reads(window, blocks)
+    reads = block_reads(window, blocks)
     if not reads:
         return []
     rows = union_all(*reads).subquery()
@@ -114,7 +114,7 @@ def markets_of(
     """In how many markets each of `albums` appeared over the window's blocks."""
     if window.market:
         return dict.fromkeys(albums, 1)
-    reads = _block_reads(window, blocks, albums) if albums else []
+    reads = block_reads(window, blocks, albums) if albums else []
     if not reads:
         return {}
     rows = union_all(*reads).subquery()

@@ -190,23 +190,28 @@ def listings(session: Session, snapshot_ids: Collection[int]) -> Positions:
 
 
 def album_labels(session: Session, album_ids: Collection[str]) -> dict[str, AlbumLabel]:
-    """Names and credited artists of the albums shown, in one statement (by primary keys)."""
+    """Names, covers and credited artists of the albums shown, in one statement (by primary
+    keys)."""
     if not album_ids:
         return {}
     rows = session.connection().execute(
-        select(Album.id, Album.name, Artist.id, Artist.name)
+        select(Album.id, Album.name, Album.image, Artist.id, Artist.name)
         .outerjoin(AlbumArtist, AlbumArtist.album_id == Album.id)
         .outerjoin(Artist, Artist.id == AlbumArtist.artist_id)
         .where(Album.id.in_(album_ids))
         .order_by(Album.id, AlbumArtist.position)
     )
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, str | None]] = {}
     credits: dict[str, list[ArtistLabel]] = {}
-    for album_id, name, artist_id, artist_name in rows:
-        names[album_id] = name
+    for album_id, name, image, artist_id, artist_name in rows:
+        names[album_id] = (name, image)
         if artist_id is not None:
             credits.setdefault(album_id, []).append(ArtistLabel(artist_id, artist_name))
-    return {a: AlbumLabel(a, names.get(a, a), tuple(credits.get(a, ()))) for a in album_ids}
+    found = {}
+    for album_id in album_ids:
+        name, image = names.get(album_id, (album_id, None))
+        found[album_id] = AlbumLabel(album_id, name, tuple(credits.get(album_id, ())), image)
+    return found
 
 
 def artist_labels(session: Session, artist_ids: Collection[str]) -> dict[str, ArtistLabel]:
