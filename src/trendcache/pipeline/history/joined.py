@@ -63,14 +63,14 @@ def joined_ids(session: Session, album_ids: Iterable[str]) -> dict[str, list[str
     if wanted:
         # The status is checked here, not in SQL: given it, SQLite's planner (without
         # statistics) walks every matched album by status rather than the release groups.
-        rows = session.execute(
+        found = session.execute(
             select(
                 EnrichmentState.album_id,
                 EnrichmentState.release_group_mbid,
                 EnrichmentState.status,
             ).where(EnrichmentState.release_group_mbid.in_(sorted(wanted)))
         )
-        for album_id, group, status in rows:
+        for album_id, group, status in found:
             if status == MATCHED:
                 members.setdefault(str(group).lower(), set()).add(album_id)
     joined: dict[str, list[str]] = {}
