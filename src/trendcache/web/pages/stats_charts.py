@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from trendcache.pipeline.keys import WORLDWIDE
 from trendcache.pipeline.stats.results import MarketOverlap, TrendingStats
+from trendcache.pipeline.stats.window import SOURCE_NAMES
 
 WIDTH = 640
 LABEL = 230  # the labels' column
@@ -125,7 +127,9 @@ def movement_chart(stats: TrendingStats) -> BarChart:
     for move in moves:
         change = move.change or 0
         length = half * abs(change) / top
-        label = f"{move.album.name} ({move.market})"
+        worldwide = move.market == WORLDWIDE
+        where = SOURCE_NAMES.get(move.source, move.source) if worldwide else move.market
+        label = f"{move.album.name} ({where})"
         tip = f"{label}: #{move.previous_position} → #{move.position}"
         x, kind = (middle, "up") if change > 0 else (middle - length, "down")
         found.append(
