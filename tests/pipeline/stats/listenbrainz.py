@@ -24,7 +24,11 @@ def group(n: int) -> str:
     return f"{n:08x}-0000-4000-8000-{n:012x}"
 
 
-def lb_item(n: int, name: str | None = None, artist: str = "Listener Favourite") -> dict[str, Any]:
+def lb_item(
+    n: int, name: str | None = None, artist: str = "Listener Favourite", caa: str = CAA
+) -> dict[str, Any]:
+    """Release group `n` as the ListenBrainz sync lists it; its cover under `caa` (a
+    browser test gives a loopback one: no test reaches the internet)."""
     rg, release, artist_mbid = group(n), group(1000 + n), group(2000 + n)
     return {
         "id": mbid_album_id(rg),
@@ -33,7 +37,7 @@ def lb_item(n: int, name: str | None = None, artist: str = "Listener Favourite")
         "release_date": "2020-01-03",
         "release_date_precision": "day",
         "total_tracks": None,
-        "images": [{"url": f"{CAA}/release/{release}/front-250", "height": 250, "width": 250}],
+        "images": [{"url": f"{caa}/release/{release}/front-250", "height": 250, "width": 250}],
         "external_urls": {"musicbrainz": f"https://musicbrainz.org/release-group/{rg}"},
         "artists": [
             {
