@@ -78,34 +78,39 @@ def compute_stats(
 ) -> TrendingStats:
     """Every statistic for `window`.
 
-    The pass over the window's days (the costliest read) runs on a second connection while
-    this one reads the entries and snapshots: both databases answer them in parallel (on
-    PostgreSQL as on SQLite, whose driver lets go of the GIL while it reads). Like any two
-    reads, they may straddle a sync; the cache keys the result by the stamp read first, so
-    such a result is replaced on the next request.
+    The pass over the window's days (the costliest read) and "on both" each run on a
+    connection of their own while this one reads the entries and snapshots: the databases
+    answer them in parallel (on PostgreSQL as on SQLite, whose driver lets go of the GIL
+    while it reads). Like any concurrent reads, they may straddle a sync; the cache keys the
+    result by the stamp read first, so such a result is replaced on the next request.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-days") as pool:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="stats-days") as pool:
         memory = memory or StatsMemory()
-        pending = pool.submit(_read_days, database, window, memory.facts)
+        days = pool.submit(_read_days, database, window, memory.facts)
+        both = pool.submit(_read_both, database, window)
         with database.session() as session:
-            return _compute(session, window, memory, pending)
+            return _compute(session, window, memory, days, both)
 
 
 Both = tuple[int, list[BothRow]]
 
 
-def _read_days(
-    database: Database, window: StatsWindow, facts: AlbumMirror
-) -> tuple[DaySummary, Both]:
+def _read_days(database: Database, window: StatsWindow, facts: AlbumMirror) -> DaySummary:
     with database.session() as session:
-        return read_days(session, window, facts), read_both(session, window)
+        return read_days(session, window, facts)
+
+
+def _read_both(database: Database, window: StatsWindow) -> Both:
+    with database.session() as session:
+        return read_both(session, window)
 
 
 def _compute(
     session: Session,
     window: StatsWindow,
     memory: StatsMemory,
-    pending: Future[tuple[DaySummary, Both]],
+    pending: Future[DaySummary],
+    pending_both: Future[Both],
 ) -> TrendingStats:
     stamp = q.read_stamp(session)
     entry_count, debuts = q.new_entries(session, window)
@@ -118,7 +123,8 @@ def _compute(
         memory.moves.get(c, partial(listing_moves, c, positions)) for c in comparisons
     ]
     climbers, fallers, entered, left = rank_moves(moves, window.limit)
-    days, (both_count, both) = pending.result()
+    days = pending.result()
+    both_count, both = pending_both.result()
     shown = [*climbers[1], *fallers[1], *entered[1], *left[1]]
     album_ids = {d.album_id for d in debuts} | {m.album_id for m in shown}
     album_ids |= {t.album_id for t in days.longest}
