@@ -21,10 +21,10 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, select, union_all
+from sqlalchemy import ColumnElement, Select, exists, func, select, union_all
 from sqlalchemy.orm import Session
 
-from trendcache.db.history import AlbumDay, AlbumSpan
+from trendcache.db.history import AlbumDay, AlbumSpan, Snapshot
 from trendcache.pipeline.history.rollup_rules import ALL, split_days
 from trendcache.pipeline.stats.mirror import AlbumMirror, Fact
 from trendcache.pipeline.stats.results import NOT_QUEUED, AlbumCount, ArtistCount, DaySummary
@@ -45,6 +45,16 @@ def history_days(session: Session) -> tuple[date, date] | None:
     last = select(func.max(AlbumDay.day)).scalar_subquery()
     oldest, newest = session.execute(select(first, last)).one()
     return None if oldest is None or newest is None else (oldest, newest)
+
+
+def charted_sources(session: Session, sources: Sequence[str]) -> list[str]:
+    """Which of `sources` have any snapshot (one index probe each, in one statement): a
+    deployment with one source has one, whatever else the statistics know of."""
+    if len(sources) == 1:
+        return list(sources)
+    probes = [exists().where(Snapshot.source == source) for source in sources]
+    found = session.execute(select(*probes)).one()
+    return [source for source, charted in zip(sources, found, strict=True) if charted]
 
 
 def window_blocks(window: StatsWindow, history: tuple[date, date]) -> Blocks:
@@ -152,16 +162,17 @@ def summarise_days(rows: Iterable[DayRow], facts: Mapping[str, Fact], limit: int
 
 def read_days(session: Session, window: StatsWindow, facts: AlbumMirror) -> DaySummary:
     """The day-granular statistics of `window`, its longest runners with their markets:
-    from the all-time totals when the window holds the whole history of one source in one
-    scope of markets, else
+    from the all-time totals when the window holds the whole history of the one source in
+    scope with any (the totals are per source) in one scope of markets, else
     from the window's blocks."""
     history = history_days(session)
     if history is None:
         return summarise_days([], {}, window.limit)
-    sources = window.sources
     whole = window.first_day <= history[0] and window.last_day >= history[1]
-    if whole and len(sources) == 1 and len(window.markets) <= 1:
-        return read_totals(session, window, sources[0], facts)
+    if whole and len(window.markets) <= 1:
+        sources = charted_sources(session, window.sources)
+        if len(sources) == 1:
+            return read_totals(session, window, sources[0], facts)
     blocks = window_blocks(window, history)
     rows = day_rows(session, window, blocks)
     known = facts.of(session, [album_id for album_id, _, _ in rows])
