@@ -161,7 +161,8 @@ def artists_chart(stats: TrendingStats) -> BarChart:
 
 def heat_map(overlap: tuple[MarketOverlap, ...]) -> HeatMap:
     """A market-by-market matrix of Jaccard similarity (1 on the diagonal); for several
-    sources, the first source's pairs (there is one source today)."""
+    sources, the first source's pairs (only Spotify's have any: ListenBrainz's listings
+    are one worldwide market each)."""
     source = overlap[0].source if overlap else None
     pairs = {(o.market_a, o.market_b): o for o in overlap if o.source == source}
     markets = tuple(sorted({m for pair in pairs for m in pair}))
