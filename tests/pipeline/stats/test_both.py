@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from tests.pipeline.listings import listed_items
 from tests.pipeline.stats.listenbrainz import lb_item, match, record_lb
@@ -142,3 +143,29 @@ def test_the_lead_in_words() -> None:
     assert span_words(timedelta(days=14)) == "2 weeks"
     assert lead_sentence("S", "L", timedelta(minutes=59)) == "S and L within the same hour"
     assert lead_sentence("S", "L", -timedelta(weeks=9)) == "L 9 weeks earlier"
+
+
+def test_a_whole_history_with_one_source_charted_reads_its_totals(
+    sqlite_database: Database, spotify_emulator: SpotifyEmulator
+) -> None:
+    """Three sources known, one with a history: the all-time window reads that source's
+    totals (in the market picked; ListenBrainz's in its worldwide one), not every block."""
+    database = sqlite_database
+    whole = {"since": "2000-01-01", "until": "2030-12-31", "market": "SE"}
+    record_lb(database, LISTENBRAINZ_TOP, [lb_item(A), lb_item(B)], T0)
+    record_lb(database, LISTENBRAINZ_TOP, [lb_item(B)], T0 + DAY)
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        found = stats(database, **whole)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    assert any("FROM album_totals" in s for s in statements)
+    assert not any("FROM album_spans" in s for s in statements)
+    runs = [(r.album.id, r.appearances, r.best_position) for r in found.longest_running.items]
+    assert runs == [(lb_item(B)["id"], 2, 1), (lb_item(A)["id"], 1, 1)]
+    assert found.enrichment.total == 2

@@ -26,10 +26,11 @@ from sqlalchemy.orm import Session
 
 from trendcache.db.history import AlbumDay, AlbumSpan, Snapshot
 from trendcache.pipeline.history.rollup_rules import ALL, split_days
+from trendcache.pipeline.keys import WORLDWIDE
 from trendcache.pipeline.stats.mirror import AlbumMirror, Fact
 from trendcache.pipeline.stats.results import NOT_QUEUED, AlbumCount, ArtistCount, DaySummary
 from trendcache.pipeline.stats.totals import read_totals
-from trendcache.pipeline.stats.window import StatsWindow
+from trendcache.pipeline.stats.window import WORLDWIDE_SOURCES, StatsWindow
 
 DayRow = tuple[str, int, int]  # an album over the window's days: id, appearances, best
 NO_FACT = Fact(None, ())
@@ -162,17 +163,18 @@ def summarise_days(rows: Iterable[DayRow], facts: Mapping[str, Fact], limit: int
 
 def read_days(session: Session, window: StatsWindow, facts: AlbumMirror) -> DaySummary:
     """The day-granular statistics of `window`, its longest runners with their markets:
-    from the all-time totals when the window holds the whole history of the one source in
-    scope with any (the totals are per source) in one scope of markets, else
-    from the window's blocks."""
+    from the all-time totals when the window holds the whole history and one source in
+    scope has any, else from the window's blocks."""
     history = history_days(session)
     if history is None:
         return summarise_days([], {}, window.limit)
-    whole = window.first_day <= history[0] and window.last_day >= history[1]
-    if whole and len(window.markets) <= 1:
+    if window.first_day <= history[0] and window.last_day >= history[1]:
         sources = charted_sources(session, window.sources)
-        if len(sources) == 1:
-            return read_totals(session, window, sources[0], facts)
+        if len(sources) == 1:  # the totals are per source, and per market or all
+            source, market = sources[0], window.market
+            if market and source in WORLDWIDE_SOURCES:
+                market = WORLDWIDE  # where it lists, whatever market is picked
+            return read_totals(session, window, source, market, facts)
     blocks = window_blocks(window, history)
     rows = day_rows(session, window, blocks)
     known = facts.of(session, [album_id for album_id, _, _ in rows])
