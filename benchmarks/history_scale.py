@@ -2,6 +2,7 @@
 
     uv run python benchmarks/history_scale.py [--sqlite 10x250] [--postgres 25x1000]
                                               [--requests 400] [--skip-postgres]
+                                              [--listenbrainz] [--skip-plateau]
 
 `MARKETSxDAYS`: that many markets, four 100-album snapshots a day for that many days:
 10x250 is 1M appearances (SQLite), 25x1000 is 10M (PostgreSQL). The history is generated
@@ -22,6 +23,10 @@ by benchmarks/history_data.py with trendcache's own chart rules, then:
 
 The app is served as `trendcache serve` serves it: its statistics warmed up (albums' facts
 mirrored, the default window computed) and its heap settled (`trendcache/heap.py`).
+
+`--listenbrainz` adds a daily ListenBrainz top over the same days (benchmarks/
+history_listenbrainz.py), part of it matched to the Spotify albums: the statistics then
+read three sources and join two ("On both").
 
 Target: p99 < 50 ms for both endpoints. Measured, never asserted.
 """
@@ -92,8 +97,9 @@ def postgres_url(name: str = BENCH_DB) -> str:
     return make_url(POSTGRES_ADMIN).set(database=name).render_as_string(False)
 
 
-def build(url: str, markets: int, days: int) -> tuple[Any, float]:
+def build(url: str, markets: int, days: int, listenbrainz: bool = False) -> tuple[Any, float]:
     from history_data import generate
+    from history_listenbrainz import add_listenbrainz_top
     from trendcache.db import Database
     from trendcache.db.migrate import upgrade
 
@@ -101,6 +107,9 @@ def build(url: str, markets: int, days: int) -> tuple[Any, float]:
     upgrade(database)
     started = time.perf_counter()
     history = generate(database, markets, days, END)
+    if listenbrainz:
+        matched = add_listenbrainz_top(database, END, days)
+        print(f"ListenBrainz top: {days} daily snapshots, {matched:,} Spotify albums matched")
     return history, time.perf_counter() - started
 
 
@@ -233,8 +242,16 @@ def write_plateau(markets: int, sizes: list[int], folder: Path) -> None:
         print(summary(f"history write, SQLite {history.appearances:,}", times))
 
 
-def run_backend(name: str, url: str, markets: int, days: int, requests: int, folder: Path) -> None:
-    history, seconds = build(url, markets, days)
+def run_backend(
+    name: str,
+    url: str,
+    markets: int,
+    days: int,
+    requests: int,
+    folder: Path,
+    listenbrainz: bool = False,
+) -> None:
+    history, seconds = build(url, markets, days, listenbrainz)
     print(
         f"\n{name}: {history.appearances:,} appearances, {history.snapshots:,} snapshots, "
         f"{len(history.charted):,} albums, {len(history.markets)} markets, {days} days "
@@ -267,6 +284,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument(
+        "--listenbrainz",
+        action="store_true",
+        help="add a daily ListenBrainz top, matched in part to the Spotify albums",
+    )
+    parser.add_argument("--skip-plateau", action="store_true", help="no history-write plateau")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -281,13 +304,15 @@ def main() -> None:
             empty_write("PostgreSQL", postgres_url(f"{BENCH_DB}_empty"))
         if not args.skip_sqlite:
             markets, days = (int(x) for x in args.sqlite.split("x"))
-            write_plateau(markets, [days // 10, days // 4, days * 4], path)
+            if not args.skip_plateau:
+                write_plateau(markets, [days // 10, days // 4, days * 4], path)
             url = f"sqlite:///{path / 'history.sqlite3'}"
-            run_backend("SQLite", url, markets, days, args.requests, path)
+            run_backend("SQLite", url, markets, days, args.requests, path, args.listenbrainz)
         if not args.skip_postgres:
             markets, days = (int(x) for x in args.postgres.split("x"))
             try:
-                run_backend("PostgreSQL", postgres_url(), markets, days, args.requests, path)
+                url, lb = postgres_url(), args.listenbrainz
+                run_backend("PostgreSQL", url, markets, days, args.requests, path, lb)
             finally:
                 drop_postgres(BENCH_DB, f"{BENCH_DB}_empty")
     print("\ntarget: p99 < 50 ms for both endpoints; the history write flat in history size")

@@ -20,11 +20,12 @@ import pytest
 from sqlalchemy import delete, event, update
 
 from tests.pipeline.listings import listed_items
+from tests.pipeline.stats.listenbrainz import lb_item, match, record_lb
 from trendcache.db import Database
 from trendcache.db.models import EnrichmentState
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.history.recording import record_listing
-from trendcache.pipeline.keys import NEW_RELEASES
+from trendcache.pipeline.keys import LISTENBRAINZ_TOP, NEW_RELEASES
 from trendcache.pipeline.stats.cache import StatsCache
 from trendcache.pipeline.stats.compute import compute_stats
 from trendcache.pipeline.stats.results import Move, TrendingStats
@@ -358,6 +359,8 @@ def test_an_announced_change_empties_the_cache_though_the_stamp_did_not_move(
 HISTORY_SCAN = re.compile(r"^SCAN (snapshots|album_\w+|albums|artists|enrichment_state)\b")
 # A listing's whole history: its (source[, market]) prefix with no bound on time.
 WHOLE_LISTING = re.compile(r"\((source=\?|source=\? AND market=\?)\)$")
+# Every matched album: the join by release group must take its own index.
+STATUS_ONLY = re.compile(r"\(status=\?\)$")
 
 
 @pytest.mark.parametrize(
@@ -377,6 +380,10 @@ def test_every_statement_reads_by_index(
     record(database, items, "SE", MORNING, "abcd")
     record(database, items, "SE", EVENING, "dcba")
     record(database, items, "DK", EVENING, "ef")
+    # ListenBrainz's top lists a's release group twice: "on both" reads all its statements.
+    record_lb(database, LISTENBRAINZ_TOP, [lb_item(1), lb_item(2)], MORNING)
+    record_lb(database, LISTENBRAINZ_TOP, [lb_item(2), lb_item(1)], EVENING)
+    match(database, items["a"]["id"], 1)
     plans: list[tuple[str, list[str]]] = []
 
     def seen(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
@@ -393,8 +400,11 @@ def test_every_statement_reads_by_index(
     # their last snapshots, those snapshots' albums, labels of albums and artists; the
     # albums' facts (where changes start: two probes in one statement; statuses and
     # credits by key); and with every market in scope, the markets of the longest runners.
-    assert len(plans) == (13 if market else 14)
+    # Without a source, "on both" adds five: history's days again, the top's blocks, the
+    # Spotify albums matched to its release groups, which of them charted, their debuts.
+    assert len(plans) == (13 if market else 14) + (0 if source else 5)
     for statement, plan in plans:
         assert not [step for step in plan if HISTORY_SCAN.match(step)], (statement, plan)
         assert any(step.startswith("SEARCH") for step in plan), (statement, plan)
         assert not [step for step in plan if WHOLE_LISTING.search(step)], (statement, plan)
+        assert not [step for step in plan if STATUS_ONLY.search(step)], (statement, plan)

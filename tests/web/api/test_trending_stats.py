@@ -12,12 +12,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from tests.pipeline.stats.listenbrainz import lb_item
 from tests.web.conftest import MARKETS, ClientFactory
-from tests.web.stats_history import Listings, add_day_before
+from tests.web.stats_history import Listings, add_day_before, add_listenbrainz
 from trendcache.db.history import Album
 from trendcache.pipeline.history.recording import record_listing
-from trendcache.pipeline.keys import NEW_RELEASES
+from trendcache.pipeline.keys import LISTENBRAINZ_TOP, NEW_RELEASES
 from trendcache.pipeline.stats.cache import StatsCache
+from trendcache.pipeline.stats.window import KNOWN_SOURCES
+from trendcache.pipeline.views import pick_image
 from trendcache.services import Services
 from trendcache.web.api.stats_csv import COLUMNS
 
@@ -68,6 +71,7 @@ def test_the_default_window_is_the_last_30_days_with_every_section(
         "topArtists",
         "overlap",
         "enrichment",
+        "onBoth",
     }
     everything = {item["id"] for items in history.values() for item in items}
     assert body["newEntries"]["count"] == len(everything)
@@ -111,6 +115,50 @@ def test_filters_and_limit(stats_client: TestClient, history: Listings) -> None:
     assert body["movements"]["climbers"]["count"] == 2
     assert len(body["longestRunning"]["items"]) == 3
     assert [(p["marketA"], p["marketB"]) for p in body["overlap"]] == [("GB", "US")]
+
+
+def test_both_sources_and_the_albums_on_both(
+    synced_services: Services, history: Listings, make_client: ClientFactory
+) -> None:
+    joined = add_listenbrainz(synced_services, history)
+    client = make_client(synced_services)
+    body = client.get(URL).json()
+    assert body["onBoth"]["count"] == 1
+    both = body["onBoth"]["items"][0]
+    assert (both["albumId"], both["name"]) == (joined["id"], joined["name"])
+    assert both["image"] == pick_image(joined["images"])
+    listened = both["listenbrainzAlbum"]
+    assert (listened["albumId"], listened["name"]) == (lb_item(1)["id"], "Release group 1")
+    assert listened["image"] == lb_item(1)["images"][0]["url"]
+    assert [a["name"] for a in listened["artists"]] == ["Listener Favourite"]
+    # Spotify listed it in the day-before snapshot, the top half a day later.
+    assert both["leadSeconds"] == 12 * 3600
+    assert both["lead"] == "Spotify new releases 12 hours earlier"
+    seen = datetime.fromisoformat(both["listenbrainzFirstSeenAt"])
+    assert seen - datetime.fromisoformat(both["spotifyFirstSeenAt"]) == timedelta(hours=12)
+    # The top's move between its two snapshots; its albums among the new entries.
+    top = client.get(URL, params={"source": LISTENBRAINZ_TOP}).json()
+    assert top["window"]["markets"] == []
+    assert [c["market"] for c in top["movements"]["comparisons"]] == ["XW"]
+    climber = top["movements"]["climbers"]["items"][0]
+    assert (climber["albumId"], climber["source"], climber["change"]) == (
+        lb_item(2)["id"],
+        LISTENBRAINZ_TOP,
+        1,
+    )
+    assert top["newEntries"]["count"] == 2
+    assert top["onBoth"] == {"count": 0, "items": []}
+    # A market keeps the worldwide listings.
+    us = client.get(URL, params={"market": "US"}).json()
+    assert us["window"]["markets"] == ["US", "XW"]
+    assert us["newEntries"]["count"] == len(history["US"]) + 2
+    assert [c["market"] for c in us["movements"]["comparisons"]] == ["XW", "US"]
+    # The CSV has the section too.
+    rows = list(csv.DictReader(io.StringIO(client.get(URL, params={"format": "csv"}).text)))
+    found = [row for row in rows if row["section"] == "on_both"]
+    assert [(r["album_id"], r["other_album_id"], r["lead"]) for r in found] == [
+        (joined["id"], lb_item(1)["id"], "Spotify new releases 12 hours earlier")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -232,7 +280,8 @@ def test_every_response_field_is_described(client: TestClient) -> None:
     assert "Jaccard" in operation["description"]
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert set(parameters) == {"market", "since", "until", "source", "limit", "format"}
-    assert parameters["source"]["schema"]["enum"] == [NEW_RELEASES]
+    assert parameters["source"]["schema"]["enum"] == list(KNOWN_SOURCES)
+    assert "`listenbrainz_top`: ListenBrainz top" in parameters["source"]["description"]
     assert parameters["market"]["schema"]["pattern"] == "^(?:[Uu][Ss]|[Gg][Bb])$"
     assert parameters["market"]["schema"]["examples"] == MARKETS
     for bound in ("since", "until"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import brotli
@@ -13,11 +13,17 @@ import feedparser
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from tests.pipeline.stats.listenbrainz import lb_item, record_lb
 from tests.web.conftest import ClientFactory, wait_for
 from tests.web.pages.test_browse import GROUP, MBID, mb_match
 from trendcache.db.history import AlbumChart
 from trendcache.db.models import CacheData
-from trendcache.pipeline.keys import NEW_RELEASES, trending_key
+from trendcache.pipeline.keys import (
+    LISTENBRAINZ_FRESH,
+    LISTENBRAINZ_TOP,
+    NEW_RELEASES,
+    trending_key,
+)
 from trendcache.services import Services
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -137,9 +143,59 @@ def test_all_markets_unknown_market_and_source(client: TestClient) -> None:
     assert unknown_market.status_code == 400
     assert "JP" in unknown_market.json()["detail"]
     assert client.get(FEED, params={"market": "JPN"}).status_code == 422
-    unknown_source = client.get(FEED, params={"source": "listenbrainz_fresh"})
+    unknown_source = client.get(FEED, params={"source": "spotify_charts"})
     assert unknown_source.status_code == 400
-    assert "listenbrainz_fresh" in unknown_source.json()["detail"]
+    assert "spotify_charts" in unknown_source.json()["detail"]
+    # A ListenBrainz listing with no snapshot yet: a valid, empty feed.
+    nothing = client.get(FEED, params={"source": LISTENBRAINZ_FRESH})
+    assert nothing.status_code == 200
+    assert atom(nothing.content).findall(f"{A}entry") == []
+
+
+def test_a_listenbrainz_listings_feed_links_musicbrainz_release_groups(
+    synced_services: Services, make_client: ClientFactory
+) -> None:
+    first = datetime(2026, 11, 20, 6, tzinfo=UTC)
+    fresh = [lb_item(1, name="Fresh <One>"), lb_item(2)]
+    record_lb(synced_services.database, LISTENBRAINZ_FRESH, fresh[:1], first)
+    record_lb(synced_services.database, LISTENBRAINZ_FRESH, fresh[::-1], first + timedelta(days=1))
+    client = make_client(synced_services)
+    response = client.get(FEED, params={"source": LISTENBRAINZ_FRESH, "market": "us"})
+    assert response.status_code == 200
+    parsed: Any = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert parsed.feed.title == "ListenBrainz fresh releases · worldwide · trendcache"
+    # Its newest snapshot, in order, each dated by its first appearance in the listing.
+    assert [e.title for e in parsed.entries] == [
+        "Listener Favourite \N{EN DASH} Release group 2",
+        "Listener Favourite \N{EN DASH} Fresh <One>",
+    ]
+    assert [e.updated for e in parsed.entries] == [
+        "2026-11-21T06:00:00Z",
+        "2026-11-20T06:00:00Z",
+    ]
+    entry = atom(response.content).findall(f"{A}entry")[1]
+    assert entry.findtext(f"{A}id") == (
+        f"tag:testserver,2026:trendcache/albums/{fresh[0]['id']}/{LISTENBRAINZ_FRESH}/XW"
+    )
+    assert links(entry)["alternate"][0]["href"] == f"http://testserver/albums/{fresh[0]['id']}"
+    related = {link["title"]: link["href"] for link in links(entry)["related"]}
+    group = fresh[0]["release_group_mbid"]
+    assert related == {
+        "MusicBrainz release group": f"https://musicbrainz.org/release-group/{group}"
+    }
+    assert "ListenBrainz fresh releases listing: #2." in (entry.findtext(f"{A}summary") or "")
+    # Kept until the listing's next snapshot.
+    web = client.app.state.web  # type: ignore[attr-defined]
+    built = web.feeds.rendered
+    assert client.get(FEED, params={"source": LISTENBRAINZ_FRESH, "market": "US"}).content == (
+        response.content
+    )
+    assert web.feeds.rendered == built
+    record_lb(synced_services.database, LISTENBRAINZ_FRESH, fresh[:1], first + timedelta(days=2))
+    later = atom(client.get(FEED, params={"source": LISTENBRAINZ_FRESH, "market": "US"}).content)
+    assert len(later.findall(f"{A}entry")) == 1
 
 
 def test_served_from_memory_with_etag_304_and_brotli(client: TestClient) -> None:
@@ -221,5 +277,10 @@ def test_documented_as_atom_with_its_parameters(client: TestClient) -> None:
     assert set(operation["responses"]["200"]["content"]) == {"application/atom+xml"}
     assert {"304", "400", "503"} <= set(operation["responses"])
     parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
-    assert parameters["source"]["schema"]["enum"] == [NEW_RELEASES]
+    assert parameters["source"]["schema"]["enum"] == [
+        NEW_RELEASES,
+        LISTENBRAINZ_TOP,
+        LISTENBRAINZ_FRESH,
+    ]
     assert "[Uu][Ss]" in parameters["market"]["schema"]["pattern"]
+    assert "listenbrainz_fresh" in operation["description"]

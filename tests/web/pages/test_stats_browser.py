@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import update
 
+from tests.pipeline.stats.listenbrainz import lb_item
 from tests.web.conftest import serving
 from tests.web.pages.test_browser import EVIL
-from tests.web.stats_history import add_day_before
+from tests.web.stats_history import add_day_before, add_listenbrainz
 from trendcache.db.history import Album
 from trendcache.services import Services
 from trendcache.web.app import create_app
@@ -56,7 +57,9 @@ def test_charts_market_picker_and_csv_download(
         page.get_by_role("button", name="Show").click()
         page.wait_for_url("**/stats?*market=GB*")
         expect(page.locator("svg#chart-moves rect.bar")).to_have_count(4)
-        expect(page.locator("#table-climbers tbody tr td:nth-child(2)")).to_have_text(["GB", "GB"])
+        expect(page.locator("#table-climbers tbody tr td:nth-child(2)")).to_have_text(
+            ["Spotify new releases · GB"] * 2
+        )
         expect(page.get_by_label("Market", exact=True)).to_have_value("GB")
 
         with page.expect_download() as started:
@@ -74,6 +77,36 @@ def test_charts_market_picker_and_csv_download(
         climbers = [row for row in rows if row["section"] == "climber"]
         assert [row["market"] for row in climbers] == ["GB", "GB"]
         assert [row["change"] for row in climbers] == ["1", "1"]
+        page.close()
+
+
+def test_on_both_and_the_sources_by_name(browser: Browser, synced_services: Services) -> None:
+    listings = add_day_before(synced_services)
+    spotify = listings["US"][0]["images"][0]["url"]
+    origin = spotify[: spotify.index("/", len("http://"))]  # the emulator's: loopback
+    joined = add_listenbrainz(synced_services, listings, caa=f"{origin}/caa")
+    with serving(create_app(synced_services)) as url:
+        page = browser.new_page()
+        page.goto(f"{url}/stats")
+        both = page.locator("#on-both tbody tr")
+        expect(both).to_have_count(1)
+        expect(both.locator("td.lead")).to_have_text("Spotify new releases 12 hours earlier")
+        links = both.locator("a")
+        expect(links.first).to_have_attribute("href", f"/albums/{joined['id']}")
+        expect(links.nth(1)).to_have_attribute("href", f"/albums/{lb_item(1)['id']}")
+        cover = both.locator("img.stats-cover").nth(1)
+        expect(cover).to_have_attribute("src", lb_item(1, caa=f"{origin}/caa")["images"][0]["url"])
+        box = cover.bounding_box()
+        assert box is not None and round(box["width"]) == round(box["height"]) == 40
+        expect(
+            page.locator("#table-climbers td", has_text="ListenBrainz top · worldwide")
+        ).to_have_count(1)
+
+        page.get_by_label("Source", exact=True).select_option(label="ListenBrainz top")
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_url("**/stats?*source=listenbrainz_top*")
+        expect(page.locator("#on-both")).to_contain_text("Pick all sources to compare them.")
+        expect(page.locator("svg#chart-moves rect.bar")).to_have_count(2)
         page.close()
 
 

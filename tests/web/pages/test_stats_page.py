@@ -12,9 +12,10 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import update
 
+from tests.pipeline.stats.listenbrainz import lb_item
 from tests.web.conftest import ClientFactory
 from tests.web.pages.prepared_checks import check_prepared_page, web
-from tests.web.stats_history import Listings, add_day_before
+from tests.web.stats_history import Listings, add_day_before, add_listenbrainz
 from trendcache.clock import utcnow
 from trendcache.db.history import Album, Artist
 from trendcache.pipeline.enrichment.review import mark_not_in_musicbrainz
@@ -94,6 +95,42 @@ def test_a_market_narrows_the_movements_and_keeps_its_overlap(
     assert "(US)" not in moves
     assert svg(page, "overlap").count('<rect class="cell"') == 4
     assert "market=GB" in page
+
+
+def test_both_sources_each_row_its_listing_and_the_albums_on_both(
+    synced_services: Services, history: Listings, make_client: ClientFactory
+) -> None:
+    joined = add_listenbrainz(synced_services, history)
+    client = make_client(synced_services)
+    page = client.get("/stats").text
+    # The source filter by name.
+    for name, label in (
+        ("spotify_new_releases", "Spotify new releases"),
+        ("listenbrainz_top", "ListenBrainz top"),
+        ("listenbrainz_fresh", "ListenBrainz fresh releases"),
+    ):
+        assert f'<option value="{name}" >{label}</option>' in page
+    # On both: the Spotify album and its release group, covers, when each listed it first.
+    both = re.search(r'<section class="shelf" id="on-both">.*?</section>', page, re.S)
+    assert both
+    section = both.group(0)
+    assert "1 albums charted in Spotify new releases and the ListenBrainz top" in section
+    assert f'<a href="/albums/{joined["id"]}"><bdi>{escape(joined["name"])}</bdi></a>' in section
+    group = lb_item(1)
+    assert f'<a href="/albums/{group["id"]}"><bdi>Release group 1</bdi></a>' in section
+    assert f'<img class="stats-cover" src="{group["images"][0]["url"]}"' in section
+    assert '<td class="lead">Spotify new releases 12 hours earlier</td>' in section
+    # Each row says its listing: the top's move is worldwide.
+    assert '<td data-source="listenbrainz_top">ListenBrainz top · worldwide</td>' in page
+    assert '<td data-source="spotify_new_releases">Spotify new releases · GB</td>' in page
+    assert "(ListenBrainz top)" in svg(page, "moves")
+    # A market keeps the worldwide listings; one source compares nothing.
+    us = client.get("/stats", params={"market": "US"}).text
+    assert "· US and worldwide" in us
+    assert "ListenBrainz top · worldwide" in us
+    top = client.get("/stats", params={"source": "listenbrainz_top"}).text
+    assert '<option value="listenbrainz_top" selected>ListenBrainz top</option>' in top
+    assert "Pick all sources to compare them." in top
 
 
 @pytest.mark.parametrize(

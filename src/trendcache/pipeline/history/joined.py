@@ -61,14 +61,18 @@ def joined_ids(session: Session, album_ids: Iterable[str]) -> dict[str, list[str
     wanted = set(groups.values()) | set(group_of.values())
     members: dict[str, set[str]] = {}  # release group → Spotify ids matched to it
     if wanted:
-        rows = session.execute(
-            select(EnrichmentState.album_id, EnrichmentState.release_group_mbid).where(
-                EnrichmentState.release_group_mbid.in_(sorted(wanted)),
-                EnrichmentState.status == MATCHED,
-            )
+        # The status is checked here, not in SQL: given it, SQLite's planner (without
+        # statistics) walks every matched album by status rather than the release groups.
+        found = session.execute(
+            select(
+                EnrichmentState.album_id,
+                EnrichmentState.release_group_mbid,
+                EnrichmentState.status,
+            ).where(EnrichmentState.release_group_mbid.in_(sorted(wanted)))
         )
-        for album_id, group in rows:
-            members.setdefault(str(group).lower(), set()).add(album_id)
+        for album_id, group, status in found:
+            if status == MATCHED:
+                members.setdefault(str(group).lower(), set()).add(album_id)
     joined: dict[str, list[str]] = {}
     for album_id in ids:
         group = groups.get(album_id) or group_of.get(album_id)

@@ -13,6 +13,13 @@
   snapshot in the window: how many both list, and the Jaccard similarity (shared ÷ either).
 - **Enrichment coverage**: the albums that appeared over the window's days, by MusicBrainz
   enrichment status, and the share matched.
+- **On both**: albums that charted in Spotify's new releases and the ListenBrainz top over
+  the window's days, one album through its MusicBrainz release group, with when each source
+  first listed it and which led, by how much (widest gap first; see `both`).
+
+Sources: without a `source`, every one (Spotify's new releases, the ListenBrainz top and
+fresh releases); a `market` keeps ListenBrainz's worldwide listings (market `XW`), which
+chart everywhere.
 
 Longest running, top artists and coverage read the per-day table, so they count whole UTC
 days: a window from 14:00 includes that day's earlier snapshots too. The rest are exact to
@@ -34,6 +41,7 @@ from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.pipeline.enrichment.status import COVERAGE_STATUSES
 from trendcache.pipeline.stats import queries as q
+from trendcache.pipeline.stats.both import BothRow, read_both
 from trendcache.pipeline.stats.days import read_days
 from trendcache.pipeline.stats.memory import StatsMemory
 from trendcache.pipeline.stats.mirror import AlbumMirror
@@ -49,6 +57,7 @@ from trendcache.pipeline.stats.results import (
     MarketOverlap,
     Move,
     NewEntry,
+    OnBoth,
     TrendingStats,
 )
 from trendcache.pipeline.stats.window import StatsWindow
@@ -69,17 +78,21 @@ def compute_stats(
 ) -> TrendingStats:
     """Every statistic for `window`.
 
-    The pass over the window's days (the costliest read) runs on a second connection while
-    this one reads the entries and snapshots: both databases answer them in parallel (on
-    PostgreSQL as on SQLite, whose driver lets go of the GIL while it reads). Like any two
-    reads, they may straddle a sync; the cache keys the result by the stamp read first, so
-    such a result is replaced on the next request.
+    The pass over the window's days (the costliest read) and "on both" each run on a
+    connection of their own while this one reads the entries and snapshots: the databases
+    answer them in parallel (on PostgreSQL as on SQLite, whose driver lets go of the GIL
+    while it reads). Like any concurrent reads, they may straddle a sync; the cache keys the
+    result by the stamp read first, so such a result is replaced on the next request.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-days") as pool:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="stats-days") as pool:
         memory = memory or StatsMemory()
-        pending = pool.submit(_read_days, database, window, memory.facts)
+        days = pool.submit(_read_days, database, window, memory.facts)
+        both = pool.submit(_read_both, database, window)
         with database.session() as session:
-            return _compute(session, window, memory, pending)
+            return _compute(session, window, memory, days, both)
+
+
+Both = tuple[int, list[BothRow]]
 
 
 def _read_days(database: Database, window: StatsWindow, facts: AlbumMirror) -> DaySummary:
@@ -87,8 +100,17 @@ def _read_days(database: Database, window: StatsWindow, facts: AlbumMirror) -> D
         return read_days(session, window, facts)
 
 
+def _read_both(database: Database, window: StatsWindow) -> Both:
+    with database.session() as session:
+        return read_both(session, window)
+
+
 def _compute(
-    session: Session, window: StatsWindow, memory: StatsMemory, pending: Future[DaySummary]
+    session: Session,
+    window: StatsWindow,
+    memory: StatsMemory,
+    pending: Future[DaySummary],
+    pending_both: Future[Both],
 ) -> TrendingStats:
     stamp = q.read_stamp(session)
     entry_count, debuts = q.new_entries(session, window)
@@ -102,9 +124,12 @@ def _compute(
     ]
     climbers, fallers, entered, left = rank_moves(moves, window.limit)
     days = pending.result()
+    both_count, both = pending_both.result()
     shown = [*climbers[1], *fallers[1], *entered[1], *left[1]]
     album_ids = {d.album_id for d in debuts} | {m.album_id for m in shown}
-    albums = q.album_labels(session, album_ids | {t.album_id for t in days.longest})
+    album_ids |= {t.album_id for t in days.longest}
+    album_ids |= {a for b in both for a in (b.spotify_id, b.release_group_id)}
+    albums = q.album_labels(session, album_ids)
     artists = q.artist_labels(session, {t.artist_id for t in days.top_artists})
 
     def counted_moves(found: tuple[int, list[RawMove]]) -> Counted[Move]:
@@ -143,6 +168,18 @@ def _compute(
         ),
         overlap=tuple(overlaps(latest, positions, window)),
         enrichment=coverage_of(days.statuses),
+        on_both=Counted(
+            both_count,
+            tuple(
+                OnBoth(
+                    albums[b.spotify_id],
+                    albums[b.release_group_id],
+                    b.spotify_first_seen_at,
+                    b.listenbrainz_first_seen_at,
+                )
+                for b in both
+            ),
+        ),
     )
 
 
@@ -150,7 +187,7 @@ def compare_pairs(snapshots: Iterable[q.WindowSnapshot], window: StatsWindow) ->
     """The listings in scope with two snapshots in the window, by source and market."""
     by_listing: dict[tuple[str, str], dict[int, q.WindowSnapshot]] = {}
     for snapshot in snapshots:
-        if window.market and snapshot.market != window.market:
+        if window.markets and snapshot.market not in window.markets:
             continue
         by_listing.setdefault((snapshot.source, snapshot.market), {})[snapshot.rank] = snapshot
     found = []

@@ -8,8 +8,9 @@ from those rows and the albums' facts (status and artists, mirrored by `mirror`)
 block's rows are its albums, not its days' listings, so a year costs little more than a
 month: the read follows the number of albums that charted, not the window's length.
 
-Over all markets the blocks are the all-markets spans (`*`); in one market, its spans and,
-for single days, its `album_days`.
+Over all markets the blocks are the all-markets spans (`*`); in one market (with the
+worldwide listings, two: `StatsWindow.markets`), its spans and, for single days, its
+`album_days`.
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, select, union_all
+from sqlalchemy import ColumnElement, Select, exists, func, select, union_all
 from sqlalchemy.orm import Session
 
-from trendcache.db.history import AlbumDay, AlbumSpan
+from trendcache.db.history import AlbumDay, AlbumSpan, Snapshot
 from trendcache.pipeline.history.rollup_rules import ALL, split_days
+from trendcache.pipeline.keys import WORLDWIDE
 from trendcache.pipeline.stats.mirror import AlbumMirror, Fact
 from trendcache.pipeline.stats.results import NOT_QUEUED, AlbumCount, ArtistCount, DaySummary
 from trendcache.pipeline.stats.totals import read_totals
-from trendcache.pipeline.stats.window import StatsWindow
+from trendcache.pipeline.stats.window import WORLDWIDE_SOURCES, StatsWindow
 
 DayRow = tuple[str, int, int]  # an album over the window's days: id, appearances, best
 NO_FACT = Fact(None, ())
@@ -46,6 +48,16 @@ def history_days(session: Session) -> tuple[date, date] | None:
     return None if oldest is None or newest is None else (oldest, newest)
 
 
+def charted_sources(session: Session, sources: Sequence[str]) -> list[str]:
+    """Which of `sources` have any snapshot (one index probe each, in one statement): a
+    deployment with one source has one, whatever else the statistics know of."""
+    if len(sources) == 1:
+        return list(sources)
+    probes = [exists().where(Snapshot.source == source) for source in sources]
+    found = session.execute(select(*probes)).one()
+    return [source for source, charted in zip(sources, found, strict=True) if charted]
+
+
 def window_blocks(window: StatsWindow, history: tuple[date, date]) -> Blocks:
     """The window's days that hold history, as blocks by span."""
     blocks: Blocks = defaultdict(list)
@@ -55,7 +67,7 @@ def window_blocks(window: StatsWindow, history: tuple[date, date]) -> Blocks:
     return dict(blocks)
 
 
-def _block_reads(
+def block_reads(
     window: StatsWindow, blocks: Blocks, albums: Collection[str] | None = None
 ) -> list[Select[str, str, int, int]]:
     """A statement per span: (album, market, appearances, best position) of its blocks.
@@ -71,8 +83,8 @@ def _block_reads(
                 day.day.in_(starts),
                 day.source.in_(window.sources),
             ]
-            if window.market:
-                where.append(day.market == window.market)
+            if window.markets:
+                where.append(day.market.in_(window.markets))
             if albums is not None:
                 where.append(day.album_id.in_(albums))
             columns = (day.album_id, day.market, day.appearances, day.best_position)
@@ -86,7 +98,7 @@ def _block_reads(
         if albums is not None:
             where += [spans.album_id.in_(albums), spans.market != ALL]
         else:
-            where.append(spans.market == (window.market or ALL))
+            where.append(spans.market.in_(window.markets or (ALL,)))
         if window.source:
             where.append(spans.source == window.source)
         columns = (spans.album_id, spans.market, spans.appearances, spans.best_position)
@@ -97,7 +109,7 @@ def _block_reads(
 def day_rows(session: Session, window: StatsWindow, blocks: Blocks) -> Sequence[DayRow]:
     """Each album of the window's blocks with its appearances and best position: one read
     per span of blocks, grouped by album in the database."""
-    reads = _block_reads(window, blocks)
+    reads = block_reads(window, blocks)
     if not reads:
         return []
     rows = union_all(*reads).subquery()
@@ -113,7 +125,7 @@ def markets_of(
     """In how many markets each of `albums` appeared over the window's blocks."""
     if window.market:
         return dict.fromkeys(albums, 1)
-    reads = _block_reads(window, blocks, albums) if albums else []
+    reads = block_reads(window, blocks, albums) if albums else []
     if not reads:
         return {}
     rows = union_all(*reads).subquery()
@@ -151,14 +163,18 @@ def summarise_days(rows: Iterable[DayRow], facts: Mapping[str, Fact], limit: int
 
 def read_days(session: Session, window: StatsWindow, facts: AlbumMirror) -> DaySummary:
     """The day-granular statistics of `window`, its longest runners with their markets:
-    from the all-time totals when the window holds the whole history of one source, else
-    from the window's blocks."""
+    from the all-time totals when the window holds the whole history and one source in
+    scope has any, else from the window's blocks."""
     history = history_days(session)
     if history is None:
         return summarise_days([], {}, window.limit)
-    sources = window.sources
-    if window.first_day <= history[0] and window.last_day >= history[1] and len(sources) == 1:
-        return read_totals(session, window, sources[0], facts)
+    if window.first_day <= history[0] and window.last_day >= history[1]:
+        sources = charted_sources(session, window.sources)
+        if len(sources) == 1:  # the totals are per source, and per market or all
+            source, market = sources[0], window.market
+            if market and source in WORLDWIDE_SOURCES:
+                market = WORLDWIDE  # where it lists, whatever market is picked
+            return read_totals(session, window, source, market, facts)
     blocks = window_blocks(window, history)
     rows = day_rows(session, window, blocks)
     known = facts.of(session, [album_id for album_id, _, _ in rows])

@@ -57,29 +57,40 @@ def read_stamp(session: Session) -> Stamp:
 
 def new_entries(session: Session, window: StatsWindow) -> tuple[int, list[Debut]]:
     """Albums first seen in the window (in scope), newest first, with where they debuted:
-    an index range of the scope's debuts, counted, and its newest `limit` rows."""
+    an index range of the scope's debuts, counted, and its newest `limit` rows. A market
+    with the worldwide listings is two scopes, which share no album (`StatsWindow`): their
+    counts add up, and each one's newest rows are merged."""
     debut = AlbumDebut
-    where = [
-        debut.source == (window.source or ALL),
-        debut.market == (window.market or ALL),
-        debut.first_seen_at >= window.since,
-        debut.first_seen_at <= window.until,
-    ]
-    count = session.scalar(select(func.count()).select_from(debut).where(*where)) or 0
+    markets = window.markets or (ALL,)
+    source = debut.source == (window.source or ALL)
+    moments = (debut.first_seen_at >= window.since, debut.first_seen_at <= window.until)
+    counted = select(func.count()).select_from(debut).where(source, *moments)
+    count = session.scalar(counted.where(debut.market.in_(markets))) or 0
     if not count:
         return 0, []
-    rows = session.execute(
-        select(
-            debut.album_id,
-            debut.debut_source,
-            debut.debut_market,
-            debut.debut_position,
-            debut.first_seen_at,
-        )
-        .where(*where)
+    columns = (
+        debut.album_id,
+        debut.debut_source,
+        debut.debut_market,
+        debut.debut_position,
+        debut.first_seen_at,
+    )
+    newest = [
+        select(*columns)
+        .where(source, debut.market == market, *moments)
         .order_by(debut.first_seen_at.desc(), debut.album_id)
         .limit(window.limit)
-    ).all()
+        for market in markets
+    ]
+    if len(newest) == 1:
+        rows = session.execute(newest[0]).all()
+    else:
+        merged = union_all(*(select(read.subquery()) for read in newest)).subquery()
+        rows = session.execute(
+            select(merged)
+            .order_by(merged.c.first_seen_at.desc(), merged.c.album_id)
+            .limit(window.limit)
+        ).all()
     return count, [Debut(*row) for row in rows]
 
 
@@ -135,11 +146,12 @@ def _by_listing(
 
 def _listings(session: Session, window: StatsWindow) -> list[tuple[str, str]]:
     """The (source, market) listings with any snapshot: per source, its markets found by
-    skipping through the snapshots' (source, market, …) index, one probe per market."""
-    found: list[tuple[str, str]] = []
-    for source in window.sources:
+    skipping through the snapshots' (source, market, …) index, one probe per market; every
+    source's walk in one statement."""
+    walks = []
+    for index, source in enumerate(window.sources):
         start = cast(literal(""), Snapshot.market.type).label("market")
-        markets = select(start).cte("markets", recursive=True)
+        markets = select(start).cte(f"markets_{index}", recursive=True)
         following = (
             select(Snapshot.market)
             .where(Snapshot.source == source, Snapshot.market > markets.c.market)
@@ -148,11 +160,13 @@ def _listings(session: Session, window: StatsWindow) -> list[tuple[str, str]]:
             .scalar_subquery()
         )
         markets = markets.union_all(select(following).where(markets.c.market.is_not(None)))
-        rows = session.execute(
-            select(markets.c.market).where(markets.c.market.is_not(None), markets.c.market != "")
+        walks.append(
+            select(literal(source).label("source"), markets.c.market).where(
+                markets.c.market.is_not(None), markets.c.market != ""
+            )
         )
-        found.extend((source, market) for (market,) in rows)
-    return found
+    rows = session.execute(walks[0] if len(walks) == 1 else union_all(*walks))
+    return [(source, market) for source, market in rows]
 
 
 def listings(session: Session, snapshot_ids: Collection[int]) -> Positions:
@@ -176,23 +190,28 @@ def listings(session: Session, snapshot_ids: Collection[int]) -> Positions:
 
 
 def album_labels(session: Session, album_ids: Collection[str]) -> dict[str, AlbumLabel]:
-    """Names and credited artists of the albums shown, in one statement (by primary keys)."""
+    """Names, covers and credited artists of the albums shown, in one statement (by primary
+    keys)."""
     if not album_ids:
         return {}
     rows = session.connection().execute(
-        select(Album.id, Album.name, Artist.id, Artist.name)
+        select(Album.id, Album.name, Album.image, Artist.id, Artist.name)
         .outerjoin(AlbumArtist, AlbumArtist.album_id == Album.id)
         .outerjoin(Artist, Artist.id == AlbumArtist.artist_id)
         .where(Album.id.in_(album_ids))
         .order_by(Album.id, AlbumArtist.position)
     )
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, str | None]] = {}
     credits: dict[str, list[ArtistLabel]] = {}
-    for album_id, name, artist_id, artist_name in rows:
-        names[album_id] = name
+    for album_id, name, image, artist_id, artist_name in rows:
+        names[album_id] = (name, image)
         if artist_id is not None:
             credits.setdefault(album_id, []).append(ArtistLabel(artist_id, artist_name))
-    return {a: AlbumLabel(a, names.get(a, a), tuple(credits.get(a, ()))) for a in album_ids}
+    found = {}
+    for album_id in album_ids:
+        name, image = names.get(album_id, (album_id, None))
+        found[album_id] = AlbumLabel(album_id, name, tuple(credits.get(album_id, ())), image)
+    return found
 
 
 def artist_labels(session: Session, artist_ids: Collection[str]) -> dict[str, ArtistLabel]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from trendcache.pipeline.stats.window import StatsWindow
+from trendcache.pipeline.keys import LISTENBRAINZ_TOP, NEW_RELEASES
+from trendcache.pipeline.stats.lead import lead_sentence
+from trendcache.pipeline.stats.window import SOURCE_NAMES, StatsWindow
 
 T = TypeVar("T")
 NOT_QUEUED = "not_queued"  # appeared, but has no enrichment state (yet, or any more)
@@ -22,9 +24,10 @@ class ArtistLabel:
 
 @dataclass(frozen=True)
 class AlbumLabel:
-    id: str
+    id: str  # a Spotify id, or `mb-<release group MBID>` for an album known by MBID only
     name: str
     artists: tuple[ArtistLabel, ...]
+    image: str | None = None  # Spotify's cover, or the Cover Art Archive's for `mb-` albums
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,29 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class OnBoth:
+    """An album that charted in Spotify's new releases and the ListenBrainz top in the
+    window (the same album through its MusicBrainz release group), with when each first
+    listed it."""
+
+    album: AlbumLabel  # the Spotify album
+    release_group_album: AlbumLabel  # the same album as ListenBrainz lists it: `mb-…`
+    spotify_first_seen_at: datetime
+    listenbrainz_first_seen_at: datetime
+
+    @property
+    def lead(self) -> timedelta:
+        """How long before the ListenBrainz top Spotify listed it (negative: after)."""
+        return self.listenbrainz_first_seen_at - self.spotify_first_seen_at
+
+    @property
+    def lead_sentence(self) -> str:
+        """ "Spotify new releases 3 weeks earlier"."""
+        names = SOURCE_NAMES[NEW_RELEASES], SOURCE_NAMES[LISTENBRAINZ_TOP]
+        return lead_sentence(*names, self.lead)
+
+
+@dataclass(frozen=True)
 class TrendingStats:
     window: StatsWindow
     latest_snapshot_id: int | None
@@ -144,6 +170,7 @@ class TrendingStats:
     artists: Counted[ArtistRun]
     overlap: tuple[MarketOverlap, ...]
     enrichment: Coverage
+    on_both: Counted[OnBoth] = Counted(0, ())
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from trendcache.pipeline.stats.window import StatsWindow
 
 
 def read_totals(
-    session: Session, window: StatsWindow, source: str, facts: AlbumMirror
+    session: Session, window: StatsWindow, source: str, market: str | None, facts: AlbumMirror
 ) -> DaySummary:
-    market = window.market or ALL
+    """`source`'s all-time statistics in `market` (None: all markets)."""
+    market = market or ALL
     albums = [AlbumTotal.market == market, AlbumTotal.source == source]
     artists = [ArtistTotal.market == market, ArtistTotal.source == source]
     longest = session.execute(

@@ -8,6 +8,15 @@ person can act on.
 whole UTC day: `since=2026-11-01&until=2026-11-30` is all of November. Without `until` the
 window ends now, without `since` it starts 30 days before `until`; such a window moves with
 the clock (`relative`), which the cache needs to know.
+
+Sources: Spotify's new releases (one listing per market) and ListenBrainz's top and fresh
+releases (one worldwide listing each, market `XW`). Without `source`, every one of them.
+
+A `market` keeps the worldwide listings: ListenBrainz charts what the whole world plays,
+which includes that market, so `market=US` is Spotify's US listing and ListenBrainz's
+worldwide ones (`markets`: US and XW), and `market=XW` is ListenBrainz alone. Spotify's
+markets and XW never share an album (Spotify ids there, `mb-` ids here), so the two
+scopes' counts add up.
 """
 
 from __future__ import annotations
@@ -17,10 +26,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from trendcache.clock import utcnow
-from trendcache.pipeline.keys import NEW_RELEASES
+from trendcache.pipeline.keys import (
+    LISTENBRAINZ_FRESH,
+    LISTENBRAINZ_TOP,
+    NEW_RELEASES,
+    WORLDWIDE,
+)
 from trendcache.pipeline.moments import EARLIEST, MomentError, parse_moment
 
-KNOWN_SOURCES = (NEW_RELEASES,)
+KNOWN_SOURCES = (NEW_RELEASES, LISTENBRAINZ_TOP, LISTENBRAINZ_FRESH)
+WORLDWIDE_SOURCES = (LISTENBRAINZ_TOP, LISTENBRAINZ_FRESH)  # listed in WORLDWIDE only
+SOURCE_NAMES = {
+    NEW_RELEASES: "Spotify new releases",
+    LISTENBRAINZ_TOP: "ListenBrainz top",
+    LISTENBRAINZ_FRESH: "ListenBrainz fresh releases",
+}
 DEFAULT_DAYS = 30
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -54,6 +74,17 @@ class StatsWindow:
     def sources(self) -> tuple[str, ...]:
         """The sources in scope: the one asked for, or every one with a history."""
         return (self.source,) if self.source else KNOWN_SOURCES
+
+    @property
+    def markets(self) -> tuple[str, ...]:
+        """The markets in scope, none for all: the one asked for, and the worldwide
+        listings' market when a source in scope lists there (see above)."""
+        if not self.market:
+            return ()
+        worldwide = any(source in WORLDWIDE_SOURCES for source in self.sources)
+        if self.market == WORLDWIDE or not worldwide:
+            return (self.market,)
+        return (self.market, WORLDWIDE)
 
     @property
     def days(self) -> int:

@@ -2,7 +2,7 @@
 
 One header, one row per figure, and a `section` column saying which statistic the row
 belongs to (`window`, `new_entry`, `climber`, `faller`, `entered`, `left`,
-`longest_running`, `artist`, `overlap`, `enrichment`); columns a section has no use for
+`longest_running`, `artist`, `overlap`, `enrichment`, `on_both`); columns a section has no use for
 stay empty. One table rather than one per section, so any CSV reader loads it as is and a
 filter on `section` gives each statistic.
 
@@ -35,6 +35,9 @@ COLUMNS = (
     "position",
     "change",
     "first_seen_at",
+    "other_album_id",
+    "other_first_seen_at",
+    "lead",
     "appearances",
     "albums",
     "other_albums",
@@ -125,6 +128,16 @@ def rows(stats: TrendingStats) -> Iterator[dict[str, Any]]:
     for status, count in coverage.counts.items():
         share = count / coverage.total if coverage.total else 0.0
         yield {"section": "enrichment", "status": status, "count": count, "share": f"{share:.4f}"}
+    for rank, both in enumerate(stats.on_both.items, start=1):
+        yield {
+            "section": "on_both",
+            "rank": rank,
+            **album_cells(both.album),
+            "first_seen_at": when(both.spotify_first_seen_at),
+            "other_album_id": both.release_group_album.id,
+            "other_first_seen_at": when(both.listenbrainz_first_seen_at),
+            "lead": both.lead_sentence,
+        }
 
 
 def move_rows(section: str, moves: tuple[Move, ...]) -> Iterator[dict[str, Any]]:

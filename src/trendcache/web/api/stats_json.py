@@ -10,6 +10,7 @@ from trendcache.pipeline.stats.results import (
     Counted,
     MarketOverlap,
     Move,
+    OnBoth,
     TrendingStats,
 )
 
@@ -19,6 +20,24 @@ def album_json(album: AlbumLabel) -> dict[str, Any]:
         "albumId": album.id,
         "name": album.name,
         "artists": [{"id": a.id, "name": a.name} for a in album.artists],
+        "image": album.image,
+    }
+
+
+def on_both_json(both: Counted[OnBoth]) -> dict[str, Any]:
+    return {
+        "count": both.count,
+        "items": [
+            {
+                **album_json(b.album),
+                "listenbrainzAlbum": album_json(b.release_group_album),
+                "spotifyFirstSeenAt": b.spotify_first_seen_at.isoformat(),
+                "listenbrainzFirstSeenAt": b.listenbrainz_first_seen_at.isoformat(),
+                "leadSeconds": int(b.lead.total_seconds()),
+                "lead": b.lead_sentence,
+            }
+            for b in both.items
+        ],
     }
 
 
@@ -62,6 +81,7 @@ def stats_json(stats: TrendingStats) -> dict[str, Any]:
             "days": window.days,
             "source": window.source,
             "market": window.market,
+            "markets": list(window.markets),
             "limit": window.limit,
         },
         "latestSnapshotId": stats.latest_snapshot_id,
@@ -134,4 +154,5 @@ def stats_json(stats: TrendingStats) -> dict[str, Any]:
             "matchedShare": coverage.matched_share,
             "releaseShare": coverage.release_share,
         },
+        "onBoth": on_both_json(stats.on_both),
     }

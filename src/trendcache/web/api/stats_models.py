@@ -9,14 +9,24 @@ from pydantic import BaseModel, Field
 
 
 class StatsArtist(BaseModel):
-    id: str = Field(description="Spotify artist id.")
-    name: str = Field(description="Artist name as Spotify last listed it.")
+    id: str = Field(
+        description="Spotify artist id, or `mb-<MusicBrainz artist MBID>` for an artist "
+        "known from ListenBrainz only."
+    )
+    name: str = Field(description="Artist name as its source last listed it.")
 
 
 class StatsAlbum(BaseModel):
-    albumId: str = Field(description="Spotify album id (its page: `/albums/{albumId}`).")
-    name: str = Field(description="Album name as Spotify last listed it.")
+    albumId: str = Field(
+        description="Spotify album id, or `mb-<release group MBID>` for an album ListenBrainz "
+        "lists (its page: `/albums/{albumId}`)."
+    )
+    name: str = Field(description="Album name as its source last listed it.")
     artists: list[StatsArtist] = Field(description="The album's artist credits, in order.")
+    image: str | None = Field(
+        description="Cover URL: Spotify's, or the Cover Art Archive's for an `mb-` album; "
+        "null when none is known."
+    )
 
 
 class StatsWindowModel(BaseModel):
@@ -24,7 +34,14 @@ class StatsWindowModel(BaseModel):
     until: datetime = Field(description="Last moment of the window (UTC, inclusive).")
     days: int = Field(description="UTC days the day-granular statistics cover.")
     source: str | None = Field(description="The listing source filter; null: all sources.")
-    market: str | None = Field(description="The market filter; null: all markets.")
+    market: str | None = Field(
+        description="The market filter (with ListenBrainz's worldwide listings, market XW); "
+        "null: all markets."
+    )
+    markets: list[str] = Field(
+        description="The markets in scope: the filter's, and XW when a ListenBrainz source is "
+        "in scope; empty: all markets."
+    )
     limit: int = Field(description="Items per list.")
 
 
@@ -129,6 +146,37 @@ class Coverage(BaseModel):
     releaseShare: float | None = Field(description="matchedRelease ÷ total; null with no albums.")
 
 
+class OnBothItem(StatsAlbum):
+    listenbrainzAlbum: StatsAlbum = Field(
+        description="The same album as ListenBrainz lists it: its release group, `mb-<MBID>`."
+    )
+    spotifyFirstSeenAt: datetime = Field(
+        description="Its first appearance in Spotify's new releases (in the `market`, if one)."
+    )
+    listenbrainzFirstSeenAt: datetime = Field(
+        description="Its first appearance in the ListenBrainz top."
+    )
+    leadSeconds: int = Field(
+        description="How long Spotify listed it before the ListenBrainz top did, in seconds "
+        "(negative: ListenBrainz first)."
+    )
+    lead: str = Field(
+        description="The same in words: which source first, and by how much "
+        "(`Spotify new releases 3 weeks earlier`)."
+    )
+
+
+class OnBoth(BaseModel):
+    count: int = Field(
+        description="Albums in both Spotify's new releases and the ListenBrainz top over the "
+        "window's days (the same album through its MusicBrainz release group); none with a "
+        "`source` filter."
+    )
+    items: list[OnBothItem] = Field(
+        description="The widest gap between the two first appearances first, up to `limit`."
+    )
+
+
 class TrendingStatsResponse(BaseModel):
     window: StatsWindowModel = Field(description="The window computed over.")
     latestSnapshotId: int | None = Field(description="The newest snapshot when computed.")
@@ -145,4 +193,7 @@ class TrendingStatsResponse(BaseModel):
     )
     enrichment: Coverage = Field(
         description="MusicBrainz enrichment of the albums that appeared (day-granular)."
+    )
+    onBoth: OnBoth = Field(
+        description="Albums both sources charted: when each first listed it, and the lead."
     )

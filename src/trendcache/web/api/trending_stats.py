@@ -20,6 +20,7 @@ from trendcache.pipeline.stats.window import (
     DEFAULT_LIMIT,
     KNOWN_SOURCES,
     MAX_LIMIT,
+    SOURCE_NAMES,
     StatsWindow,
     StatsWindowError,
     make_window,
@@ -52,6 +53,12 @@ now; without `since` it starts 30 days before `until`. A value that is not a dat
 date-time, an unknown `source` or `market`, or `since` after `until`: 400 with the reason;
 an empty one (`since=`) or one of the wrong shape: 422.
 
+**Sources and markets.** Spotify's new releases are listed per market; ListenBrainz's
+top and fresh releases worldwide (market `XW`). A `market` keeps the worldwide listings,
+which chart everywhere: `market=US` is Spotify's US listing and ListenBrainz's (the
+window's `markets`). Albums ListenBrainz lists have ids `mb-<release group MBID>`; one that
+Spotify lists too (its MusicBrainz match) is in `onBoth`.
+
 **Caching.** Answers are kept in memory until a new snapshot or enrichment decision lands
 (a window ending now is also recomputed after a minute).
 
@@ -81,7 +88,9 @@ SourceQuery = Annotated[
     str | None,
     Query(
         min_length=1,
-        description="Only this listing source; all sources when absent.",
+        description="Only this listing source; all sources when absent: "
+        + "; ".join(f"`{name}`: {label}" for name, label in SOURCE_NAMES.items())
+        + ". ListenBrainz's listings are worldwide (market XW).",
         json_schema_extra={"enum": list(KNOWN_SOURCES)},
     ),
 ]

@@ -3,7 +3,9 @@
 What release trackers ask for: one entry per new release, linked to its page here, on
 Spotify and, once matched, on MusicBrainz (release and release group), dated by when it
 first appeared in the listing (or, when the history does not know, by its release date),
-so a feed reader shows each album once, when it arrived.
+so a feed reader shows each album once, when it arrived. A ListenBrainz listing's feed
+(`source=listenbrainz_top|listenbrainz_fresh`) lists its albums the same way; an album
+known by its release group only (`mb-<MBID>`) links that release group's MusicBrainz page.
 
 Ids are tag URIs (RFC 4151) minted under the host the feed is served from: stable across
 snapshots and restarts (an entry's id names the album, the source and the market, never a
@@ -22,7 +24,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from trendcache.pipeline.keys import NEW_RELEASES
+from trendcache.pipeline.history.joined import release_group_of
+from trendcache.pipeline.keys import NEW_RELEASES, WORLDWIDE
+from trendcache.pipeline.stats.window import SOURCE_NAMES, WORLDWIDE_SOURCES
 from trendcache.web.enrichment_view import Links
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -49,6 +53,20 @@ class FeedRequest:
     source: str | None  # None: every source
 
     @property
+    def listed_in(self) -> str:
+        """The listing its entries come from: Spotify's new releases unless a ListenBrainz
+        listing is asked for."""
+        return self.source if self.source in WORLDWIDE_SOURCES else LISTED_IN
+
+    @property
+    def worldwide(self) -> bool:
+        return self.listed_in in WORLDWIDE_SOURCES
+
+    @property
+    def scope(self) -> str:
+        return "worldwide" if self.worldwide else self.market or "all markets"
+
+    @property
     def host(self) -> str:
         """The tag's authority: a DNS name (RFC 4151), so an IPv6 literal is none."""
         host = (urlsplit(self.base_url).hostname or "").lower()
@@ -63,7 +81,8 @@ class FeedRequest:
 
     def entry_id(self, album_id: str) -> str:
         """The album in this scope's listing: the same in every feed that lists it there."""
-        return self.tag("albums", quote(album_id, safe=""), LISTED_IN, self.market or "all")
+        market = WORLDWIDE if self.worldwide else self.market or "all"
+        return self.tag("albums", quote(album_id, safe=""), self.listed_in, market)
 
     @property
     def self_url(self) -> str:
@@ -107,10 +126,11 @@ def new_releases_feed(
 ) -> bytes:
     """The Atom document of `document`'s new releases (a trending view as served)."""
     root = ET.Element(f"{{{ATOM}}}feed")
-    scope = feed.market or "all markets"
+    scope, listing = feed.scope, SOURCE_NAMES[feed.listed_in]
     _add(root, "id", feed.feed_id)
-    _add(root, "title", f"New releases · {scope} · trendcache")
-    _add(root, "subtitle", f"Albums new in Spotify's new releases listing, {scope}")
+    title = "New releases" if feed.listed_in == LISTED_IN else listing
+    _add(root, "title", f"{title} · {scope} · trendcache")
+    _add(root, "subtitle", f"Albums new in the {listing} listing, {scope}")
     _add(root, "updated", when(_moment(document.get("fetchedAt")) or NOTHING_YET))
     _link(root, feed.self_url, "self", "application/atom+xml")
     _link(root, feed.page_url, "alternate", "text/html")
@@ -145,7 +165,10 @@ def _entry(
     if album.get("spotifyUrl") and _LINK.match(album["spotifyUrl"]):
         _link(entry, album["spotifyUrl"], "related", "text/html", "Spotify")
     match = album.get("musicbrainz") or {}
-    if match.get("status") == "matched":
+    group = release_group_of(album["id"])
+    if group:  # known by its release group only (ListenBrainz)
+        _link(entry, links.release_group(group) or "", "related", None, "MusicBrainz release group")
+    elif match.get("status") == "matched":
         release = links.release(match.get("releaseMbid"))
         group = links.release_group(match.get("releaseGroupMbid"))
         if release:
@@ -154,17 +177,20 @@ def _entry(
             _link(entry, group, "related", None, "MusicBrainz release group")
     if album.get("albumType"):
         _add(entry, "category", term=album["albumType"], scheme=feed.tag("album-types"))
-    _add(entry, "summary", _summary(album))
+    _add(entry, "summary", _summary(album, feed))
 
 
-def _summary(album: Mapping[str, Any]) -> str:
+def _summary(album: Mapping[str, Any], feed: FeedRequest) -> str:
     positions = album.get("positions") or {}
-    where = ", ".join(f"#{position} in {market}" for market, position in positions.items())
+    where = ", ".join(
+        f"#{position}" + ("" if market == WORLDWIDE else f" in {market}")
+        for market, position in positions.items()
+    )
     parts = [f"Released {album.get('releaseDate') or 'on an unknown date'}"]
     if album.get("label"):
         parts.append(f"label: {album['label']}")
     if where:
-        parts.append(f"new releases listing: {where}")
+        parts.append(f"{SOURCE_NAMES[feed.listed_in]} listing: {where}")
     return "; ".join(parts) + "."
 
 

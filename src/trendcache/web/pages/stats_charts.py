@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from trendcache.pipeline.keys import WORLDWIDE
 from trendcache.pipeline.stats.results import MarketOverlap, TrendingStats
+from trendcache.pipeline.stats.window import SOURCE_NAMES
 
 WIDTH = 640
 LABEL = 230  # the labels' column
@@ -125,7 +127,9 @@ def movement_chart(stats: TrendingStats) -> BarChart:
     for move in moves:
         change = move.change or 0
         length = half * abs(change) / top
-        label = f"{move.album.name} ({move.market})"
+        worldwide = move.market == WORLDWIDE
+        where = SOURCE_NAMES.get(move.source, move.source) if worldwide else move.market
+        label = f"{move.album.name} ({where})"
         tip = f"{label}: #{move.previous_position} → #{move.position}"
         x, kind = (middle, "up") if change > 0 else (middle - length, "down")
         found.append(
@@ -157,7 +161,8 @@ def artists_chart(stats: TrendingStats) -> BarChart:
 
 def heat_map(overlap: tuple[MarketOverlap, ...]) -> HeatMap:
     """A market-by-market matrix of Jaccard similarity (1 on the diagonal); for several
-    sources, the first source's pairs (there is one source today)."""
+    sources, the first source's pairs (only Spotify's have any: ListenBrainz's listings
+    are one worldwide market each)."""
     source = overlap[0].source if overlap else None
     pairs = {(o.market_a, o.market_b): o for o in overlap if o.source == source}
     markets = tuple(sorted({m for pair in pairs for m in pair}))

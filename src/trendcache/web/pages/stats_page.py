@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from trendcache.pipeline.moments import MOMENT_SCHEMA
 from trendcache.pipeline.stats.results import TrendingStats
-from trendcache.pipeline.stats.window import KNOWN_SOURCES
+from trendcache.pipeline.stats.window import KNOWN_SOURCES, SOURCE_NAMES
 from trendcache.web.api.stats_csv import when
 from trendcache.web.api.trending_stats import PATH, window_of
 from trendcache.web.deps import MARKETS_KEY, Context, known_market
@@ -88,7 +88,9 @@ def chart_values(found: TrendingStats) -> dict[str, Any]:
     summary="Stats page",
     description="The trending statistics of `/api/stats/trending` as a web page: charts of "
     "climbers and fallers, longest-running albums, top artists, market overlap and "
-    "MusicBrainz coverage, with tables and CSV/JSON exports of the window shown. An empty "
+    "MusicBrainz coverage, the albums on both Spotify's new releases and the ListenBrainz top "
+    "with which listed each first, with tables and CSV/JSON exports of the window shown. A "
+    "market keeps ListenBrainz's worldwide listings. An empty "
     "parameter counts as absent (the form's “All”).",
     responses={400: html("A bad window, market or source: the form again, with the reason.")},
 )
@@ -103,6 +105,7 @@ async def stats_page(
     values: dict[str, Any] = {
         "markets": context.markets,
         "sources": KNOWN_SOURCES,
+        "source_names": SOURCE_NAMES,
         "form": {
             "since": since or "",
             "until": until or "",
