@@ -13,9 +13,9 @@ from tests.web.listenbrainz import group, lb_item
 from trendcache.db import Database
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.pipeline.history.lead import (
-    duration_words,
     first_seen_by_source,
     lead_sentence,
+    span_words,
 )
 from trendcache.pipeline.history.recording import record_albums, record_listing
 from trendcache.pipeline.keys import (
@@ -92,8 +92,8 @@ def test_the_earliest_listing_of_each_side_and_none_with_one_side() -> None:
         (13, "13 days"),
         (14, "2 weeks"),
         (24, "3 weeks"),
-        (60, "9 weeks"),
+        (60, "8 weeks"),
     ],
 )
-def test_duration_words(days: int, words: str) -> None:
-    assert duration_words(days) == words
+def test_span_words_of_days(days: int, words: str) -> None:
+    assert span_words(timedelta(days=days)) == words

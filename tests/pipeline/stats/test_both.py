@@ -25,10 +25,10 @@ from tests.pipeline.listings import listed_items
 from tests.pipeline.stats.listenbrainz import lb_item, match, record_lb
 from trendcache.db import Database
 from trendcache.emulators.spotify import SpotifyEmulator
+from trendcache.pipeline.history.lead import short_lead, span_words
 from trendcache.pipeline.history.recording import record_listing
 from trendcache.pipeline.keys import LISTENBRAINZ_FRESH, LISTENBRAINZ_TOP, NEW_RELEASES
 from trendcache.pipeline.stats.compute import compute_stats
-from trendcache.pipeline.stats.lead import lead_sentence, span_words
 from trendcache.pipeline.stats.results import TrendingStats
 from trendcache.pipeline.stats.window import make_window
 
@@ -141,8 +141,8 @@ def test_the_lead_in_words() -> None:
     assert span_words(timedelta(days=1, hours=23)) == "1 day"
     assert span_words(timedelta(days=13)) == "13 days"
     assert span_words(timedelta(days=14)) == "2 weeks"
-    assert lead_sentence("S", "L", timedelta(minutes=59)) == "S and L within the same hour"
-    assert lead_sentence("S", "L", -timedelta(weeks=9)) == "L 9 weeks earlier"
+    assert short_lead("S", "L", timedelta(minutes=59)) == "S and L within the same hour"
+    assert short_lead("S", "L", -timedelta(weeks=9)) == "L 9 weeks earlier"
 
 
 def test_a_whole_history_with_one_source_charted_reads_its_totals(

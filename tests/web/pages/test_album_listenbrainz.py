@@ -69,7 +69,7 @@ def test_joined_mb_address_redirects_and_shows_both_histories(
     assert 'data-source="listenbrainz_top"' in html
     assert (
         '<p class="lead-sentence">Charted on Spotify new releases 3 weeks before it entered '
-        "the ListenBrainz top chart.</p>"
+        "the ListenBrainz top 100.</p>"
     ) in html
 
 
@@ -96,7 +96,7 @@ def test_api_answers_for_mb_and_joined_ids(
         assert joined["ids"] == [spotify_id, mb_id]
         assert joined["sources"] == ["listenbrainz_top", "spotify_new_releases"]
         assert joined["lead"] == (
-            "Entered the ListenBrainz top chart 2 days before it charted on Spotify new releases."
+            "Entered the ListenBrainz top 100 2 days before it charted on Spotify new releases."
         )
         assert {(c["source"], c["market"]) for c in joined["charts"]} >= {
             ("listenbrainz_top", "XW"),

@@ -4,14 +4,15 @@ An album joined across sources (`joined.py`) has a first sighting per listing; t
 sentence a reader wants is which side had it first and by how much ("Charted on Spotify
 new releases 3 weeks before it entered the ListenBrainz top 100"). `first_seen_by_source`
 reads the sightings (one index range of `album_charts` per id), `lead_sentence` words them
-(pure, so the album page and the statistics say it the same way).
+for the album page and `short_lead` for the statistics' "On both" list (pure; one
+wording of a gap for both).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,8 +23,9 @@ from trendcache.pipeline.keys import LISTENBRAINZ_FRESH, LISTENBRAINZ_TOP, NEW_R
 SPOTIFY_PREFIX = "spotify_"
 LISTENBRAINZ_PREFIX = "listenbrainz_"
 DAY_SECONDS = 86400
-WEEK_DAYS = 7
-DAYS_UP_TO = 13  # "13 days"; from 14 on, in weeks
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+WEEK = timedelta(weeks=1)
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,31 @@ def lead_sentence(first_seen: Mapping[str, datetime], chart_size: int | None = N
     listenbrainz = listing_phrase(lead.listenbrainz_source, chart_size)
     if lead.days == 0:
         return f"Charted {spotify} and entered {listenbrainz} on the same day."
-    gap = duration_words(lead.days)
+    gap = span_words(timedelta(days=lead.days))
     if lead.spotify_at < lead.listenbrainz_at:
         return f"Charted {spotify} {gap} before it entered {listenbrainz}."
     return f"Entered {listenbrainz} {gap} before it charted {spotify}."
 
 
-def duration_words(days: int) -> str:
-    """'1 day', '13 days', '2 weeks' (rounded to the nearest week from 14 days on)."""
-    if days <= DAYS_UP_TO:
-        return f"{days} day{'s' if days != 1 else ''}"
-    weeks = round(days / WEEK_DAYS)
-    return f"{weeks} weeks"
+def span_words(gap: timedelta) -> str:
+    """A positive gap, rounded down to its largest whole unit: hours below a day, days below
+    two weeks, weeks from then on ('5 hours', '13 days', '2 weeks')."""
+    if gap < DAY:
+        count, unit = gap // HOUR, "hour"
+    elif gap < 2 * WEEK:
+        count, unit = gap // DAY, "day"
+    else:
+        count, unit = gap // WEEK, "week"
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def short_lead(first: str, second: str, lead: timedelta) -> str:
+    """`first` listed it `lead` before `second` (a negative lead: after), as a list's cell
+    says it: "Spotify 3 weeks earlier"; within the hour, "the same hour"."""
+    if abs(lead) < HOUR:
+        return f"{first} and {second} within the same hour"
+    earlier = first if lead > timedelta(0) else second
+    return f"{earlier} {span_words(abs(lead))} earlier"
 
 
 def listing_phrase(source: str, chart_size: int | None = None) -> str:

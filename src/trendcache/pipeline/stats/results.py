@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
+from trendcache.pipeline.history.lead import short_lead
 from trendcache.pipeline.keys import LISTENBRAINZ_TOP, NEW_RELEASES
-from trendcache.pipeline.stats.lead import lead_sentence
 from trendcache.pipeline.stats.window import SOURCE_NAMES, StatsWindow
 
 T = TypeVar("T")
@@ -152,7 +152,7 @@ class OnBoth:
     def lead_sentence(self) -> str:
         """ "Spotify new releases 3 weeks earlier"."""
         names = SOURCE_NAMES[NEW_RELEASES], SOURCE_NAMES[LISTENBRAINZ_TOP]
-        return lead_sentence(*names, self.lead)
+        return short_lead(*names, self.lead)
 
 
 @dataclass(frozen=True)

@@ -163,10 +163,14 @@ async def album_appearances(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{album_id}-history.csv"'},
         )
-    return history_json(history, Links(context.settings.musicbrainz_base_url), window)
+    links = Links(context.settings.musicbrainz_base_url)
+    return history_json(history, links, window, context.settings.listenbrainz_chart_size)
 
 
-def history_json(joined: JoinedHistory, links: Links, window: Window) -> dict[str, Any]:
+def history_json(
+    joined: JoinedHistory, links: Links, window: Window, chart_size: int | None = None
+) -> dict[str, Any]:
+    """`chart_size`: how many the ListenBrainz top holds, to name it ("top 100")."""
     history = joined.history
     album = history.album
     musicbrainz = album_match(history.musicbrainz, links)
@@ -200,7 +204,7 @@ def history_json(joined: JoinedHistory, links: Links, window: Window) -> dict[st
         },
         "ids": joined.ids,
         "sources": joined.sources,
-        "lead": lead_sentence(joined.first_seen),
+        "lead": lead_sentence(joined.first_seen, chart_size),
         "since": window.since,
         "until": window.until,
         "limit": window.limit,

@@ -95,7 +95,9 @@ async def render(request: Request, context: WebContext, album_id: str) -> Prepar
     history = await load_history(context, album_id, WHOLE_HISTORY)
     if history is None:
         raise PageError(404, unknown_album(album_id).capitalize() + ".")
-    document = history_json(history, Links(context.settings.musicbrainz_base_url), WHOLE_HISTORY)
+    links = Links(context.settings.musicbrainz_base_url)
+    settings = context.settings
+    document = history_json(history, links, WHOLE_HISTORY, settings.listenbrainz_chart_size)
     values = {
         "album": document["album"],
         "charts": document["charts"],
