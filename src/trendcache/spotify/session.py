@@ -69,10 +69,16 @@ class _ExpiredToken(Exception):
     pass
 
 
+# A 401 is answered by asking for a new token: nothing to wait for before trying with it.
+TOKEN_RETRY_SECONDS = 0.01
+
+
 def _backoff(exc: Exception) -> bool | float:
     if isinstance(exc, _RetryAfter):
         return exc.seconds
-    return isinstance(exc, SpotifyUnavailable | _ExpiredToken)
+    if isinstance(exc, _ExpiredToken):
+        return TOKEN_RETRY_SECONDS
+    return isinstance(exc, SpotifyUnavailable)
 
 
 class SpotifySession:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from trendcache.emulators.spotify import names
+
 from .drift import Audience, Wave
 
 RANGES = (
@@ -41,8 +43,8 @@ RANGE_DAYS = {"week": 7, "quarter": 91, "half_yearly": 182, "all_time": 7_300}
 PRIMARY_TYPES = ("Album", "Album", "Album", "Single", "Single", "EP", "Other", None)
 SECONDARY_TYPES = (None, None, None, None, None, "Live", "Compilation", "Remix", "Soundtrack")
 TAGS = ("electronic", "indie", "hip hop", "jazz", "folk", "ambient", "metal", "pop", "rock")
-_FIRST = ("Velvet", "Neon", "Quiet", "Hollow", "Golden", "Paper", "Static", "Northern", "Lunar")
-_SECOND = ("Harbor", "Engines", "Gardens", "Signals", "Rivers", "Machines", "Lights", "Tides")
+# Titles in the styles of these markets' languages (ListenBrainz's listeners are everywhere).
+TITLE_MARKETS = ("US", "GB", "SE", "DE", "FR", "BR", "MX", "JP")
 _ARTIST_FIRST = ("Ada", "Boris", "Chiara", "Dmitri", "Elif", "Farah", "Goran", "Hana", "Ines")
 _ARTIST_LAST = ("Kovač", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov", "Quist", "Röyk")
 EVERGREEN_GROUPS = 700  # older catalogue, in the charts only
@@ -53,6 +55,11 @@ WINDOW_PAST_DAYS = 730  # day buckets kept before the day: every range but all_t
 WINDOW_FUTURE_DAYS = 90  # and after it: fresh releases look up to 90 days ahead
 _EVERGREEN_FROM = date(2000, 1, 1)
 SECOND_WAVE_SHARE = 0.25
+
+
+def _title(rng: random.Random) -> str:
+    """A release title in the style of a random market (the Spotify emulator's words)."""
+    return names.title(rng, rng.choice(TITLE_MARKETS))
 
 
 def mbid(seed: int, kind: str, index: int | str) -> str:
@@ -199,7 +206,7 @@ class Catalog:
         return ReleaseGroup(
             mbid=mbid(self.seed, "release-group", key),
             release_mbid=mbid(self.seed, "release", key),
-            name=f"{rng.choice(_FIRST)} {rng.choice(_SECOND)} {day.strftime('%y%j')}{index}",
+            name=_title(rng),
             artists=tuple(rng.sample(self.artists, credited)),
             release_date=day,
             primary_type=rng.choice(PRIMARY_TYPES),
@@ -216,7 +223,7 @@ class Catalog:
         return ReleaseGroup(
             mbid=mbid(self.seed, "evergreen-group", index),
             release_mbid=mbid(self.seed, "evergreen-release", index),
-            name=f"{rng.choice(_FIRST)} {rng.choice(_SECOND)} {index}",
+            name=_title(rng),
             artists=tuple(rng.sample(self.artists, credited)),
             release_date=_EVERGREEN_FROM + timedelta(days=rng.randint(0, 7_500)),
             primary_type=rng.choice(PRIMARY_TYPES),
