@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from trendcache.emulators.spotify import SpotifyEmulator
 
@@ -40,6 +41,16 @@ def emulator_env(emulator: SpotifyEmulator, **extra: str) -> dict[str, str]:
         "SPOTIFY_API_BASE_URL": emulator.base_url,
         "SPOTIFY_ACCOUNTS_BASE_URL": emulator.accounts_url,
         **extra,
+    }
+
+
+def listenbrainz_env(emulator: Any) -> dict[str, str]:
+    """ListenBrainz on, at `emulator` (a ListenBrainzEmulator), paced for a test."""
+    return {
+        "MUSICBRAINZ_USER_AGENT": "trendcache-tests/0.1 ( tests@trendcache.invalid )",
+        "LISTENBRAINZ_ENABLED": "true",
+        "LISTENBRAINZ_BASE_URL": emulator.base_url,
+        "LISTENBRAINZ_RATE": "50",
     }
 
 

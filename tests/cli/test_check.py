@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.helpers import emulator_env, free_port, run
+from tests.cli.helpers import emulator_env, free_port, listenbrainz_env, run
 from trendcache.checks import NAMES
 from trendcache.db import Database
 from trendcache.emulators.listenbrainz import ListenBrainzEmulator
@@ -37,10 +37,8 @@ def test_everything_ok_against_the_emulator_on_sqlite(
     env = emulator_env(
         spotify_emulator,
         DATA_DIR=str(tmp_path / "data"),
-        MUSICBRAINZ_USER_AGENT=AGENT,
         ALERT_WEBHOOK_URL=WEBHOOK,
-        LISTENBRAINZ_ENABLED="true",
-        LISTENBRAINZ_BASE_URL=listenbrainz_emulator.base_url,
+        **listenbrainz_env(listenbrainz_emulator),
     )
     result = run(["check"], tmp_path, migrated(tmp_path, env))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -63,10 +61,7 @@ def test_the_listenbrainz_line_tells_its_last_sync_and_an_unreachable_host(
     env = emulator_env(
         spotify_emulator,
         DATA_DIR=str(tmp_path / "data"),
-        MUSICBRAINZ_USER_AGENT=AGENT,
-        LISTENBRAINZ_ENABLED="true",
-        LISTENBRAINZ_BASE_URL=listenbrainz_emulator.base_url,
-        LISTENBRAINZ_RATE="50",
+        **listenbrainz_env(listenbrainz_emulator),
     )
     synced = run(["sync", "--source", "listenbrainz"], tmp_path, migrated(tmp_path, env))
     assert synced.returncode == 0, synced.stderr

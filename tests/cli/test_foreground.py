@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.cli.helpers import emulator_env, run
+from tests.cli.helpers import emulator_env, listenbrainz_env, run
 from trendcache.emulators.spotify import SpotifyEmulator
 
 
@@ -42,10 +42,7 @@ def test_sync_of_listenbrainz_alone_or_of_every_source(
     env = emulator_env(
         spotify_emulator,
         DATA_DIR=str(tmp_path / "data"),
-        MUSICBRAINZ_USER_AGENT="trendcache-tests/0.1 ( tests@trendcache.invalid )",
-        LISTENBRAINZ_ENABLED="true",
-        LISTENBRAINZ_BASE_URL=listenbrainz_emulator.base_url,
-        LISTENBRAINZ_RATE="50",
+        **listenbrainz_env(listenbrainz_emulator),
     )
     alone = run(["sync", "--source", "listenbrainz"], tmp_path, env)
     assert alone.returncode == 0, alone.stderr

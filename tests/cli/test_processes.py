@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import httpx2
 import pytest
 
-from tests.cli.helpers import COMMAND, _env, emulator_env, free_port, run
+from tests.cli.helpers import COMMAND, _env, emulator_env, free_port, listenbrainz_env, run
 from tests.pipeline.helpers import cache_row, runs
 from trendcache.db import Database
 from trendcache.emulators.spotify import SpotifyEmulator
@@ -101,12 +101,9 @@ def test_serve_syncs_each_stale_source_at_start(
     env = emulator_env(
         spotify_emulator,
         DATA_DIR=str(tmp_path / "data"),
-        MUSICBRAINZ_USER_AGENT="trendcache-tests/0.1 ( tests@trendcache.invalid )",
         ENABLE_ENRICHMENT="false",
         ENABLE_BACKGROUND_SYNC="false",  # only serve's own first syncs
-        LISTENBRAINZ_ENABLED="true",
-        LISTENBRAINZ_BASE_URL=listenbrainz_emulator.base_url,
-        LISTENBRAINZ_RATE="50",
+        **listenbrainz_env(listenbrainz_emulator),
     )
     port = free_port()
     process = subprocess.Popen(
