@@ -29,10 +29,14 @@ from trendcache.clock import utcnow
 from trendcache.db import Database
 from trendcache.db.follows import NotificationEvent
 from trendcache.db.history import AlbumArtist
+from trendcache.db.models import EnrichmentState
+from trendcache.pipeline.history.joined import mbid_album_id
 from trendcache.pipeline.history.recording import record_albums, record_listing
+from trendcache.pipeline.keys import LISTENBRAINZ_TOP, WORLDWIDE
 from trendcache.services import Services
 
 ARTIST, OTHER = "0artistAAAAAAAAAAAAAAA", "0artistBBBBBBBBBBBBBBB"
+DAY = timedelta(days=1)
 
 
 def user_id(database: Database, name: str) -> str:
@@ -187,3 +191,56 @@ def test_two_real_syncs_raise_each_event_once(services: Services) -> None:
     assert {n.artist_id for n in found} == {artist_id}
     keys = [(n.album_id, n.source, n.market) for n in found]
     assert len(keys) == len(set(keys))
+
+
+def test_a_followed_artist_is_told_when_the_same_album_charts_on_the_other_source(
+    database: Database,
+) -> None:
+    """Followed from Spotify, told of ListenBrainz's chart (and the other way round): the
+    album is one album through its MusicBrainz release group, credited by MBID there."""
+    group = "0b4e6b5c-1d0e-4a57-9d55-6f1f3c1b2a9e"
+    lb_album, lb_artist = mbid_album_id(group), "mb-1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+    spotify_album = album("sp1", ARTIST)
+    start = utcnow()
+    list_albums(database, [spotify_album], start)
+    alice, bob = user_id(database, "alice"), user_id(database, "bob")
+    follow(database, alice, ARTIST)
+    later = start + timedelta(days=1)
+    listenbrainz = {**album(lb_album, lb_artist), "external_urls": {}}
+    with database.writer() as session:  # ListenBrainz lists it before MusicBrainz joins it
+        record_listing(session, LISTENBRAINZ_TOP, WORLDWIDE, [listenbrainz], later)
+        record_albums(session, [listenbrainz], {}, later)
+        record_listed(session, [lb_album], later)
+    assert list_notifications(database, alice) == []  # not yet known to be the same album
+
+    with database.writer() as session:
+        session.add(
+            EnrichmentState(
+                album_id="sp1", status="matched", release_group_mbid=group, level="release_group"
+            )
+        )
+    follow(database, bob, lb_artist)
+    again = later + timedelta(days=1)
+    with database.writer() as session:
+        record_listing(session, LISTENBRAINZ_TOP, WORLDWIDE, [listenbrainz], again)
+        record_albums(session, [listenbrainz], {}, again)
+        record_listed(session, [lb_album], again)
+    told = list_notifications(database, alice)
+    assert [(n.artist_id, n.album_id, n.source, n.market) for n in told] == [
+        (ARTIST, lb_album, LISTENBRAINZ_TOP, WORLDWIDE)
+    ]
+    list_albums(database, [spotify_album], again + timedelta(hours=6))
+    assert [(n.artist_id, n.album_id, n.source) for n in list_notifications(database, bob)] == [
+        (lb_artist, "sp1", "spotify_new_releases"),
+        (lb_artist, lb_album, LISTENBRAINZ_TOP),
+    ]
+    # Her own artist's album listed again after her follow: one event for that listing too.
+    assert sorted((n.album_id, n.source) for n in list_notifications(database, alice)) == [
+        (lb_album, LISTENBRAINZ_TOP),
+        ("sp1", "spotify_new_releases"),
+    ]
+    with database.writer() as session:  # both listings again: nothing twice
+        record_listing(session, LISTENBRAINZ_TOP, WORLDWIDE, [listenbrainz], again + DAY)
+        record_listed(session, [lb_album], again + DAY)
+    list_albums(database, [spotify_album], again + DAY)
+    assert len(list_notifications(database, alice)) == len(list_notifications(database, bob)) == 2

@@ -25,6 +25,7 @@ from trendcache.db.accounts import User
 from trendcache.db.follows import FollowedArtist, NotificationEvent
 from trendcache.db.history import Album, AlbumArtist, AlbumChart
 from trendcache.db.upsert import upsert
+from trendcache.pipeline.history.joined import joined_ids
 
 CHUNK = 500  # album ids per statement: well under every database's parameter limit
 EVENT_TYPE = "followed_artist_listed"
@@ -50,11 +51,19 @@ class Notification:
 
 def record_listed(session: Session, album_ids: Collection[str], at: datetime) -> int:
     """Raise the events the albums of a sync (written at `at`, in `session`) owe their
-    artists' followers; how many statements found rows (for tests and logs)."""
+    artists' followers; how many statements found rows (for tests and logs).
+
+    An album is one album across sources (`joined.py`): an artist followed from a Spotify
+    album is told when that album enters a ListenBrainz listing (credited there by MBID),
+    and an artist followed from a ListenBrainz album when Spotify lists it."""
     ids = sorted(set(album_ids))
     found = 0
     for start in range(0, len(ids), CHUNK):
-        rows = _candidates(session, ids[start : start + CHUNK])
+        chunk = ids[start : start + CHUNK]
+        rows = _candidates(session, chunk, AlbumChart.album_id == AlbumArtist.album_id)
+        for listed, same in joined_ids(session, chunk).items():
+            if len(same) > 1:  # the same album's credits on the other sources' side too
+                rows += _candidates(session, same[1:], AlbumChart.album_id == listed)
         if rows:
             found += 1
             upsert(
@@ -66,9 +75,10 @@ def record_listed(session: Session, album_ids: Collection[str], at: datetime) ->
     return found
 
 
-def _candidates(session: Session, album_ids: list[str]) -> list[Any]:
-    """Each (follower, artist, album, listing) where the album was listed after the follow
-    and no event is recorded yet."""
+def _candidates(session: Session, credited: list[str], listed: Any) -> list[Any]:
+    """Each (follower, artist, album, listing) where an artist credited on one of the
+    `credited` albums was followed before the album was `listed` (which charts: the
+    credited album's own, or the same album's on another source), no event recorded yet."""
     already = (
         select(NotificationEvent.id)
         .where(
@@ -95,11 +105,11 @@ def _candidates(session: Session, album_ids: list[str]) -> list[Any]:
             User.webhook_url,
         )
         .join(AlbumArtist, AlbumArtist.artist_id == FollowedArtist.artist_id)
-        .join(AlbumChart, AlbumChart.album_id == AlbumArtist.album_id)
-        .join(Album, Album.id == AlbumArtist.album_id)
+        .join(AlbumChart, listed)
+        .join(Album, Album.id == AlbumChart.album_id)
         .join(User, User.id == FollowedArtist.user_id)
         .where(
-            AlbumArtist.album_id.in_(album_ids),
+            AlbumArtist.album_id.in_(credited),
             AlbumChart.last_seen_at >= FollowedArtist.created_at,
             ~already,
         )
