@@ -75,8 +75,12 @@ def test_the_sentence(spotify: object, listenbrainz: object, sentence: str) -> N
     assert lead_sentence({NEW_RELEASES: spotify, LISTENBRAINZ_TOP: listenbrainz}) == sentence  # type: ignore[dict-item]
 
 
-def test_the_earliest_listing_of_each_side_and_none_with_one_side() -> None:
+def test_the_top_when_it_entered_it_else_the_earliest_listing_and_none_with_one_side() -> None:
     first = {LISTENBRAINZ_TOP: T0 + 30 * DAY, LISTENBRAINZ_FRESH: T0 + 2 * DAY, NEW_RELEASES: T0}
+    assert lead_sentence(first, chart_size=100) == (
+        "Charted on Spotify new releases 4 weeks before it entered the ListenBrainz top 100."
+    )
+    del first[LISTENBRAINZ_TOP]
     assert lead_sentence(first) == (
         "Charted on Spotify new releases 2 days before it entered ListenBrainz's fresh releases."
     )

@@ -57,9 +57,13 @@ def first_seen_by_source(session: Session, album_ids: Collection[str]) -> dict[s
 
 
 def lead_of(first_seen: Mapping[str, datetime]) -> Lead | None:
-    """Each side's earliest listing and when; None unless both sides listed the album."""
+    """Each side's listing and when; None unless both sides listed the album. Spotify's
+    earliest listing; on ListenBrainz's side its top when the album entered it (the chart is
+    the story: listeners caught up), else its earliest listing (fresh releases)."""
     spotify = _earliest(first_seen, SPOTIFY_PREFIX)
     listenbrainz = _earliest(first_seen, LISTENBRAINZ_PREFIX)
+    if LISTENBRAINZ_TOP in first_seen:
+        listenbrainz = (LISTENBRAINZ_TOP, first_seen[LISTENBRAINZ_TOP])
     if spotify is None or listenbrainz is None:
         return None
     return Lead(spotify[0], spotify[1], listenbrainz[0], listenbrainz[1])
