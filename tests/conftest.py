@@ -18,3 +18,11 @@ pytest_plugins = [
     "tests.fixtures.accounts",
     "tests.fixtures.browser",
 ]
+
+
+def pytest_xdist_auto_num_workers(config: object) -> int:
+    """`-n auto` (pyproject's addopts): one worker more than the cores. Much of the suite
+    waits rather than computes (emulators' pacing of one request a second, subprocesses
+    starting, browsers loading), so a spare worker fills those waits: on the 2-core CI
+    machine 3 workers took the suite from 10:35 to 9:13, every test passing."""
+    return (os.cpu_count() or 1) + 1
