@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.accounts.test_follows import user_id
 from tests.fixtures.app import ServicesFactory
+from tests.fixtures.listenbrainz import COVERS, listenbrainz_on
 from tests.pipeline.helpers import cache_row, count, make_stale, runs
 from trendcache.accounts.follows import follow
 from trendcache.accounts.notifications import list_notifications
@@ -33,18 +34,6 @@ from trendcache.services import Services
 from trendcache.tasks import TaskQueue
 
 TOP, FRESH = listenbrainz_key(LISTENBRAINZ_TOP), listenbrainz_key(LISTENBRAINZ_FRESH)
-COVERS = "https://covers.example.org"
-
-
-def listenbrainz_on(emulator: ListenBrainzEmulator, **overrides: Any) -> dict[str, Any]:
-    """Settings that sync ListenBrainz from its emulator, paced for tests."""
-    return {
-        "listenbrainz_enabled": True,
-        "listenbrainz_base_url": emulator.base_url,
-        "listenbrainz_rate": 100,
-        "cover_art_archive_base_url": COVERS,
-        **overrides,
-    }
 
 
 @pytest.fixture

@@ -8,8 +8,12 @@ import stamina
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.fixtures.app import ServicesFactory
+from tests.fixtures.listenbrainz import listenbrainz_on
 from tests.pipeline.alerts.rows import cache_fetched
 from tests.web.conftest import MARKETS, ClientFactory
+from trendcache.db import Database
+from trendcache.emulators.listenbrainz import ListenBrainzEmulator
 from trendcache.emulators.spotify import SpotifyEmulator
 from trendcache.services import Services
 
@@ -114,3 +118,28 @@ def test_the_status_alerts_are_documented(client: TestClient) -> None:
         "since",
     }
     assert "alerts" in schema["StatusResponse"]["required"]
+
+
+def test_status_names_each_source_and_why_listenbrainz_is_off(
+    web_services: Services,
+    make_services: ServicesFactory,
+    database: Database,
+    make_client: ClientFactory,
+    listenbrainz_emulator: ListenBrainzEmulator,
+) -> None:
+    off = make_client(web_services).get("/api/status").json()
+    assert list(off["sources"]) == ["spotify"]
+    assert "LISTENBRAINZ_ENABLED" in off["listenbrainzOff"]
+
+    both = make_services(database, **listenbrainz_on(listenbrainz_emulator))
+    assert both.syncers["listenbrainz"].sync("cli").source == "fresh"
+    listenbrainz_emulator.faults.add("malformed_shape", 1)  # its next sync fails
+    assert both.syncers["listenbrainz"].sync("cli", force=True).error is not None
+    body = make_client(both).get("/api/status").json()
+    assert body["listenbrainzOff"] is None
+    assert list(body["sources"]) == ["spotify", "listenbrainz"]
+    listenbrainz = body["sources"]["listenbrainz"]
+    assert listenbrainz["lastSync"]["status"] == "failed"
+    assert listenbrainz["lastSync"]["requests"] >= 1
+    assert body["sources"]["spotify"]["lastSync"] == body["lastSync"]  # Spotify's own: none
+    assert body["lastSync"] is None

@@ -22,7 +22,8 @@ router = APIRouter(tags=["operations"])
     "/api/status",
     response_model=StatusResponse,
     summary="Sync status and alerts",
-    description="Whether a sync runs now, how the last one went (trigger, outcome, requests "
+    description="Spotify's sync at the top level, and each source's in `sources`: whether "
+    "a sync runs now, how the last one went (trigger, outcome, requests "
     "spent, albums), an active quota pause and its reason, the detected access tier, and "
     "the alert conditions firing now (the rules of deploy/prometheus/alerts.yml, for a "
     "deployment without Prometheus).",
@@ -30,10 +31,16 @@ router = APIRouter(tags=["operations"])
 async def sync_status(context: Context) -> dict[str, Any]:
     services = context.services
     status = await run_in_threadpool(read_status, services.syncer)
+    sources = {
+        name: (await run_in_threadpool(read_status, syncer)).as_json()
+        for name, syncer in services.syncers.items()
+    }
     alerts = await run_in_threadpool(services.alerts.current)
     return {
         **status.as_json(),
         "markets": context.markets,
+        "sources": sources,
+        "listenbrainzOff": services.listenbrainz_off,
         "alerts": [
             {
                 "name": alert.name,

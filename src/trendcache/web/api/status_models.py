@@ -34,7 +34,21 @@ class FiringAlert(BaseModel):
     since: datetime = Field(description="When it started firing.")
 
 
+class SourceStatus(BaseModel):
+    """One source's syncs: its own runs, pause and backoff (sources never hold each other)."""
+
+    refreshing: bool = Field(description="A sync of this source runs now.")
+    lastSync: LastSync | None = Field(description="Its newest sync run; null before any.")
+    pausedUntil: datetime | None = Field(
+        description="Until when no sync may call it (a quota or a long Retry-After)."
+    )
+    pauseReason: str | None
+    tier: str | None = Field(description="Its access tier, where it has tiers (Spotify).")
+
+
 class StatusResponse(BaseModel):
+    """Spotify's sync at the top level (as before ListenBrainz), every source in `sources`."""
+
     refreshing: bool = Field(description="A sync of the source runs now.")
     lastSync: LastSync | None = Field(description="The newest sync run; null before any.")
     pausedUntil: datetime | None = Field(
@@ -43,6 +57,13 @@ class StatusResponse(BaseModel):
     pauseReason: str | None
     tier: str | None = Field(description="The detected Spotify access tier.")
     markets: list[str] = Field(description="SPOTIFY_MARKETS.")
+    sources: dict[str, SourceStatus] = Field(
+        description="Each source that syncs here by name (`spotify`, `listenbrainz`)."
+    )
+    listenbrainzOff: str | None = Field(
+        description="Why ListenBrainz does not sync here (LISTENBRAINZ_ENABLED off, no valid "
+        "MUSICBRAINZ_USER_AGENT); null when it does."
+    )
     alerts: list[FiringAlert] = Field(
         description="The alert conditions firing now, as ALERT_WEBHOOK_URL is told of them; "
         "empty when all is well."
