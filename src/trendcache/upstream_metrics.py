@@ -12,11 +12,31 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx2
 
 from trendcache.tally import CounterDef, HistogramDef, Tally
+
+
+class RequestMeter(Protocol):
+    """Counts every request sent, retries included, against a budget (a sync's
+    `DailyBudget`); `before_request` raises when it is spent."""
+
+    def before_request(self) -> None: ...
+    def after_response(self, status: int | None) -> None: ...
+
+
+class Unbudgeted:
+    """A `RequestMeter` with no budget: every request may go."""
+
+    def before_request(self) -> None:
+        pass
+
+    def after_response(self, status: int | None) -> None:
+        pass
+
 
 OUTCOMES = ("2xx", "404", "429", "503", "4xx", "5xx", "timeout", "error")
 

@@ -15,11 +15,10 @@ from trendcache.listenbrainz.session import (
     DEFAULT_RETRY,
     ListenBrainzSession,
     RateWindow,
-    RequestMeter,
 )
 from trendcache.ratelimit import SharedLimiter, per_second, rate_window, shared_limiter
 from trendcache.tally import Tally
-from trendcache.upstream_metrics import UpstreamMetrics
+from trendcache.upstream_metrics import RequestMeter, UpstreamMetrics
 from trendcache.upstream_retry import RetryPolicy
 from trendcache.useragent import InvalidUserAgent, checked_user_agent
 

@@ -20,7 +20,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import httpx2
 from pydantic import ValidationError
@@ -34,7 +34,13 @@ from trendcache.listenbrainz.errors import (
 from trendcache.listenbrainz.models import ErrorBody
 from trendcache.ratelimit import SharedLimiter
 from trendcache.text import recordable
-from trendcache.upstream_metrics import UpstreamMetrics, outcome, unmetered
+from trendcache.upstream_metrics import (
+    RequestMeter,
+    Unbudgeted,
+    UpstreamMetrics,
+    outcome,
+    unmetered,
+)
 from trendcache.upstream_retry import GaveUp, RetryPolicy, Wait, header_seconds, retrying
 
 Params = Sequence[tuple[str, str | int | bool]]
@@ -44,24 +50,6 @@ WINDOW_MARGIN = 0.05  # past the reported reset, for clocks and the trip there
 
 
 DEFAULT_RETRY = RetryPolicy(attempts=5, backoff_initial=0.5, backoff_max=30.0)
-
-
-class RequestMeter(Protocol):
-    """Counts every request sent, retries included, against a budget (a sync's
-    `DailyBudget`); `before_request` raises when it is spent."""
-
-    def before_request(self) -> None: ...
-    def after_response(self, status: int | None) -> None: ...
-
-
-class Unmetered:
-    """No budget: every request may go."""
-
-    def before_request(self) -> None:
-        pass
-
-    def after_response(self, status: int | None) -> None:
-        pass
 
 
 class RateWindow:
@@ -105,7 +93,7 @@ class ListenBrainzSession:
         self._retry = retry
         self._metrics = metrics or unmetered("listenbrainz")
         self._window = window or RateWindow()
-        self._meter = meter or Unmetered()
+        self._meter = meter or Unbudgeted()
         self._max_wait = max_wait
         self._sleep = sleep
         self.sent = 0

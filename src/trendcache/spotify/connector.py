@@ -15,12 +15,11 @@ from trendcache.spotify.auth import TokenProvider
 from trendcache.spotify.client import SpotifyClient
 from trendcache.spotify.session import (
     DEFAULT_RETRY,
-    RequestMeter,
     RetryPolicy,
     SpotifySession,
 )
 from trendcache.tally import Tally
-from trendcache.upstream_metrics import UpstreamMetrics
+from trendcache.upstream_metrics import RequestMeter, UpstreamMetrics
 
 
 class SpotifyConnector:

@@ -14,7 +14,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2
@@ -36,7 +36,7 @@ from trendcache.spotify.errors import (
 )
 from trendcache.spotify.models import ErrorBody
 from trendcache.spotify.retry_after import retry_after as _retry_after
-from trendcache.upstream_metrics import UpstreamMetrics, outcome, unmetered
+from trendcache.upstream_metrics import RequestMeter, UpstreamMetrics, outcome, unmetered
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,6 @@ class RetryPolicy:
 
 
 DEFAULT_RETRY = RetryPolicy()
-
-
-class RequestMeter(Protocol):
-    """Counts requests against a budget; `before_request` raises when it is spent."""
-
-    def before_request(self) -> None: ...
-    def after_response(self, status: int | None) -> None: ...
 
 
 class _RetryAfter(Exception):

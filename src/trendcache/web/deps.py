@@ -20,7 +20,7 @@ from trendcache.web.metrics import WebMetrics
 from trendcache.web.prepared_pages import PreparedPages
 from trendcache.web.ratelimit import ClientLimiter
 from trendcache.web.rendered import Rendered
-from trendcache.web.served_views import ServedViews
+from trendcache.web.served_views import ServedView, ServedViews
 from trendcache.web.sessions import SessionSigner
 from trendcache.web.signins import SignInLimiter
 
@@ -62,6 +62,13 @@ class WebContext:
     @property
     def markets(self) -> list[str]:
         return self.services.settings.spotify_markets
+
+    def built_snapshot(self, scope: str | None) -> ServedView:
+        """The scope's served view; 503 while the first build has not finished."""
+        snapshot = self.snapshots.get(scope)
+        if snapshot is None:
+            raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+        return snapshot
 
 
 def get_context(request: Request) -> WebContext:

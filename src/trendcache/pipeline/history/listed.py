@@ -35,15 +35,24 @@ class LatestListing:
     albums: list[ListedAlbum]
 
 
-def newest_snapshot(session: Session, source: str, market: str) -> tuple[int, datetime] | None:
-    """The listing's newest snapshot: its id and when it was fetched."""
-    row = session.execute(
+def latest_snapshots(
+    session: Session, source: str, market: str, count: int
+) -> list[tuple[int, datetime]]:
+    """The listing's `count` newest snapshots, newest first: their ids and when fetched
+    (one probe of the snapshots' (source, market, fetched_at) index)."""
+    rows = session.execute(
         select(Snapshot.id, Snapshot.fetched_at)
         .where(Snapshot.source == source, Snapshot.market == market)
         .order_by(Snapshot.fetched_at.desc(), Snapshot.id.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (row[0], row[1])
+        .limit(count)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def newest_snapshot(session: Session, source: str, market: str) -> tuple[int, datetime] | None:
+    """The listing's newest snapshot: its id and when it was fetched."""
+    newest = latest_snapshots(session, source, market, 1)
+    return newest[0] if newest else None
 
 
 def latest_listing(session: Session, source: str, market: str) -> LatestListing | None:

@@ -10,24 +10,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trendcache.db.history import Snapshot
 from trendcache.db.models import AlbumAppearance
+from trendcache.pipeline.history.listed import latest_snapshots
 
 
 def previous_positions(session: Session, source: str, market: str) -> dict[str, int] | None:
     """Album id → its position in the listing's snapshot before the latest; None when the
     listing has fewer than two snapshots (nothing to compare with)."""
-    latest_two = session.scalars(
-        select(Snapshot.id)
-        .where(Snapshot.source == source, Snapshot.market == market)
-        .order_by(Snapshot.fetched_at.desc())
-        .limit(2)
-    ).all()
+    latest_two = latest_snapshots(session, source, market, 2)
     if len(latest_two) < 2:
         return None
+    previous_id = latest_two[1][0]
     rows = session.execute(
         select(AlbumAppearance.album_id, AlbumAppearance.position).where(
-            AlbumAppearance.snapshot_id == latest_two[1]
+            AlbumAppearance.snapshot_id == previous_id
         )
     )
     return {album_id: position for album_id, position in rows if position is not None}

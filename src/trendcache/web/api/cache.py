@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from starlette.types import Scope, Send
 
 from trendcache.web.api.models import (
@@ -72,9 +72,7 @@ async def cached_trending(
         str | None, Header(description="br, zstd, gzip or identity, with q-values.")
     ] = None,
 ) -> Response:
-    snapshot = context.snapshots.get(scope)
-    if snapshot is None:
-        raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+    snapshot = context.built_snapshot(scope)
     return snapshot.prepared.response(request)
 
 

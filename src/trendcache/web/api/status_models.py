@@ -46,16 +46,9 @@ class SourceStatus(BaseModel):
     tier: str | None = Field(description="Its access tier, where it has tiers (Spotify).")
 
 
-class StatusResponse(BaseModel):
+class StatusResponse(SourceStatus):
     """Spotify's sync at the top level (as before ListenBrainz), every source in `sources`."""
 
-    refreshing: bool = Field(description="A sync of the source runs now.")
-    lastSync: LastSync | None = Field(description="The newest sync run; null before any.")
-    pausedUntil: datetime | None = Field(
-        description="Until when no sync may call Spotify (a quota answer); null if not paused."
-    )
-    pauseReason: str | None
-    tier: str | None = Field(description="The detected Spotify access tier.")
     markets: list[str] = Field(description="SPOTIFY_MARKETS.")
     sources: dict[str, SourceStatus] = Field(
         description="Each source that syncs here by name (`spotify`, `listenbrainz`)."

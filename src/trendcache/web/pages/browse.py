@@ -25,7 +25,7 @@ import logging
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope, Send
@@ -92,9 +92,7 @@ def warm(context: WebContext) -> None:
 
 
 async def _current(context: WebContext, scope: str | None, source: str | None = None) -> Shown:
-    snapshot = context.snapshots.get(scope)
-    if snapshot is None:
-        raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+    snapshot = context.built_snapshot(scope)
     requested = False
     if wants_sync(snapshot.document) and context.services.health.outage() is None:
         requested = await run_in_threadpool(context.syncs.request)
@@ -172,9 +170,7 @@ async def status_fragment(
     responses=SNAPSHOT_ERRORS,
 )
 async def more_new_releases(request: Request, context: Context, scope: MarketScope) -> Response:
-    snapshot = context.snapshots.get(scope)
-    if snapshot is None:
-        raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+    snapshot = context.built_snapshot(scope)
     return browse_bodies.more_new_releases(context.rendered, snapshot).response(request)
 
 
@@ -187,9 +183,7 @@ async def more_new_releases(request: Request, context: Context, scope: MarketSco
     responses=SNAPSHOT_ERRORS,
 )
 async def more_listeners(request: Request, context: Context, scope: MarketScope) -> Response:
-    snapshot = context.snapshots.get(scope)
-    if snapshot is None:
-        raise HTTPException(503, "starting up: the trending snapshots are not built yet")
+    snapshot = context.built_snapshot(scope)
     return browse_bodies.more_listeners(context.rendered, snapshot).response(request)
 
 
